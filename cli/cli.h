@@ -1,0 +1,62 @@
+/* The command-line surface: commands, their options and help, as data. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "../src/settings.h"
+
+enum opt_type {
+        OPT_FLAG,   /* bool */
+        OPT_STRING, /* const char * */
+        OPT_UINT,   /* unsigned */
+};
+
+/* One option of a command: parsed, listed by --help and by the completion
+ * from this one entry. */
+struct cli_option {
+        const char *name;  /* long name, without "--" */
+        char short_name;   /* 0 for none */
+        enum opt_type type;
+        void *value;       /* where the parsed value goes */
+        const char *arg;   /* the argument's name in help, e.g. "FILE" */
+        const char *help;
+};
+
+struct command {
+        const char *name;
+        const char *args;    /* positional arguments for usage, e.g. "PATH..." */
+        int min_args;
+        int max_args;        /* -1: no limit */
+        int (*run)(const struct settings *s, int argc, char **argv);
+        const char *summary; /* one line */
+        const char *details; /* more help, may be NULL */
+        const struct cli_option *options; /* ends with an entry whose name is NULL */
+        const struct command *const *subcommands; /* a group: NULL-terminated */
+};
+
+/* Every command, in the order `tpmctl --help` lists them. */
+extern const struct command *const commands[];
+/* Options every command takes, and where they go. */
+extern const struct cli_option global_options[];
+extern struct settings settings;
+extern bool opt_help, opt_version;
+
+extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_delete,
+        cmd_flush, cmd_help, cmd_config, cmd_completion;
+
+/* Finds a command by name in a NULL-terminated table. */
+const struct command *command_find(const struct command *const *table, const char *name);
+
+/* Prints a command's help (named as settings.command says, so "key create"),
+ * or the overview when cmd is NULL. */
+void print_help(const struct command *cmd);
+
+/* Parses argv for a command: global options anywhere, the command's own
+ * options, and `words` leading command words to skip. On return argv holds
+ * only the positional arguments. Returns 0, EXIT_USAGE, or -1 when help or
+ * the version was printed. */
+int parse_command_line(const struct command *cmd, int words, int *argc, char ***argv);
+
+/* Output helpers for commands. */
+void print_json(json_object *obj); /* to stdout, then frees obj */

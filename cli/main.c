@@ -1,0 +1,133 @@
+/* tpmctl: global options, then one command from the table. */
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <stdlib.h>
+
+#include "../src/errors.h"
+#include "cli.h"
+
+struct settings settings = {.timeout = DEFAULT_TIMEOUT};
+bool opt_help, opt_version;
+
+const struct cli_option global_options[] = {
+        {"tcti", 0, OPT_STRING, &settings.tcti, "TCTI",
+         "TPM to use, e.g. swtpm:path=/run/tpm.sock (env TPMCTL_TCTI; default /dev/tpmrm0)"},
+        {"keystore", 0, OPT_STRING, &settings.keystore, "DIR",
+         "keep the keystore under DIR (env TPMCTL_KEYSTORE; default: FAPI's)"},
+        {"fapi-config", 0, OPT_STRING, &settings.fapi_config, "FILE",
+         "use this FAPI config file as is"},
+        {"profile", 0, OPT_STRING, &settings.profile, "NAME",
+         "crypto profile (default " DEFAULT_PROFILE ")"},
+        {"json", 0, OPT_FLAG, &settings.json, NULL, "print data as JSON"},
+        {"quiet", 'q', OPT_FLAG, &settings.quiet, NULL, "print nothing but data and errors"},
+        {"verbose", 'v', OPT_FLAG, &settings.verbose, NULL, "show FAPI's log on stderr"},
+        {"timeout", 0, OPT_UINT, &settings.timeout, "SECONDS",
+         "give up when the TPM does not answer (default 60; 0: wait forever)"},
+        {"help", 'h', OPT_FLAG, &opt_help, NULL, "show help"},
+        {"version", 0, OPT_FLAG, &opt_version, NULL, "show the version"},
+        {0},
+};
+
+const struct command *const commands[] = {
+        &cmd_provision, &cmd_info, &cmd_health,     &cmd_list,  &cmd_delete,
+        &cmd_flush,     &cmd_config, &cmd_completion, &cmd_help, NULL,
+};
+
+static bool takes_argument(const char *arg)
+{
+        for (const struct cli_option *o = global_options; o->name; o++) {
+                if (o->type == OPT_FLAG)
+                        continue;
+                if (arg[1] == '-' && strcmp(arg + 2, o->name) == 0)
+                        return true;
+                if (arg[1] != '-' && o->short_name && arg[strlen(arg) - 1] == o->short_name)
+                        return true;
+        }
+        return false;
+}
+
+/* The index of the first command word at or after `from`, skipping global
+ * options (and their separate arguments); 0 when there is none. */
+static int next_word(int argc, char **argv, int from)
+{
+        for (int i = from; i < argc; i++) {
+                const char *a = argv[i];
+
+                if (strcmp(a, "--") == 0)
+                        return i + 1 < argc ? i + 1 : 0;
+                if (a[0] != '-' || a[1] == '\0')
+                        return i;
+                if (!strchr(a, '=') && takes_argument(a))
+                        i++;
+        }
+        return 0;
+}
+
+static void print_error(const char *command, int code)
+{
+        const char *msg = error_message();
+
+        fprintf(stderr, "tpmctl: %s: %s\n", command,
+                *msg ? msg : code == EXIT_INVALID ? "verification failed" : "failed");
+}
+
+int main(int argc, char **argv)
+{
+        const struct command *group = NULL, *cmd;
+        char command_name[128];
+        int word, words = 1, r;
+
+        /* Keystore files, secrets and temporary files: private to the user. */
+        umask(077);
+
+        word = next_word(argc, argv, 1);
+        if (!word) {
+                r = parse_command_line(NULL, 0, &argc, &argv);
+                if (r)
+                        return r < 0 ? 0 : r;
+                print_help(NULL);
+                return EXIT_USAGE;
+        }
+        cmd = command_find(commands, argv[word]);
+        if (!cmd) {
+                fprintf(stderr, "tpmctl: unknown command %s; see `tpmctl --help`\n", argv[word]);
+                return EXIT_USAGE;
+        }
+        settings.command = cmd->name;
+        if (cmd->subcommands) {
+                int sub = next_word(argc, argv, word + 1);
+                const struct command *inner = sub ? command_find(cmd->subcommands, argv[sub]) : NULL;
+
+                if (!inner) {
+                        r = parse_command_line(cmd, 1, &argc, &argv);
+                        if (r)
+                                return r < 0 ? 0 : r;
+                        if (sub)
+                                fprintf(stderr, "tpmctl: %s: unknown command %s; see `tpmctl %s --help`\n",
+                                        cmd->name, argv[0], cmd->name);
+                        else
+                                print_help(cmd);
+                        return EXIT_USAGE;
+                }
+                group = cmd;
+                cmd = inner;
+                words = 2;
+        }
+        snprintf(command_name, sizeof(command_name), "%s%s%s", group ? group->name : "",
+                 group ? " " : "", cmd->name);
+        settings.command = command_name;
+
+        r = parse_command_line(cmd, words, &argc, &argv);
+        if (r)
+                return r < 0 ? 0 : r;
+        if (settings.verbose)
+                setenv("TSS2_LOG", "all+warning,fapi+info", 0);
+        else
+                setenv("TSS2_LOG", "all+none", 1);
+
+        r = cmd->run(&settings, argc, argv);
+        if (r != EXIT_OK)
+                print_error(command_name, r);
+        return r;
+}

@@ -1,0 +1,71 @@
+/* The one cleanup idiom of tpmctl: variables that free themselves when they go
+ * out of scope. A function then returns from anywhere without leaking, and a
+ * secret buffer is wiped on every path. */
+#pragma once
+
+#include <json-c/json.h>
+#include <openssl/crypto.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tss2/tss2_fapi.h>
+#include <unistd.h>
+
+#define _cleanup_(f) __attribute__((cleanup(f)))
+
+static inline void freep(void *p)
+{
+        free(*(void **)p);
+}
+#define _cleanup_free_ _cleanup_(freep)
+
+static inline void fclosep(FILE **f)
+{
+        if (*f)
+                fclose(*f);
+}
+#define _cleanup_fclose_ _cleanup_(fclosep)
+
+static inline void closep(int *fd)
+{
+        if (*fd >= 0)
+                close(*fd);
+}
+#define _cleanup_close_ _cleanup_(closep)
+
+static inline void json_putp(json_object **j)
+{
+        json_object_put(*j);
+}
+#define _cleanup_json_ _cleanup_(json_putp)
+
+/* Memory returned by FAPI (Fapi_List, Fapi_GetTpmBlobs, ...). */
+static inline void fapi_freep(void *p)
+{
+        Fapi_Free(*(void **)p);
+}
+#define _cleanup_fapi_free_ _cleanup_(fapi_freep)
+
+/* A heap buffer that held a secret: wiped before it is freed. */
+struct secret {
+        unsigned char *data;
+        size_t size;
+};
+static inline void secret_wipe(struct secret *s)
+{
+        if (s->data) {
+                OPENSSL_cleanse(s->data, s->size);
+                free(s->data);
+        }
+        s->data = NULL;
+        s->size = 0;
+}
+#define _cleanup_secret_ _cleanup_(secret_wipe)
+
+/* Hands ownership out of a cleanup variable: `return steal_ptr(x);`. */
+#define steal_ptr(p)                                                                               \
+        ({                                                                                         \
+                __typeof__(p) stolen_ = (p);                                                       \
+                (p) = NULL;                                                                        \
+                stolen_;                                                                           \
+        })

@@ -1,0 +1,193 @@
+/* A command's connection to the TPM; see context.h. */
+#include "context.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tss2/tss2_rc.h>
+#include <tss2/tss2_tctildr.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "errors.h"
+#include "keystore.h"
+#include "watchdog.h"
+
+/* TPM handles of the EK certificates that FAPI looks for (TCG EK Credential
+ * Profile: RSA 2048 and ECC P-256). */
+#define EK_CERT_RSA_NV 0x01c00002
+#define EK_CERT_ECC_NV 0x01c0000a
+
+static void tcti_finalizep(TSS2_TCTI_CONTEXT **tcti)
+{
+        if (*tcti)
+                Tss2_TctiLdr_Finalize(tcti);
+}
+
+static int open_tcti(const char *conf, TSS2_TCTI_CONTEXT **tcti)
+{
+        TSS2_RC rc = Tss2_TctiLdr_Initialize(conf && *conf ? conf : NULL, tcti);
+
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "cannot connect to the TPM at %s",
+                                conf && *conf ? conf : "the default TCTI");
+        return 0;
+}
+
+static int esys_on(TSS2_TCTI_CONTEXT *tcti, ESYS_CONTEXT **esys)
+{
+        TSS2_RC rc = Esys_Initialize(esys, tcti, NULL);
+
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "cannot start ESYS");
+        return 0;
+}
+
+/* FAPI must be told before provisioning whether the TPM has an EK
+ * certificate (swtpm usually has none). One short TCTI connection, closed
+ * before FAPI opens its own. */
+static int has_ek_certificate(const char *conf, bool *has)
+{
+        _cleanup_(tcti_finalizep) TSS2_TCTI_CONTEXT *tcti = NULL;
+        ESYS_CONTEXT *esys = NULL;
+        TPMS_CAPABILITY_DATA *cap = NULL;
+        TSS2_RC rc;
+        int r;
+
+        if ((r = open_tcti(conf, &tcti)) || (r = esys_on(tcti, &esys)))
+                return r;
+        rc = Esys_GetCapability(esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, TPM2_CAP_HANDLES,
+                                TPM2_NV_INDEX_FIRST, TPM2_MAX_CAP_HANDLES, NULL, &cap);
+        Esys_Finalize(&esys);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "cannot list NV indices");
+        *has = false;
+        for (UINT32 i = 0; i < cap->data.handles.count; i++) {
+                TPM2_HANDLE h = cap->data.handles.handle[i];
+                if (h == EK_CERT_RSA_NV || h == EK_CERT_ECC_NV)
+                        *has = true;
+        }
+        Esys_Free(cap);
+        return 0;
+}
+
+static int open_fapi(struct tpm *tpm)
+{
+        TSS2_RC rc;
+        int r;
+
+        if ((r = fapi_setup_write(&tpm->setup)))
+                return r;
+        watchdog_remove_on_timeout(tpm->setup.config_file_is_temp ? tpm->setup.config_file : NULL);
+        rc = Fapi_Initialize(&tpm->fapi, NULL);
+        watchdog_remove_on_timeout(NULL);
+        fapi_setup_done(&tpm->setup);
+        if (rc != TSS2_RC_SUCCESS) {
+                tpm->fapi = NULL;
+                return error_rc(rc, "cannot start FAPI with TCTI \"%s\"", tpm->setup.tcti);
+        }
+        return 0;
+}
+
+int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
+{
+        struct tpm *tpm = calloc(1, sizeof(*tpm));
+        char what[128];
+        bool ek_cert = false;
+        int r;
+
+        if (!tpm)
+                return error_set(EXIT_TPM, "out of memory");
+        tpm->lock_fd = -1;
+        *out = tpm;
+        tpm->settings = *s;
+        s = &tpm->settings;
+        if ((r = settings_resolve(&tpm->settings)))
+                return r;
+
+        if ((r = fapi_setup_prepare(s, true, &tpm->setup)))
+                return r;
+        if (needs & (LOCK_SHARED | LOCK_EXCLUSIVE)) {
+                watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE,
+                               "the keystore stayed locked by another tpmctl process");
+                if ((r = keystore_lock(tpm->setup.lock_file, needs & LOCK_EXCLUSIVE,
+                                       &tpm->lock_fd)))
+                        return r;
+        }
+        signals_hold();
+        snprintf(what, sizeof(what), "TPM did not answer within %u s", s->timeout);
+        watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE, what);
+
+        if (needs & EK_CERT_CHECK) {
+                if ((r = has_ek_certificate(tpm->setup.tcti, &ek_cert)))
+                        return r;
+                if (!s->fapi_config)
+                        json_object_object_add(tpm->setup.config, "ek_cert_less",
+                                               json_object_new_string(ek_cert ? "no" : "yes"));
+        }
+        if (needs & NEED_FAPI) {
+                if ((r = open_fapi(tpm)))
+                        return r;
+        } else if (needs & NEED_ESYS) {
+                if ((r = open_tcti(tpm->setup.tcti, &tpm->own_tcti)))
+                        return r;
+        }
+        if (needs & NEED_ESYS) {
+                TSS2_TCTI_CONTEXT *tcti = tpm->own_tcti;
+                TSS2_RC rc;
+
+                /* One connection for both: swtpm serves one client at a time,
+                 * so a second connection from this process would wait forever. */
+                if (tpm->fapi && (rc = Fapi_GetTcti(tpm->fapi, &tcti)) != TSS2_RC_SUCCESS)
+                        return error_rc(rc, "cannot get FAPI's TCTI");
+                if ((r = esys_on(tcti, &tpm->esys)))
+                        return r;
+        }
+        return 0;
+}
+
+void tpm_track(struct tpm *tpm, ESYS_TR handle)
+{
+        if (tpm->n_loaded < sizeof(tpm->loaded) / sizeof(tpm->loaded[0]))
+                tpm->loaded[tpm->n_loaded++] = handle;
+}
+
+void tpm_untrack(struct tpm *tpm, ESYS_TR handle)
+{
+        for (unsigned i = 0; i < tpm->n_loaded; i++) {
+                if (tpm->loaded[i] == handle) {
+                        tpm->loaded[i] = tpm->loaded[--tpm->n_loaded];
+                        return;
+                }
+        }
+}
+
+void tpm_close(struct tpm *tpm)
+{
+        if (!tpm)
+                return;
+        while (tpm->n_loaded > 0)
+                Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
+        if (tpm->esys)
+                Esys_Finalize(&tpm->esys);
+        if (tpm->fapi)
+                Fapi_Finalize(&tpm->fapi);
+        if (tpm->own_tcti)
+                Tss2_TctiLdr_Finalize(&tpm->own_tcti);
+        fapi_setup_done(&tpm->setup);
+        watchdog_stop();
+        if (tpm->lock_fd >= 0)
+                close(tpm->lock_fd);
+        free(tpm);
+        signals_release();
+}
+
+bool tpm_provisioned(const struct tpm *tpm, const char *profile)
+{
+        char file[PATH_MAX * 2];
+
+        snprintf(file, sizeof(file), "%s/%s/HS/SRK/object.json", tpm->setup.system_dir, profile);
+        return access(file, F_OK) == 0;
+}

@@ -1,0 +1,51 @@
+/* A command's connection to the TPM: the keystore lock, FAPI and ESYS on one
+ * TCTI, the timeout, and cleanup of everything loaded on every exit path. */
+#pragma once
+
+#include <stdbool.h>
+#include <tss2/tss2_esys.h>
+#include <tss2/tss2_fapi.h>
+
+#include "fapi_config.h"
+#include "settings.h"
+
+enum tpm_needs {
+        NEED_FAPI = 1 << 0,      /* a FAPI context (keystore operations) */
+        NEED_ESYS = 1 << 1,      /* an ESYS context on the same TCTI */
+        LOCK_SHARED = 1 << 2,    /* reads the keystore */
+        LOCK_EXCLUSIVE = 1 << 3, /* writes the keystore */
+        EK_CERT_CHECK = 1 << 4,  /* look for an EK certificate first (provision) */
+};
+
+struct tpm {
+        struct settings settings; /* resolved: TCTI, keystore and profile filled in */
+        FAPI_CONTEXT *fapi;
+        ESYS_CONTEXT *esys;
+        TSS2_TCTI_CONTEXT *own_tcti; /* when there is no FAPI to own one */
+        struct fapi_setup setup;
+        int lock_fd;
+        /* Transient objects and sessions tpmctl loaded itself through ESYS;
+         * flushed by tpm_close() whatever happened. */
+        ESYS_TR loaded[8];
+        unsigned n_loaded;
+};
+
+/* Connects as `needs` says. Returns 0 with *out set, or an exit code with the
+ * error recorded. */
+int tpm_open(const struct settings *s, unsigned needs, struct tpm **out);
+
+/* Flushes what tpmctl loaded, finalizes, unlocks, and then lets a held
+ * SIGINT/SIGTERM end the process. NULL is fine. */
+void tpm_close(struct tpm *tpm);
+static inline void tpm_closep(struct tpm **tpm)
+{
+        tpm_close(*tpm);
+}
+
+/* Remembers an ESYS object or session to flush in tpm_close(), and forgets
+ * one flushed already. */
+void tpm_track(struct tpm *tpm, ESYS_TR handle);
+void tpm_untrack(struct tpm *tpm, ESYS_TR handle);
+
+/* Whether the keystore holds the active profile's storage root key. */
+bool tpm_provisioned(const struct tpm *tpm, const char *profile);

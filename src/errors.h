@@ -1,0 +1,50 @@
+/* Exit codes and error reporting: one table, used by every command. */
+#pragma once
+
+#include <stdarg.h>
+#include <tss2/tss2_common.h>
+
+/* The documented exit codes (README, man page). Keep in step with both. */
+enum exit_code {
+        EXIT_OK = 0,
+        EXIT_INVALID = 1,     /* a verification said no */
+        EXIT_USAGE = 2,       /* bad command line */
+        EXIT_BAD_INPUT = 3,   /* malformed file, wrong size, output exists */
+        EXIT_NOT_FOUND = 4,   /* path or file does not exist */
+        EXIT_AUTH = 5,        /* wrong password, lockout, no auth source */
+        EXIT_POLICY = 6,      /* policy not satisfied */
+        EXIT_UNAVAILABLE = 7, /* cannot reach the TPM, timeout */
+        EXIT_TPM = 8,         /* any other TPM/FAPI error */
+        EXIT_EXISTS = 9,      /* already exists */
+};
+
+/* What a TSS return code means for a user: an exit code and one sentence
+ * saying what happened and what to do. Pure; unit-tested. */
+struct rc_meaning {
+        enum exit_code exit_code;
+        const char *sentence;
+};
+struct rc_meaning rc_meaning(TSS2_RC rc);
+
+/* Records the error for the current command and returns exit_code, so that
+ * callers can write `return error_set(EXIT_NOT_FOUND, "no file %s", f);`. */
+int error_set(enum exit_code exit_code, const char *fmt, ...)
+        __attribute__((format(printf, 2, 3)));
+
+/* Records "CONTEXT: SENTENCE (0xRC: DECODED)" for a TSS return code and returns
+ * its exit code. The context says what tpmctl was doing, e.g. "deleting /HS/SRK/k". */
+int error_rc(TSS2_RC rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+/* "0xRC: DECODED", for callers that know better than rc_meaning() what a
+ * code means in their place and write their own sentence (static buffer). */
+const char *rc_text(TSS2_RC rc);
+
+/* The recorded message, or "" when none. */
+const char *error_message(void);
+void error_clear(void);
+
+/* The base code of a TSS return code without its layer. */
+static inline unsigned rc_base(TSS2_RC rc)
+{
+        return rc & 0xffffu;
+}

@@ -1,0 +1,36 @@
+/* The FAPI configuration tpmctl writes for itself, and the paths it implies. */
+#pragma once
+
+#include <json-c/json.h>
+#include <limits.h>
+#include <stdbool.h>
+
+#include "settings.h"
+
+struct fapi_setup {
+        json_object *config;         /* the FAPI config tpmctl hands to FAPI */
+        char config_file[PATH_MAX];  /* where it is, for TSS2_FAPICONF */
+        bool config_file_is_temp;    /* ours to unlink once FAPI has read it */
+        char user_dir[PATH_MAX];     /* user keystore, "~" expanded */
+        char system_dir[PATH_MAX];   /* system keystore */
+        char lock_file[PATH_MAX];    /* beside the user keystore */
+        char profile_dir[PATH_MAX];  /* tpmctl's profiles */
+        char tcti[PATH_MAX];         /* TCTI configuration string ("" = FAPI's default) */
+};
+
+/* Where tpmctl's data (profiles/, policies/, fapi-config/) lives:
+ * TPMCTL_DATADIR, else the installed data directory, else the source tree
+ * this binary was built from. */
+const char *datadir(void);
+
+/* Works out the FAPI config and paths for these settings without touching
+ * the disk beyond reading templates. ek_cert_less: the TPM has no EK
+ * certificate (swtpm), which FAPI must be told before it provisions. */
+int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_setup *setup);
+
+/* Writes the config to a private temporary file (0600) unless the user gave
+ * one, and points TSS2_FAPICONF at it. */
+int fapi_setup_write(struct fapi_setup *setup);
+
+/* Removes the temporary config (FAPI reads it only while it initializes). */
+void fapi_setup_done(struct fapi_setup *setup);

@@ -1,0 +1,127 @@
+/* Files in and out: size-limited reads, atomic writes that never overwrite
+ * by accident and never leave half a file behind. */
+#include "fileio.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "errors.h"
+
+static int read_fd(int fd, const char *name, size_t max, unsigned char **data, size_t *len)
+{
+        size_t cap = 4096, used = 0;
+        _cleanup_free_ unsigned char *buf = malloc(cap + 1);
+
+        if (!buf)
+                return error_set(EXIT_TPM, "out of memory");
+        for (;;) {
+                ssize_t n;
+
+                if (used == cap) {
+                        unsigned char *bigger;
+                        if (cap > max)
+                                break;
+                        cap *= 2;
+                        if (!(bigger = realloc(buf, cap + 1)))
+                                return error_set(EXIT_TPM, "out of memory");
+                        buf = bigger;
+                }
+                n = read(fd, buf + used, cap - used);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return error_set(EXIT_BAD_INPUT, "cannot read %s: %s", name,
+                                         strerror(errno));
+                if (n == 0)
+                        break;
+                used += (size_t)n;
+                if (used > max)
+                        break;
+        }
+        if (used > max)
+                return error_set(EXIT_BAD_INPUT, "%s is larger than %zu bytes", name, max);
+        buf[used] = '\0';
+        *data = steal_ptr(buf);
+        *len = used;
+        return 0;
+}
+
+int file_read(const char *path, size_t max, unsigned char **data, size_t *len)
+{
+        _cleanup_close_ int fd = -1;
+
+        if (strcmp(path, "-") == 0)
+                return read_fd(STDIN_FILENO, "standard input", max, data, len);
+        fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return error_set(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_BAD_INPUT,
+                                 "cannot open %s: %s", path, strerror(errno));
+        return read_fd(fd, path, max, data, len);
+}
+
+static int write_all(int fd, const void *data, size_t len)
+{
+        const unsigned char *p = data;
+
+        while (len > 0) {
+                ssize_t n = write(fd, p, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -1;
+                p += n;
+                len -= (size_t)n;
+        }
+        return 0;
+}
+
+int file_write(const char *path, const void *data, size_t len, unsigned flags)
+{
+        char tmp[PATH_MAX];
+        _cleanup_close_ int fd = -1;
+        int n;
+
+        if (strcmp(path, "-") == 0) {
+                if (write_all(STDOUT_FILENO, data, len) < 0)
+                        return error_set(EXIT_BAD_INPUT, "cannot write to standard output: %s",
+                                         strerror(errno));
+                return 0;
+        }
+        if (!(flags & WRITE_FORCE) && access(path, F_OK) == 0)
+                return error_set(EXIT_BAD_INPUT, "%s exists; use --force to replace it", path);
+        n = snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
+        if (n < 0 || (size_t)n >= sizeof(tmp))
+                return error_set(EXIT_BAD_INPUT, "path too long: %s", path);
+        fd = mkstemp(tmp); /* 0600 */
+        if (fd < 0)
+                return error_set(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_BAD_INPUT,
+                                 "cannot create %s: %s", path, strerror(errno));
+        if (!(flags & WRITE_SECRET)) {
+                mode_t mask = umask(0);
+                umask(mask);
+                fchmod(fd, 0666 & ~mask);
+        }
+        if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
+                int e = errno;
+                unlink(tmp);
+                return error_set(EXIT_BAD_INPUT, "cannot write %s: %s", path, strerror(e));
+        }
+        if ((flags & WRITE_FORCE) ? rename(tmp, path) < 0 : link(tmp, path) < 0) {
+                int e = errno;
+                unlink(tmp);
+                if (e == EEXIST)
+                        return error_set(EXIT_BAD_INPUT, "%s exists; use --force to replace it",
+                                         path);
+                return error_set(EXIT_BAD_INPUT, "cannot write %s: %s", path, strerror(e));
+        }
+        if (!(flags & WRITE_FORCE))
+                unlink(tmp); /* link() kept the new name; the temp name goes */
+        return 0;
+}

@@ -1,0 +1,21 @@
+/* Files in and out: size-limited reads, atomic writes that never overwrite
+ * by accident and never leave half a file behind. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Reads a whole file ("-" is stdin) of at most max bytes into a new buffer
+ * (NUL-terminated for convenience). EXIT_NOT_FOUND when missing,
+ * EXIT_BAD_INPUT when larger than max. */
+int file_read(const char *path, size_t max, unsigned char **data, size_t *len);
+
+enum write_flags {
+        WRITE_FORCE = 1,  /* replace an existing file */
+        WRITE_SECRET = 2, /* 0600 whatever the umask */
+};
+
+/* Writes data to path ("-" is stdout) through a temporary file in the same
+ * directory and a rename, so readers see the old file or the whole new one.
+ * An existing file is replaced only with WRITE_FORCE (else EXIT_BAD_INPUT). */
+int file_write(const char *path, const void *data, size_t len, unsigned flags);

@@ -1,0 +1,42 @@
+/* Whether tpmctl can work; see health.h. */
+#include "health.h"
+
+#include <tss2/tss2_rc.h>
+
+#include "errors.h"
+#include "provision.h"
+#include "tpm_info.h"
+
+int health_check(struct tpm *tpm)
+{
+        const char *profile = tpm->settings.profile;
+        struct tpm_info info;
+        unsigned srk;
+        bool present = false;
+        int r;
+
+        if ((r = tpm_info_read(tpm->esys, &info)))
+                return r;
+        if (!tpm_provisioned(tpm, profile))
+                return error_set(EXIT_NOT_FOUND,
+                                 "the keystore is not provisioned for %s: run `tpmctl provision`",
+                                 profile);
+        srk = srk_persistent_handle(tpm, profile);
+        if (srk) {
+                if ((r = persistent_handle_present(tpm->esys, srk, &present)))
+                        return r;
+                if (!present)
+                        return error_set(EXIT_NOT_FOUND,
+                                         "the keystore's storage root key 0x%08x is not in the "
+                                         "TPM (was the TPM cleared?): run `tpmctl provision "
+                                         "--force`",
+                                         srk);
+        }
+        if (info.in_lockout)
+                return error_set(EXIT_AUTH,
+                                 "the TPM is in dictionary-attack lockout after %u failed "
+                                 "tries: wait %u s or clear it with `tpm2_dictionarylockout "
+                                 "--clear-lockout`",
+                                 info.lockout_counter, info.lockout_interval);
+        return 0;
+}

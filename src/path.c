@@ -1,0 +1,57 @@
+/* FAPI object paths as users type them. */
+#include "path.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+
+/* Characters a path component may hold: what FAPI can store as a directory
+ * name without quoting, and nothing a shell or JSON would mangle. */
+static int component_char_ok(char c)
+{
+        return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||
+               c == '_' || c == '-' || c == '.' || c == '+' || c == '@' || c == '=';
+}
+
+static int check_components(const char *path)
+{
+        const char *p = path;
+
+        while (*p) {
+                const char *start;
+
+                while (*p == '/')
+                        p++;
+                start = p;
+                while (*p && *p != '/') {
+                        if (!component_char_ok(*p))
+                                return error_set(EXIT_BAD_INPUT,
+                                                 "path %s: character '%c' is not allowed (use "
+                                                 "letters, digits and . _ - + @ =)",
+                                                 path, *p);
+                        p++;
+                }
+                if ((p - start == 1 && start[0] == '.') ||
+                    (p - start == 2 && start[0] == '.' && start[1] == '.'))
+                        return error_set(EXIT_BAD_INPUT, "path %s: '.' and '..' are not allowed",
+                                         path);
+        }
+        return 0;
+}
+
+int path_normalize(const char *user_path, char *out, size_t out_size)
+{
+        int n;
+
+        if (!user_path || !*user_path)
+                return error_set(EXIT_BAD_INPUT, "empty path");
+        if (strchr(user_path, '/'))
+                n = snprintf(out, out_size, "%s", user_path);
+        else
+                n = snprintf(out, out_size, "/HS/SRK/%s", user_path);
+        if (n < 0 || (size_t)n >= out_size)
+                return error_set(EXIT_BAD_INPUT, "path %s is too long (at most %zu characters)",
+                                 user_path, out_size - 9);
+        return check_components(out);
+}

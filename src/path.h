@@ -1,0 +1,10 @@
+/* FAPI object paths as users type them. */
+#pragma once
+
+#include <stddef.h>
+
+/* Writes the FAPI path for a user's PATH into out: a bare name without '/'
+ * means /HS/SRK/NAME; a path with '/' is taken as FAPI takes it. Returns 0,
+ * or EXIT_BAD_INPUT with the error recorded when PATH cannot be a keystore
+ * path (empty, "..", characters FAPI cannot store, too long). */
+int path_normalize(const char *user_path, char *out, size_t out_size);

@@ -1,0 +1,41 @@
+/* What the user chose for this run: global options, environment, defaults. */
+#include "settings.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "errors.h"
+
+#define DEFAULT_DEVICE "/dev/tpmrm0"
+
+int settings_resolve(struct settings *s)
+{
+        const char *env;
+
+        if (!s->tcti && (env = getenv("TPMCTL_TCTI")) && *env)
+                s->tcti = env;
+        if (!s->tcti && !s->fapi_config) {
+                if (access(DEFAULT_DEVICE, F_OK) != 0)
+                        return error_set(EXIT_UNAVAILABLE,
+                                         "no TPM found: " DEFAULT_DEVICE " does not exist; point "
+                                         "tpmctl at a TPM with --tcti (e.g. --tcti "
+                                         "swtpm:path=/run/swtpm.sock) or TPMCTL_TCTI");
+                s->tcti = DEFAULT_DEVICE;
+        }
+        if (!s->keystore && (env = getenv("TPMCTL_KEYSTORE")) && *env)
+                s->keystore = env;
+        if (!s->profile)
+                s->profile = DEFAULT_PROFILE;
+        return 0;
+}
+
+const char *tcti_conf_string(const char *tcti, char *buf, unsigned size)
+{
+        if (tcti && tcti[0] == '/') {
+                snprintf(buf, size, "device:%s", tcti);
+                return buf;
+        }
+        return tcti;
+}

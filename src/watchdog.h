@@ -1,0 +1,27 @@
+/* Bounds on a command's TPM work: a TPM that stops answering ends tpmctl with
+ * exit 7 instead of a hang, and SIGINT/SIGTERM wait until what tpmctl loaded
+ * into the TPM has been flushed. */
+#pragma once
+
+#include <stdbool.h>
+
+/* Arms the timer: if `seconds` pass before watchdog_stop(), prints
+ * "tpmctl: COMMAND: WHAT" and exits with exit_code. 0 seconds: no timer. */
+void watchdog_start(const char *command, unsigned seconds, int exit_code, const char *what);
+void watchdog_stop(void);
+
+/* Pauses the timer while tpmctl waits for a person (a password prompt). */
+void watchdog_pause(void);
+void watchdog_resume(void);
+
+/* A file to remove if the timer fires (the temporary FAPI config). */
+void watchdog_remove_on_timeout(const char *path);
+
+/* From here until signals_release(), SIGINT, SIGTERM and SIGHUP are held:
+ * the TPM command under way finishes and tpmctl cleans up first. */
+void signals_hold(void);
+/* Restores the default handlers; if a signal came meanwhile, re-raises it
+ * so the process ends as the sender asked. */
+void signals_release(void);
+/* The held signal, or 0. */
+int signal_pending(void);

@@ -1,0 +1,132 @@
+/* Error mapping: each TSS code a user can meet lands on the documented exit code. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+#include <tss2/tss2_fapi.h>
+#include <tss2/tss2_tcti.h>
+#include <tss2/tss2_tpm2_types.h>
+
+#include "../../src/errors.h"
+
+static void fapi_bad_path_is_not_found(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_BAD_PATH).exit_code, EXIT_NOT_FOUND);
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_PATH_NOT_FOUND).exit_code, EXIT_NOT_FOUND);
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_KEY_NOT_FOUND).exit_code, EXIT_NOT_FOUND);
+        assert_int_equal(rc_meaning(0x6001d).exit_code, EXIT_NOT_FOUND);
+}
+
+static void tpm_auth_failures_are_auth(void **state)
+{
+        (void)state;
+        /* 0x98e: authorization failure in session 1 */
+        assert_int_equal(rc_meaning(0x98e).exit_code, EXIT_AUTH);
+        assert_int_equal(rc_meaning(TPM2_RC_BAD_AUTH | TPM2_RC_S | TPM2_RC_1).exit_code,
+                         EXIT_AUTH);
+        assert_int_equal(rc_meaning(TPM2_RC_LOCKOUT).exit_code, EXIT_AUTH);
+        assert_non_null(strstr(rc_meaning(TPM2_RC_LOCKOUT).sentence, "clear-lockout"));
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_AUTHORIZATION_FAILED).exit_code, EXIT_AUTH);
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_AUTHORIZATION_UNKNOWN).exit_code, EXIT_AUTH);
+}
+
+static void policy_failures_are_policy(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(TPM2_RC_POLICY_FAIL | TPM2_RC_S | TPM2_RC_1).exit_code,
+                         EXIT_POLICY);
+        assert_int_equal(rc_meaning(TPM2_RC_PCR_CHANGED).exit_code, EXIT_POLICY);
+}
+
+static void object_memory_says_flush(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(0x902).exit_code, EXIT_TPM);
+        assert_non_null(strstr(rc_meaning(0x902).sentence, "tpmctl flush"));
+        assert_non_null(strstr(rc_meaning(TPM2_RC_SESSION_MEMORY).sentence, "tpmctl flush"));
+}
+
+static void unreachable_tpm_is_unavailable(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(TSS2_TCTI_RC_IO_ERROR).exit_code, EXIT_UNAVAILABLE);
+        assert_int_equal(rc_meaning(TSS2_TCTI_RC_NO_CONNECTION).exit_code, EXIT_UNAVAILABLE);
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_NO_TPM).exit_code, EXIT_UNAVAILABLE);
+        assert_int_equal(rc_meaning(TSS2_ESYS_RC_IO_ERROR).exit_code, EXIT_UNAVAILABLE);
+        assert_int_equal(rc_meaning(TPM2_RC_FAILURE).exit_code, EXIT_UNAVAILABLE);
+}
+
+static void existing_objects_are_exists(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_PATH_ALREADY_EXISTS).exit_code, EXIT_EXISTS);
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_ALREADY_PROVISIONED).exit_code, EXIT_EXISTS);
+        assert_int_equal(rc_meaning(TPM2_RC_NV_DEFINED).exit_code, EXIT_EXISTS);
+}
+
+static void not_provisioned_says_provision(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_NOT_PROVISIONED).exit_code, EXIT_NOT_FOUND);
+        assert_non_null(strstr(rc_meaning(TSS2_FAPI_RC_NOT_PROVISIONED).sentence,
+                               "tpmctl provision"));
+}
+
+static void bad_signature_is_invalid(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_SIGNATURE_VERIFICATION_FAILED).exit_code,
+                         EXIT_INVALID);
+        assert_int_equal(rc_meaning(TPM2_RC_SIGNATURE | TPM2_RC_P | TPM2_RC_2).exit_code,
+                         EXIT_INVALID);
+}
+
+static void bad_values_are_bad_input(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_BAD_VALUE).exit_code, EXIT_BAD_INPUT);
+        assert_int_equal(rc_meaning(TSS2_MU_RC_BAD_SIZE).exit_code, EXIT_BAD_INPUT);
+        assert_int_equal(rc_meaning(TPM2_RC_SIZE | TPM2_RC_P | TPM2_RC_1).exit_code,
+                         EXIT_BAD_INPUT);
+}
+
+static void unknown_codes_are_tpm_errors(void **state)
+{
+        (void)state;
+        assert_int_equal(rc_meaning(TSS2_FAPI_RC_GENERAL_FAILURE).exit_code, EXIT_TPM);
+        assert_int_equal(rc_meaning(TPM2_RC_DISABLED).exit_code, EXIT_TPM);
+        assert_int_equal(rc_meaning(0).exit_code, EXIT_OK);
+}
+
+static void error_rc_message_has_context_sentence_and_code(void **state)
+{
+        (void)state;
+        assert_int_equal(error_rc(TSS2_FAPI_RC_BAD_PATH, "deleting %s", "/HS/SRK/k"),
+                         EXIT_NOT_FOUND);
+        assert_non_null(strstr(error_message(), "deleting /HS/SRK/k: "));
+        assert_non_null(strstr(error_message(), "tpmctl list"));
+        assert_non_null(strstr(error_message(), "(0x6001d: fapi:"));
+        error_clear();
+        assert_string_equal(error_message(), "");
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(fapi_bad_path_is_not_found),
+                cmocka_unit_test(tpm_auth_failures_are_auth),
+                cmocka_unit_test(policy_failures_are_policy),
+                cmocka_unit_test(object_memory_says_flush),
+                cmocka_unit_test(unreachable_tpm_is_unavailable),
+                cmocka_unit_test(existing_objects_are_exists),
+                cmocka_unit_test(not_provisioned_says_provision),
+                cmocka_unit_test(bad_signature_is_invalid),
+                cmocka_unit_test(bad_values_are_bad_input),
+                cmocka_unit_test(unknown_codes_are_tpm_errors),
+                cmocka_unit_test(error_rc_message_has_context_sentence_and_code),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
