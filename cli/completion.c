@@ -54,6 +54,7 @@ static int run(const struct settings *s, int argc, char **argv)
                "  esac\n"
                "  COMPREPLY=($(compgen -W \"$words\" -- \"$cur\"))\n"
                "  [[ ${#COMPREPLY[@]} -eq 0 ]] && COMPREPLY=($(compgen -f -- \"$cur\"))\n"
+               "  return 0\n"
                "}\n"
                "complete -F _tpmctl tpmctl\n");
         return 0;

@@ -13,7 +13,6 @@ static char remove_path[4096];
 static int timeout_exit_code;
 static unsigned timeout_seconds;
 static unsigned paused_remaining;
-static volatile sig_atomic_t held_signal;
 
 /* Async-signal-safe: write, unlink and _exit only. */
 static void on_alarm(int sig)
@@ -67,35 +66,42 @@ void watchdog_remove_on_timeout(const char *path)
         snprintf(remove_path, sizeof(remove_path), "%s", path ? path : "");
 }
 
-static void on_signal(int sig)
-{
-        if (!held_signal)
-                held_signal = sig;
-}
-
 static const int held_signals[] = {SIGINT, SIGTERM, SIGHUP};
 
+static void held_set(sigset_t *set)
+{
+        sigemptyset(set);
+        for (size_t i = 0; i < sizeof(held_signals) / sizeof(held_signals[0]); i++)
+                sigaddset(set, held_signals[i]);
+}
+
+/* Blocked, not caught: a caught signal interrupts the TCTI's poll() even
+ * with SA_RESTART, and FAPI then fails with objects still loaded. A blocked
+ * signal stays pending and ends the process, as its sender asked, once
+ * signals_release() unblocks it after the cleanup. */
 void signals_hold(void)
 {
-        struct sigaction sa;
+        sigset_t set;
 
-        memset(&sa, 0, sizeof(sa));
-        sa.sa_handler = on_signal;
-        sa.sa_flags = SA_RESTART; /* let TPM reads and writes finish */
-        sigemptyset(&sa.sa_mask);
-        for (size_t i = 0; i < sizeof(held_signals) / sizeof(held_signals[0]); i++)
-                sigaction(held_signals[i], &sa, NULL);
+        held_set(&set);
+        sigprocmask(SIG_BLOCK, &set, NULL);
 }
 
 void signals_release(void)
 {
-        for (size_t i = 0; i < sizeof(held_signals) / sizeof(held_signals[0]); i++)
-                signal(held_signals[i], SIG_DFL);
-        if (held_signal)
-                raise(held_signal);
+        sigset_t set;
+
+        held_set(&set);
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
 }
 
 int signal_pending(void)
 {
-        return held_signal;
+        sigset_t pending;
+
+        sigpending(&pending);
+        for (size_t i = 0; i < sizeof(held_signals) / sizeof(held_signals[0]); i++)
+                if (sigismember(&pending, held_signals[i]))
+                        return held_signals[i];
+        return 0;
 }

@@ -20,8 +20,7 @@ void watchdog_remove_on_timeout(const char *path);
 /* From here until signals_release(), SIGINT, SIGTERM and SIGHUP are held:
  * the TPM command under way finishes and tpmctl cleans up first. */
 void signals_hold(void);
-/* Restores the default handlers; if a signal came meanwhile, re-raises it
- * so the process ends as the sender asked. */
+/* Lets held signals through; one that came meanwhile ends the process now. */
 void signals_release(void);
 /* The held signal, or 0. */
 int signal_pending(void);

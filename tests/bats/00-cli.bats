@@ -1,0 +1,119 @@
+#!/usr/bin/env bats
+# The command line itself: help, version, usage errors. No TPM needed.
+
+load helpers
+
+setup_file() { :; }
+teardown_file() { :; }
+teardown() { :; }
+
+@test "--help lists every command and the global options" {
+	run tpmctl --help
+	assert_success
+	for cmd in provision info health list delete flush config completion help; do
+		assert_output --partial "  $cmd "
+	done
+	for opt in --tcti --keystore --fapi-config --profile --json --quiet --verbose --timeout --version; do
+		assert_output --partial -- "$opt"
+	done
+}
+
+@test "no command prints the overview and exits 2" {
+	run tpmctl
+	assert_failure 2
+	assert_output --partial "Usage: tpmctl"
+}
+
+@test "--version prints the version" {
+	run tpmctl --version
+	assert_success
+	assert_output --regexp '^tpmctl [0-9]+\.[0-9]+\.[0-9]+$'
+}
+
+@test "help COMMAND and COMMAND --help print the same help" {
+	run tpmctl help flush
+	assert_success
+	assert_output --partial "Usage: tpmctl [GLOBAL OPTIONS] flush"
+	assert_output --partial "--transient"
+	help_output=$output
+	run tpmctl flush --help
+	assert_success
+	assert_equal "$output" "$help_output"
+}
+
+@test "an unknown command exits 2 and says so in one line" {
+	run tpmctl frobnicate
+	assert_failure 2
+	assert_output "tpmctl: unknown command frobnicate; see \`tpmctl --help\`"
+}
+
+@test "an unknown option exits 2 naming the option" {
+	run tpmctl list --frobnicate
+	assert_failure 2
+	assert_output --partial "tpmctl: list: unknown option --frobnicate"
+}
+
+@test "a missing option argument exits 2" {
+	run tpmctl list --tcti
+	assert_failure 2
+	assert_output --partial "option --tcti needs an argument"
+}
+
+@test "a non-numeric --timeout exits 2" {
+	run tpmctl --timeout soon info
+	assert_failure 2
+	assert_output --partial "--timeout soon: not a whole number"
+}
+
+@test "too many arguments exit 2" {
+	run tpmctl info extra
+	assert_failure 2
+	assert_output --partial "tpmctl: info: unexpected argument extra"
+}
+
+@test "missing arguments exit 2" {
+	run tpmctl delete
+	assert_failure 2
+	assert_output --partial "tpmctl: delete: missing argument: PATH..."
+}
+
+@test "help for an unknown command exits 2" {
+	run tpmctl help frobnicate
+	assert_failure 2
+	assert_output --partial "unknown command frobnicate"
+}
+
+@test "the bash completion offers the commands and their options" {
+	run tpmctl completion
+	assert_success
+	assert_output --partial "complete -F _tpmctl tpmctl"
+	# Source it and ask for completions as bash would.
+	source <(tpmctl completion)
+	COMP_WORDS=(tpmctl fl); COMP_CWORD=1
+	_tpmctl
+	assert_equal "${COMPREPLY[*]}" "flush"
+	COMP_WORDS=(tpmctl flush --tr); COMP_CWORD=2
+	_tpmctl
+	assert_equal "${COMPREPLY[*]}" "--transient"
+}
+
+@test "every option of every command is in the man page" {
+	scd=$BATS_TEST_DIRNAME/../../man/tpmctl.1.scd
+	for cmd in "" provision info health list delete flush config completion help; do
+		if [ -n "$cmd" ]; then help=$(tpmctl help $cmd); else help=$(tpmctl --help); fi
+		for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u); do
+			grep -q -- "$opt" "$scd" || fail "man page lacks $opt (from tpmctl help $cmd)"
+		done
+	done
+	for cmd in provision info health list delete flush config completion help; do
+		grep -q "^## $cmd\|^\*\*$cmd\*\*\|tpmctl $cmd" "$scd" || fail "man page lacks the $cmd command"
+	done
+}
+
+@test "the exit code table is the same in the README and the man page" {
+	top=$BATS_TEST_DIRNAME/../..
+	for code in "0" "1" "2" "3" "4" "5" "6" "7" "8" "9"; do
+		grep -qE "^\| *$code *\|" "$top/README.md" || fail "README lacks exit code $code"
+		grep -qE "^\| *$code *\|" "$top/man/tpmctl.1.scd" || fail "man page lacks exit code $code"
+	done
+}
