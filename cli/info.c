@@ -37,7 +37,7 @@ static void print_info_json(const struct tpm *tpm, const struct tpm_info *i, boo
         json_object_object_add(o, "spec_year", json_object_new_int64(i->spec_year));
         json_object_object_add(o, "algorithms", string_array(i->algorithms, i->n_algorithms));
         json_object_object_add(o, "pcr_banks", string_array(i->pcr_banks, i->n_pcr_banks));
-        json_object_object_add(o, "profile", json_object_new_string(tpm->settings.profile));
+        json_object_object_add(o, "profile", json_object_new_string(tpm->setup.profile));
         json_object_object_add(o, "provisioned", json_object_new_boolean(provisioned));
         json_object_object_add(o, "keystore", json_object_new_string(tpm->setup.user_dir));
         json_object_object_add(lockout, "counter", json_object_new_int64(i->lockout_counter));
@@ -61,7 +61,7 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
             (r = tpm_info_read(tpm->esys, &info)))
                 return r;
-        provisioned = tpm_provisioned(tpm, tpm->settings.profile);
+        provisioned = tpm_provisioned(tpm, tpm->setup.profile);
         if (s->json) {
                 print_info_json(tpm, &info, provisioned);
                 return 0;
@@ -72,7 +72,7 @@ static int run(const struct settings *s, int argc, char **argv)
                info.revision % 100, info.spec_year);
         print_list("algorithms", info.algorithms, info.n_algorithms);
         print_list("pcr banks", info.pcr_banks, info.n_pcr_banks);
-        printf("%-14s %s\n", "profile", tpm->settings.profile);
+        printf("%-14s %s\n", "profile", tpm->setup.profile);
         printf("%-14s %s\n", "provisioned", provisioned ? "yes" : "no (run `tpmctl provision`)");
         printf("%-14s %s\n", "keystore", tpm->setup.user_dir);
         printf("%-14s %u of %u failed tries%s (one forgiven every %u s)\n", "lockout",

@@ -63,7 +63,7 @@ static int store_value(const struct command *cmd, const struct cli_option *o, co
                 return 0;
         case OPT_UINT:
                 errno = 0;
-                v = strtoul(arg, &end, 0);
+                v = strtoul(arg, &end, 10);
                 if (errno || end == arg || *end || arg[0] == '-' || v > UINT_MAX) {
                         char what[256];
                         snprintf(what, sizeof(what), "--%s %s", o->name, arg);

@@ -104,7 +104,7 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
         *out = tpm;
         tpm->settings = *s;
         s = &tpm->settings;
-        if ((r = settings_resolve(&tpm->settings)))
+        if ((r = settings_resolve(&tpm->settings, true)))
                 return r;
 
         if ((r = fapi_setup_prepare(s, true, &tpm->setup)))

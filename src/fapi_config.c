@@ -156,6 +156,8 @@ static int prepare_from_user_config(const struct settings *s, struct fapi_setup 
                              sizeof(setup->profile_dir))))
                 return r;
         snprintf(setup->tcti, sizeof(setup->tcti), "%s", json_string_field(config, "tcti", ""));
+        snprintf(setup->profile, sizeof(setup->profile), "%s",
+                 json_string_field(config, "profile_name", DEFAULT_PROFILE));
         return lock_file_beside(setup->user_dir, setup->lock_file, sizeof(setup->lock_file));
 }
 
@@ -172,6 +174,7 @@ int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_
         snprintf(setup->profile_dir, sizeof(setup->profile_dir), "%s/profiles/", datadir());
         if ((r = check_profile(setup, s->profile)))
                 return r;
+        snprintf(setup->profile, sizeof(setup->profile), "%s", s->profile);
         if ((r = keystore_dirs(s, setup, log_dir, sizeof(log_dir))) ||
             (r = lock_file_beside(setup->user_dir, setup->lock_file, sizeof(setup->lock_file))))
                 return r;

@@ -16,6 +16,7 @@ struct fapi_setup {
         char lock_file[PATH_MAX];    /* beside the user keystore */
         char profile_dir[PATH_MAX];  /* tpmctl's profiles */
         char tcti[PATH_MAX];         /* TCTI configuration string ("" = FAPI's default) */
+        char profile[128];           /* FAPI's default profile: --profile, or the config's */
 };
 
 /* Where tpmctl's data (profiles/, policies/, fapi-config/) lives:

@@ -5,6 +5,12 @@
 
 #include "errors.h"
 
+/* The first handles of each range, spelled out: the tss2 header's macros
+ * shift a signed 0x80 by 24 bits, which is undefined behaviour in C. */
+#define TRANSIENT_FIRST 0x80000000u
+#define LOADED_SESSION_FIRST 0x02000000u
+#define SAVED_SESSION_FIRST 0x03000000u
+
 static int list_handles(ESYS_CONTEXT *esys, TPM2_HANDLE first, TPMS_CAPABILITY_DATA **cap)
 {
         TSS2_RC rc = Esys_GetCapability(esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
@@ -45,10 +51,10 @@ int flush_all(ESYS_CONTEXT *esys, bool transient, bool sessions, struct flush_co
         int r;
 
         count->transient = count->sessions = 0;
-        if (transient && (r = flush_range(esys, TPM2_TRANSIENT_FIRST, &count->transient)))
+        if (transient && (r = flush_range(esys, TRANSIENT_FIRST, &count->transient)))
                 return r;
-        if (sessions && ((r = flush_range(esys, TPM2_LOADED_SESSION_FIRST, &count->sessions)) ||
-                         (r = flush_range(esys, TPM2_ACTIVE_SESSION_FIRST, &count->sessions))))
+        if (sessions && ((r = flush_range(esys, LOADED_SESSION_FIRST, &count->sessions)) ||
+                         (r = flush_range(esys, SAVED_SESSION_FIRST, &count->sessions))))
                 return r;
         return 0;
 }
@@ -70,8 +76,8 @@ int count_loaded(ESYS_CONTEXT *esys, struct flush_count *count)
         int r;
 
         count->transient = count->sessions = 0;
-        if ((r = count_range(esys, TPM2_TRANSIENT_FIRST, &count->transient)) ||
-            (r = count_range(esys, TPM2_LOADED_SESSION_FIRST, &count->sessions)))
+        if ((r = count_range(esys, TRANSIENT_FIRST, &count->transient)) ||
+            (r = count_range(esys, LOADED_SESSION_FIRST, &count->sessions)))
                 return r;
-        return count_range(esys, TPM2_ACTIVE_SESSION_FIRST, &count->sessions);
+        return count_range(esys, SAVED_SESSION_FIRST, &count->sessions);
 }

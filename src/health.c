@@ -9,7 +9,7 @@
 
 int health_check(struct tpm *tpm)
 {
-        const char *profile = tpm->settings.profile;
+        const char *profile = tpm->setup.profile;
         struct tpm_info info;
         unsigned srk;
         bool present = false;

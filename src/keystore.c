@@ -25,7 +25,7 @@ int mkdir_private(const char *dir)
                         continue;
                 path[i] = '\0';
                 if (mkdir(path, 0700) < 0 && errno != EEXIST)
-                        return error_set(EXIT_BAD_INPUT, "cannot create directory %s: %s", path,
+                        return error_set(EXIT_TPM, "cannot create directory %s: %s", path,
                                          strerror(errno));
                 if (i < len)
                         path[i] = '/';
@@ -47,14 +47,14 @@ int keystore_lock(const char *lock_file, bool exclusive, int *fd_out)
         }
         fd = open(lock_file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
-                return error_set(EXIT_BAD_INPUT, "cannot open the keystore lock %s: %s",
+                return error_set(EXIT_TPM, "cannot open the keystore lock %s: %s",
                                  lock_file, strerror(errno));
         while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
                 if (errno == EINTR)
                         continue;
                 r = errno;
                 close(fd);
-                return error_set(EXIT_BAD_INPUT, "cannot lock the keystore (%s): %s", lock_file,
+                return error_set(EXIT_TPM, "cannot lock the keystore (%s): %s", lock_file,
                                  strerror(r));
         }
         *fd_out = fd;

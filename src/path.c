@@ -46,8 +46,10 @@ int path_normalize(const char *user_path, char *out, size_t out_size)
 
         if (!user_path || !*user_path)
                 return error_set(EXIT_BAD_INPUT, "empty path");
-        if (strchr(user_path, '/'))
+        if (user_path[0] == '/')
                 n = snprintf(out, out_size, "%s", user_path);
+        else if (strchr(user_path, '/')) /* "HS/SRK/k" */
+                n = snprintf(out, out_size, "/%s", user_path);
         else
                 n = snprintf(out, out_size, "/HS/SRK/%s", user_path);
         if (n < 0 || (size_t)n >= out_size)

@@ -95,7 +95,7 @@ static int evict(ESYS_CONTEXT *esys, TPM2_HANDLE handle)
 
 int provision(struct tpm *tpm, bool force)
 {
-        const char *profile = tpm->settings.profile;
+        const char *profile = tpm->setup.profile;
         unsigned srk = profile_srk_handle(tpm, profile);
         bool occupied = false;
         TSS2_RC rc;

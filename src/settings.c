@@ -10,20 +10,19 @@
 
 #define DEFAULT_DEVICE "/dev/tpmrm0"
 
-int settings_resolve(struct settings *s)
+int settings_resolve(struct settings *s, bool need_tpm)
 {
         const char *env;
 
         if (!s->tcti && (env = getenv("TPMCTL_TCTI")) && *env)
                 s->tcti = env;
-        if (!s->tcti && !s->fapi_config) {
-                if (access(DEFAULT_DEVICE, F_OK) != 0)
-                        return error_set(EXIT_UNAVAILABLE,
-                                         "no TPM found: " DEFAULT_DEVICE " does not exist; point "
-                                         "tpmctl at a TPM with --tcti (e.g. --tcti "
-                                         "swtpm:path=/run/swtpm.sock) or TPMCTL_TCTI");
+        if (!s->tcti && !s->fapi_config && access(DEFAULT_DEVICE, F_OK) == 0)
                 s->tcti = DEFAULT_DEVICE;
-        }
+        if (!s->tcti && !s->fapi_config && need_tpm)
+                return error_set(EXIT_UNAVAILABLE,
+                                 "no TPM found: " DEFAULT_DEVICE " does not exist; point tpmctl "
+                                 "at a TPM with --tcti (e.g. --tcti swtpm:path=/run/swtpm.sock) "
+                                 "or TPMCTL_TCTI");
         if (!s->keystore && (env = getenv("TPMCTL_KEYSTORE")) && *env)
                 s->keystore = env;
         if (!s->profile)

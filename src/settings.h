@@ -15,12 +15,13 @@ struct settings {
         unsigned timeout;        /* --timeout, seconds */
         bool json;
         bool quiet;
-        int verbose;
+        bool verbose;
 };
 
 /* Fills what the user left out from the environment and the defaults.
- * Returns 0, or an exit code with the error recorded. */
-int settings_resolve(struct settings *s);
+ * need_tpm: no TCTI at all is an error (else it is left NULL, for FAPI's
+ * default). Returns 0, or an exit code with the error recorded. */
+int settings_resolve(struct settings *s, bool need_tpm);
 
 /* The TCTI configuration string for a user's --tcti value: a device path such
  * as /dev/tpmrm0 becomes "device:/dev/tpmrm0"; anything else is passed on. */

@@ -9,8 +9,14 @@ source "$BATS_TEST_DIRNAME/../lib/swtpm.bash"
 : "${TPMCTL:?tests/run sets TPMCTL to the binary under test}"
 : "${TPMCTL_GOLDEN:?tests/run sets TPMCTL_GOLDEN to the provisioned state}"
 
+# Exit 86 is how the sanitizer build reports a finding (tests/run).
 tpmctl() {
-	"$TPMCTL" "$@"
+	local status=0
+	"$TPMCTL" "$@" || status=$?
+	if [ "$status" -eq 86 ] && [ -n "${TPMCTL_SANITIZER_DIR:-}" ]; then
+		echo "tpmctl $* ($BATS_TEST_NAME)" >>"$TPMCTL_SANITIZER_DIR/exit86-$$"
+	fi
+	return "$status"
 }
 
 # A private TPM and keystore for this file, copied from the golden state.

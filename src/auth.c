@@ -1,0 +1,232 @@
+/* Passwords; see auth.h. */
+#include "auth.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "errors.h"
+#include "fileio.h"
+#include "watchdog.h"
+
+/* Longer than any password: the limit is checked after reading. */
+#define AUTH_READ_MAX 4096
+
+bool auth_given(const struct auth_source *src)
+{
+        return src->file || src->fd_given || src->env || src->prompt;
+}
+
+int auth_check(const struct auth_source *src)
+{
+        int n = !!src->file + !!src->fd_given + !!src->env + !!src->prompt;
+
+        if (n > 1)
+                return error_set(EXIT_USAGE, "give one of --%s-file, --%s-fd, --%s-env and "
+                                             "--%s-prompt",
+                                 src->option_prefix, src->option_prefix, src->option_prefix,
+                                 src->option_prefix);
+        return 0;
+}
+
+int auth_validate(const unsigned char *value, size_t *len, size_t max_len, const char *origin)
+{
+        if (*len > 0 && value[*len - 1] == '\n')
+                (*len)--;
+        if (*len > 0 && value[*len - 1] == '\r')
+                (*len)--;
+        if (memchr(value, '\0', *len))
+                return error_set(EXIT_BAD_INPUT, "the password from %s contains a NUL byte",
+                                 origin);
+        if (*len > max_len)
+                return error_set(EXIT_BAD_INPUT,
+                                 "the password from %s is %zu bytes; the TPM takes at most %zu "
+                                 "(the size of the key's name hash)",
+                                 origin, *len, max_len);
+        return 0;
+}
+
+static int take(unsigned char *data, size_t len, size_t max_len, const char *origin,
+                struct secret *out)
+{
+        int r = auth_validate(data, &len, max_len, origin);
+
+        if (r) {
+                OPENSSL_cleanse(data, len);
+                free(data);
+                return r;
+        }
+        data[len] = '\0';
+        out->data = data;
+        out->size = len;
+        return 0;
+}
+
+static int read_from_fd(int fd, const char *origin, unsigned char **data, size_t *len)
+{
+        size_t cap = AUTH_READ_MAX + 2, used = 0;
+        unsigned char *buf = calloc(1, cap);
+
+        if (!buf)
+                return error_set(EXIT_TPM, "out of memory");
+        for (;;) {
+                ssize_t n = read(fd, buf + used, cap - 1 - used);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0) {
+                        int e = errno;
+                        free(buf);
+                        return error_set(EXIT_BAD_INPUT, "cannot read the password from %s: %s",
+                                         origin, strerror(e));
+                }
+                if (n == 0 || (used += (size_t)n) >= cap - 1)
+                        break;
+        }
+        *data = buf;
+        *len = used;
+        return 0;
+}
+
+static volatile sig_atomic_t prompt_interrupted;
+
+static void on_prompt_signal(int sig)
+{
+        prompt_interrupted = sig;
+}
+
+/* One line from the terminal without echo. SIGINT/SIGTERM/SIGHUP, held
+ * during TPM work, are let through here so that Ctrl-C ends the prompt; the
+ * signal is raised again (and so held) for after the cleanup. */
+static int prompt_line(int tty, const char *prompt, unsigned char *buf, size_t cap, size_t *len)
+{
+        static const int sigs[] = {SIGINT, SIGTERM, SIGHUP};
+        struct sigaction sa = {0}, old[3];
+        struct termios saved, quiet;
+        sigset_t set;
+        size_t used = 0;
+        int r = 0;
+
+        if (tcgetattr(tty, &saved) < 0)
+                return error_set(EXIT_AUTH, "cannot switch off echo on the terminal: %s",
+                                 strerror(errno));
+        quiet = saved;
+        quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
+        quiet.c_lflag |= ICANON;
+        tcsetattr(tty, TCSAFLUSH, &quiet);
+        if (write(tty, prompt, strlen(prompt)) < 0)
+                r = error_set(EXIT_AUTH, "cannot write to the terminal");
+
+        prompt_interrupted = 0;
+        sa.sa_handler = on_prompt_signal; /* no SA_RESTART: read() returns */
+        sigemptyset(&set);
+        for (int i = 0; i < 3; i++) {
+                sigaction(sigs[i], &sa, &old[i]);
+                sigaddset(&set, sigs[i]);
+        }
+        sigprocmask(SIG_UNBLOCK, &set, NULL);
+        while (!r && used < cap - 1) {
+                char c;
+                ssize_t n = read(tty, &c, 1);
+                if (n < 0 && errno == EINTR && !prompt_interrupted)
+                        continue;
+                if (n <= 0 || c == '\n')
+                        break;
+                buf[used++] = (unsigned char)c;
+        }
+        sigprocmask(SIG_BLOCK, &set, NULL);
+        for (int i = 0; i < 3; i++)
+                sigaction(sigs[i], &old[i], NULL);
+
+        tcsetattr(tty, TCSAFLUSH, &saved);
+        if (write(tty, "\n", 1) < 0)
+                r = r ? r : error_set(EXIT_AUTH, "cannot write to the terminal");
+        if (prompt_interrupted) {
+                raise(prompt_interrupted); /* pending until the cleanup is done */
+                return error_set(EXIT_AUTH, "interrupted at the password prompt");
+        }
+        buf[used] = '\0';
+        *len = used;
+        return r;
+}
+
+static int read_from_tty(const char *what, bool confirm, unsigned char **data, size_t *len)
+{
+        _cleanup_close_ int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
+        unsigned char *first, *again;
+        char prompt[600];
+        size_t first_len = 0, again_len = 0;
+        int r;
+
+        if (tty < 0)
+                return error_set(EXIT_AUTH, "%s needs a password and there is no terminal to ask "
+                                            "on: use --auth-file, --auth-fd or --auth-env",
+                                 what);
+        if (!(first = calloc(1, AUTH_READ_MAX + 2)) || !(again = calloc(1, AUTH_READ_MAX + 2))) {
+                free(first);
+                return error_set(EXIT_TPM, "out of memory");
+        }
+        watchdog_pause();
+        snprintf(prompt, sizeof(prompt), "Password for %s: ", what);
+        r = prompt_line(tty, prompt, first, AUTH_READ_MAX + 2, &first_len);
+        if (!r && confirm) {
+                r = prompt_line(tty, "Again, to confirm: ", again, AUTH_READ_MAX + 2, &again_len);
+                if (!r && (again_len != first_len || memcmp(first, again, first_len) != 0))
+                        r = error_set(EXIT_BAD_INPUT, "the two passwords differ");
+        }
+        watchdog_resume();
+        OPENSSL_cleanse(again, AUTH_READ_MAX + 2);
+        free(again);
+        if (r) {
+                OPENSSL_cleanse(first, AUTH_READ_MAX + 2);
+                free(first);
+                return r;
+        }
+        *data = first;
+        *len = first_len;
+        return 0;
+}
+
+int auth_read(const struct auth_source *src, const char *what, bool confirm, size_t max_len,
+              struct secret *out)
+{
+        unsigned char *data = NULL;
+        size_t len = 0;
+        char origin[300];
+        int r;
+
+        if ((r = auth_check(src)))
+                return r;
+        if (src->file) {
+                snprintf(origin, sizeof(origin), "%s", src->file);
+                r = file_read(src->file, AUTH_READ_MAX, &data, &len);
+                if (r == EXIT_BAD_INPUT && strstr(error_message(), "larger than"))
+                        r = error_set(EXIT_BAD_INPUT, "the password in %s is longer than %zu "
+                                                      "bytes", src->file, max_len);
+        } else if (src->fd_given) {
+                snprintf(origin, sizeof(origin), "file descriptor %u", src->fd);
+                r = read_from_fd((int)src->fd, origin, &data, &len);
+        } else if (src->env) {
+                const char *value = getenv(src->env);
+                snprintf(origin, sizeof(origin), "$%s", src->env);
+                if (!value)
+                        return error_set(EXIT_AUTH, "the environment variable %s is not set",
+                                         src->env);
+                len = strlen(value);
+                if (len > AUTH_READ_MAX)
+                        len = AUTH_READ_MAX + 1;
+                if (!(data = calloc(1, len + 1)))
+                        return error_set(EXIT_TPM, "out of memory");
+                memcpy(data, value, len);
+        } else {
+                snprintf(origin, sizeof(origin), "the terminal");
+                r = read_from_tty(what, confirm, &data, &len);
+        }
+        if (r)
+                return r;
+        return take(data, len, max_len, origin, out);
+}

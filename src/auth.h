@@ -1,0 +1,34 @@
+/* Passwords: from a file, a file descriptor, an environment variable or a
+ * no-echo prompt on /dev/tty; never from argv. Every buffer is wiped. */
+#pragma once
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "cleanup.h"
+
+struct auth_source {
+        const char *file; /* --auth-file FILE */
+        unsigned fd;      /* --auth-fd N */
+        bool fd_given;
+        const char *env;  /* --auth-env VAR */
+        bool prompt;      /* --auth-prompt: ask on the terminal */
+        const char *option_prefix; /* "auth" or "new-auth", for messages */
+};
+
+/* Whether the user named a source (or asked for the prompt). */
+bool auth_given(const struct auth_source *src);
+
+/* Checks that at most one source is named; EXIT_USAGE otherwise. */
+int auth_check(const struct auth_source *src);
+
+/* Reads the password for `what` (an object path) into out, NUL-terminated:
+ * from the source given, else from a prompt on /dev/tty (twice when
+ * confirm). A trailing newline from a file, fd or variable is dropped; a NUL
+ * byte or more than max_len bytes is refused with EXIT_BAD_INPUT before any
+ * of it reaches FAPI. No source and no terminal: EXIT_AUTH naming the options. */
+int auth_read(const struct auth_source *src, const char *what, bool confirm, size_t max_len,
+              struct secret *out);
+
+/* The checks auth_read applies, on a value already in memory (for tests). */
+int auth_validate(const unsigned char *value, size_t *len, size_t max_len, const char *origin);
