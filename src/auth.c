@@ -19,12 +19,12 @@
 
 bool auth_given(const struct auth_source *src)
 {
-        return src->file || src->fd_given || src->env || src->prompt;
+        return src->file || src->fd || src->env || src->prompt;
 }
 
 int auth_check(const struct auth_source *src)
 {
-        int n = !!src->file + !!src->fd_given + !!src->env + !!src->prompt;
+        int n = !!src->file + !!src->fd + !!src->env + !!src->prompt;
 
         if (n > 1)
                 return error_set(EXIT_USAGE, "give one of --%s-file, --%s-fd, --%s-env and "
@@ -207,9 +207,14 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
                 if (r == EXIT_BAD_INPUT && strstr(error_message(), "larger than"))
                         r = error_set(EXIT_BAD_INPUT, "the password in %s is longer than %zu "
                                                       "bytes", src->file, max_len);
-        } else if (src->fd_given) {
-                snprintf(origin, sizeof(origin), "file descriptor %u", src->fd);
-                r = read_from_fd((int)src->fd, origin, &data, &len);
+        } else if (src->fd) {
+                char *end;
+                long fd = strtol(src->fd, &end, 10);
+                if (end == src->fd || *end || fd < 0 || fd > 65535)
+                        return error_set(EXIT_USAGE, "--%s-fd %s: not a file descriptor number",
+                                         src->option_prefix, src->fd);
+                snprintf(origin, sizeof(origin), "file descriptor %ld", fd);
+                r = read_from_fd((int)fd, origin, &data, &len);
         } else if (src->env) {
                 const char *value = getenv(src->env);
                 snprintf(origin, sizeof(origin), "$%s", src->env);

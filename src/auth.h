@@ -9,8 +9,7 @@
 
 struct auth_source {
         const char *file; /* --auth-file FILE */
-        unsigned fd;      /* --auth-fd N */
-        bool fd_given;
+        const char *fd;   /* --auth-fd N */
         const char *env;  /* --auth-env VAR */
         bool prompt;      /* --auth-prompt: ask on the terminal */
         const char *option_prefix; /* "auth" or "new-auth", for messages */

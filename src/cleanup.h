@@ -3,8 +3,10 @@
  * secret buffer is wiped on every path. */
 #pragma once
 
+#include <dirent.h>
 #include <json-c/json.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -33,6 +35,12 @@ static inline void closep(int *fd)
 }
 #define _cleanup_close_ _cleanup_(closep)
 
+static inline void closedirp(DIR **d)
+{
+        if (*d)
+                closedir(*d);
+}
+
 static inline void json_putp(json_object **j)
 {
         json_object_put(*j);
@@ -45,6 +53,17 @@ static inline void fapi_freep(void *p)
         Fapi_Free(*(void **)p);
 }
 #define _cleanup_fapi_free_ _cleanup_(fapi_freep)
+
+static inline void pkey_freep(EVP_PKEY **k)
+{
+        EVP_PKEY_free(*k);
+}
+#define _cleanup_pkey_ _cleanup_(pkey_freep)
+
+static inline void pkey_ctx_freep(EVP_PKEY_CTX **c)
+{
+        EVP_PKEY_CTX_free(*c);
+}
 
 /* A heap buffer that held a secret: wiped before it is freed. */
 struct secret {

@@ -12,7 +12,9 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "fapi_auth.h"
 #include "keystore.h"
+#include "provision.h"
 #include "watchdog.h"
 
 /* TPM handles of the EK certificates that FAPI looks for (TCG EK Credential
@@ -109,6 +111,10 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
 
         if ((r = fapi_setup_prepare(s, true, &tpm->setup)))
                 return r;
+        if ((needs & AUTO_PROVISION) && !tpm_provisioned(tpm, tpm->setup.profile))
+                needs |= EK_CERT_CHECK | NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE;
+        else
+                needs &= ~(unsigned)AUTO_PROVISION;
         if (needs & (LOCK_SHARED | LOCK_EXCLUSIVE)) {
                 watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE,
                                "the keystore stayed locked by another tpmctl process");
@@ -145,6 +151,13 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                 if ((r = esys_on(tcti, &tpm->esys)))
                         return r;
         }
+        /* Checked again under the exclusive lock: another tpmctl may have
+         * provisioned the profile while this one waited for the lock. */
+        if ((needs & AUTO_PROVISION) && !tpm_provisioned(tpm, tpm->setup.profile)) {
+                if ((r = provision(tpm, false)))
+                        return r;
+                tpm->provisioned_now = true;
+        }
         return 0;
 }
 
@@ -168,6 +181,7 @@ void tpm_close(struct tpm *tpm)
 {
         if (!tpm)
                 return;
+        fapi_auth_wipe(tpm);
         while (tpm->n_loaded > 0)
                 Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
         if (tpm->esys)

@@ -15,6 +15,7 @@ enum tpm_needs {
         LOCK_SHARED = 1 << 2,    /* reads the keystore */
         LOCK_EXCLUSIVE = 1 << 3, /* writes the keystore */
         EK_CERT_CHECK = 1 << 4,  /* look for an EK certificate first (provision) */
+        AUTO_PROVISION = 1 << 5, /* provision the profile first if it is not yet */
 };
 
 struct tpm {
@@ -28,6 +29,8 @@ struct tpm {
          * flushed by tpm_close() whatever happened. */
         ESYS_TR loaded[8];
         unsigned n_loaded;
+        struct fapi_auth *auth; /* fapi_auth.h: the password FAPI asked for */
+        bool provisioned_now;   /* AUTO_PROVISION did provision */
 };
 
 /* Connects as `needs` says. Returns 0 with *out set, or an exit code with the

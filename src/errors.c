@@ -30,16 +30,22 @@ int error_set(enum exit_code exit_code, const char *fmt, ...)
 static const struct rc_meaning meaning_tpm_error = {
         EXIT_TPM, "the TPM refused the command; run with -v for FAPI's log"};
 
-/* TPM 2.0 response codes (Part 2, 6.6), after the handle/session/parameter
- * number has been masked off. */
-static struct rc_meaning tpm_meaning(TSS2_RC rc)
+unsigned tpm_rc_code(TSS2_RC rc)
 {
+        unsigned layer = (rc & TSS2_RC_LAYER_MASK) >> TSS2_RC_LAYER_SHIFT;
         unsigned code = rc & 0xfffu;
 
+        if (layer != 0 && layer != 12) /* the TPM, or relayed by a resource manager */
+                return 0;
         if (code & TPM2_RC_FMT1)
                 code = (code & 0x3fu) | TPM2_RC_FMT1;
+        return code;
+}
 
-        switch (code) {
+/* TPM 2.0 response codes (Part 2, 6.6). */
+static struct rc_meaning tpm_meaning(TSS2_RC rc)
+{
+        switch (tpm_rc_code(rc)) {
         case TPM2_RC_AUTH_FAIL:
         case TPM2_RC_BAD_AUTH:
                 return (struct rc_meaning){EXIT_AUTH, "authorization failed: wrong password"};
@@ -186,11 +192,9 @@ static struct rc_meaning base_meaning(unsigned base)
 
 struct rc_meaning rc_meaning(TSS2_RC rc)
 {
-        unsigned layer = (rc & TSS2_RC_LAYER_MASK) >> TSS2_RC_LAYER_SHIFT;
-
         if (rc == TSS2_RC_SUCCESS)
                 return (struct rc_meaning){EXIT_OK, "success"};
-        if (layer == 0 || layer == 12) /* the TPM itself, or relayed by a resource manager */
+        if (tpm_rc_code(rc))
                 return tpm_meaning(rc);
         return base_meaning(rc_base(rc));
 }

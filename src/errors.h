@@ -43,6 +43,10 @@ const char *rc_text(TSS2_RC rc);
 const char *error_message(void);
 void error_clear(void);
 
+/* A TPM response code without its handle/session/parameter number (e.g.
+ * 0x98e -> TPM2_RC_AUTH_FAIL); 0 when rc is not from the TPM. */
+unsigned tpm_rc_code(TSS2_RC rc);
+
 /* The base code of a TSS return code without its layer. */
 static inline unsigned rc_base(TSS2_RC rc)
 {

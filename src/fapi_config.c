@@ -195,6 +195,25 @@ int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_
         return 0;
 }
 
+size_t profile_auth_max(const struct fapi_setup *setup)
+{
+        _cleanup_json_ json_object *profile = NULL;
+        char file[PATH_MAX + 256];
+        const char *alg;
+
+        snprintf(file, sizeof(file), "%s/%s.json", setup->profile_dir, setup->profile);
+        if (json_file_read(file, &profile) != 0)
+                return 32;
+        alg = json_string_field(profile, "nameAlg", "TPM2_ALG_SHA256");
+        if (strstr(alg, "SHA512"))
+                return 64;
+        if (strstr(alg, "SHA384"))
+                return 48;
+        if (strstr(alg, "SHA1"))
+                return 20;
+        return 32;
+}
+
 int fapi_setup_write(struct fapi_setup *setup)
 {
         const char *tmp = getenv("TMPDIR");

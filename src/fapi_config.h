@@ -29,6 +29,10 @@ const char *datadir(void);
  * certificate (swtpm), which FAPI must be told before it provisions. */
 int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_setup *setup);
 
+/* The size of the profile's name hash (32 for SHA-256): the longest auth
+ * value the TPM takes for objects of this profile. 0 if unknown. */
+size_t profile_auth_max(const struct fapi_setup *setup);
+
 /* Writes the config to a private temporary file (0600) unless the user gave
  * one, and points TSS2_FAPICONF at it. */
 int fapi_setup_write(struct fapi_setup *setup);

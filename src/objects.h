@@ -1,6 +1,7 @@
 /* Listing and deleting keystore objects. */
 #pragma once
 
+#include <json-c/json.h>
 #include <stddef.h>
 
 #include "context.h"
@@ -11,6 +12,16 @@
  * and NULL-terminated. */
 int objects_list(struct tpm *tpm, const char *search, char ***paths, size_t *count);
 void objects_list_free(char **paths);
+
+/* The full FAPI path (with its /PROFILE prefix) of an existing object that
+ * the user named: a bare name or a profile-relative path (/HS/SRK/k) is
+ * looked up under the active profile first, then under the others the
+ * keystore holds, so `sign mykey` finds an ECC key as well as an RSA one.
+ * EXIT_NOT_FOUND when no profile has it. */
+int object_resolve(const struct tpm *tpm, const char *user_path, char *full, size_t size);
+
+/* The keystore's JSON for an object at a full FAPI path. */
+int object_json(const struct tpm *tpm, const char *full_path, json_object **out);
 
 /* Deletes one object (and its persistent handle). Refuses the profile's
  * hierarchy objects: deleting the SRK would delete every key under it. */

@@ -49,6 +49,12 @@ void watchdog_stop(void)
         timeout_seconds = 0;
 }
 
+void watchdog_kick(void)
+{
+        if (timeout_seconds)
+                alarm(timeout_seconds);
+}
+
 void watchdog_pause(void)
 {
         paused_remaining = alarm(0);

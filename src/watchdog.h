@@ -10,6 +10,10 @@
 void watchdog_start(const char *command, unsigned seconds, int exit_code, const char *what);
 void watchdog_stop(void);
 
+/* Starts the timer again: between the TPM commands of a long job (random
+ * bytes in chunks), so that --timeout bounds each command, not the job. */
+void watchdog_kick(void);
+
 /* Pauses the timer while tpmctl waits for a person (a password prompt). */
 void watchdog_pause(void);
 void watchdog_resume(void);

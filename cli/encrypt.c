@@ -1,0 +1,50 @@
+/* tpmctl encrypt: encrypt to a TPM RSA decrypt key. */
+#include <stdio.h>
+
+#include "../src/cleanup.h"
+#include "../src/context.h"
+#include "../src/crypt.h"
+#include "../src/fileio.h"
+#include "../src/keys.h"
+#include "cli.h"
+
+static const char *input = "-", *output = "-";
+static bool force;
+
+static const struct cli_option options[] = {
+        {"input", 'i', OPT_STRING, &input, "FILE", "the data to encrypt (default: stdin)"},
+        {"output", 'o', OPT_STRING, &output, "FILE", "where the ciphertext goes (default: stdout)"},
+        {"force", 'f', OPT_FLAG, &force, NULL, "replace the output file if it exists"},
+        {0},
+};
+
+static int run(const struct settings *s, int argc, char **argv)
+{
+        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_free_ unsigned char *plain = NULL, *cipher = NULL;
+        struct key_info key;
+        size_t plain_len, cipher_len;
+        int r;
+
+        (void)argc;
+        if ((r = file_read(input, CRYPT_MAX_INPUT, &plain, &plain_len)) ||
+            (r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
+            (r = key_info_read(tpm, argv[0], &key)) ||
+            (r = encrypt_data(&key, plain, plain_len, &cipher, &cipher_len)))
+                return r;
+        OPENSSL_cleanse(plain, plain_len);
+        return file_write(output, cipher, cipher_len, force ? WRITE_FORCE : 0);
+}
+
+const struct command cmd_encrypt = {
+        .name = "encrypt",
+        .args = "PATH",
+        .min_args = 1,
+        .max_args = 1,
+        .run = run,
+        .summary = "encrypt data to an RSA decrypt key (any size; tamper-evident)",
+        .details = "Data that fits one RSA block is RSA-OAEP encrypted, as `openssl pkeyutl\n"
+                   "-encrypt -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256` does;\n"
+                   "larger data goes into an envelope: an AES-256-GCM key wrapped by the TPM key.",
+        .options = options,
+};

@@ -1,0 +1,46 @@
+/* tpmctl export-public: a key's public part as PEM, for OpenSSL. */
+#include <stdio.h>
+
+#include "../src/cleanup.h"
+#include "../src/context.h"
+#include "../src/fileio.h"
+#include "../src/keys.h"
+#include "../src/pubkey.h"
+#include "cli.h"
+
+static const char *output = "-";
+static bool force;
+
+static const struct cli_option options[] = {
+        {"output", 'o', OPT_STRING, &output, "FILE", "write the PEM to FILE (default: stdout)"},
+        {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
+        {0},
+};
+
+static int run(const struct settings *s, int argc, char **argv)
+{
+        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_pkey_ EVP_PKEY *pkey = NULL;
+        _cleanup_free_ char *pem = NULL;
+        struct key_info key;
+        size_t len;
+        int r;
+
+        (void)argc;
+        if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
+            (r = key_info_read(tpm, argv[0], &key)) || (r = public_to_evp(&key.public, &pkey)) ||
+            (r = evp_to_pem(pkey, &pem, &len)))
+                return r;
+        return file_write(output, pem, len, force ? WRITE_FORCE : 0);
+}
+
+const struct command cmd_export_public = {
+        .name = "export-public",
+        .args = "PATH",
+        .min_args = 1,
+        .max_args = 1,
+        .run = run,
+        .summary = "write a key's public key as PEM (SubjectPublicKeyInfo)",
+        .details = "Example: tpmctl export-public mykey | openssl pkey -pubin -text -noout",
+        .options = options,
+};

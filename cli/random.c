@@ -1,0 +1,61 @@
+/* tpmctl random: bytes from the TPM's random number generator. */
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "../src/cleanup.h"
+#include "../src/context.h"
+#include "../src/errors.h"
+#include "../src/fileio.h"
+#include "../src/tpm_random.h"
+#include "cli.h"
+
+static const char *output = "-";
+static bool as_hex, force;
+
+static const struct cli_option options[] = {
+        {"output", 'o', OPT_STRING, &output, "FILE", "write to FILE, mode 0600 (default: stdout)"},
+        {"hex", 0, OPT_FLAG, &as_hex, NULL, "print the bytes as lower-case hex"},
+        {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
+        {0},
+};
+
+static int run(const struct settings *s, int argc, char **argv)
+{
+        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_secret_ struct secret bytes = {0};
+        _cleanup_secret_ struct secret text = {0};
+        char *end;
+        unsigned long n = strtoul(argv[0], &end, 10);
+        int r;
+
+        (void)argc;
+        if (end == argv[0] || *end || argv[0][0] == '-' || n > RANDOM_MAX)
+                return error_set(EXIT_BAD_INPUT, "%s: give a number of bytes from 0 to %u",
+                                 argv[0], RANDOM_MAX);
+        if (!(bytes.data = malloc(n ? n : 1)))
+                return error_set(EXIT_TPM, "out of memory");
+        bytes.size = n;
+        if ((r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
+            (r = tpm_random(tpm, bytes.data, bytes.size)))
+                return r;
+        if (!as_hex)
+                return file_write(output, bytes.data, bytes.size,
+                                  WRITE_SECRET | (force ? WRITE_FORCE : 0));
+        if (!(text.data = malloc(2 * n + 2)))
+                return error_set(EXIT_TPM, "out of memory");
+        text.size = 2 * n + 1;
+        for (size_t i = 0; i < n; i++)
+                snprintf((char *)text.data + 2 * i, 3, "%02x", bytes.data[i]);
+        text.data[2 * n] = '\n';
+        return file_write(output, text.data, text.size, WRITE_SECRET | (force ? WRITE_FORCE : 0));
+}
+
+const struct command cmd_random = {
+        .name = "random",
+        .args = "N",
+        .min_args = 1,
+        .max_args = 1,
+        .run = run,
+        .summary = "N random bytes (up to 1 MiB) from the TPM, read through an encrypted session",
+        .options = options,
+};

@@ -1,0 +1,131 @@
+/* encrypt/decrypt with a TPM RSA decrypt key; see crypt.h. */
+#include "crypt.h"
+
+#include <openssl/err.h>
+#include <openssl/rand.h>
+#include <openssl/rsa.h>
+#include <string.h>
+#include <tss2/tss2_rc.h>
+
+#include "envelope.h"
+#include "errors.h"
+#include "fapi_auth.h"
+#include "pubkey.h"
+
+static int check_decrypt_key(const struct key_info *key)
+{
+        const TPMT_PUBLIC *pub = &key->public.publicArea;
+
+        if (pub->type != TPM2_ALG_RSA || !(pub->objectAttributes & TPMA_OBJECT_DECRYPT) ||
+            (pub->objectAttributes & TPMA_OBJECT_RESTRICTED))
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s is not an RSA decrypt key (it is %s, %s); create one with "
+                                 "`tpmctl key create NAME --type decrypt --alg rsa2048`",
+                                 key->path, public_usage(pub),
+                                 pub->type == TPM2_ALG_RSA ? "RSA" : "not RSA");
+        return 0;
+}
+
+/* RSA-OAEP with the key's name hash, no label: what the TPM's RSA_Decrypt
+ * undoes for FAPI's OAEP decrypt scheme. */
+static int oaep_encrypt(const struct key_info *key, const unsigned char *in, size_t len,
+                        unsigned char **out, size_t *out_len)
+{
+        _cleanup_pkey_ EVP_PKEY *pkey = NULL;
+        _cleanup_(pkey_ctx_freep) EVP_PKEY_CTX *ctx = NULL;
+        const EVP_MD *md = tpm_hash_md(key->public.publicArea.nameAlg);
+        int r;
+
+        if ((r = public_to_evp(&key->public, &pkey)))
+                return r;
+        if (!(ctx = EVP_PKEY_CTX_new(pkey, NULL)) || EVP_PKEY_encrypt_init(ctx) <= 0 ||
+            EVP_PKEY_CTX_set_rsa_padding(ctx, RSA_PKCS1_OAEP_PADDING) <= 0 ||
+            EVP_PKEY_CTX_set_rsa_oaep_md(ctx, md) <= 0 ||
+            EVP_PKEY_CTX_set_rsa_mgf1_md(ctx, md) <= 0 ||
+            EVP_PKEY_encrypt(ctx, NULL, out_len, in, len) <= 0 || !(*out = malloc(*out_len)) ||
+            EVP_PKEY_encrypt(ctx, *out, out_len, in, len) <= 0) {
+                ERR_clear_error();
+                return error_set(EXIT_TPM, "RSA-OAEP encryption failed");
+        }
+        return 0;
+}
+
+static size_t oaep_capacity(const struct key_info *key)
+{
+        size_t modulus = key->public.publicArea.unique.rsa.size;
+        size_t hash = tpm_hash_size(key->public.publicArea.nameAlg);
+        return modulus > 2 * hash + 2 ? modulus - 2 * hash - 2 : 0;
+}
+
+int encrypt_data(const struct key_info *key, const unsigned char *in, size_t len,
+                 unsigned char **out, size_t *out_len)
+{
+        unsigned char aes_key[ENVELOPE_KEY_LEN];
+        _cleanup_free_ unsigned char *wrapped = NULL;
+        size_t wrapped_len;
+        int r;
+
+        if ((r = check_decrypt_key(key)))
+                return r;
+        if (len <= oaep_capacity(key))
+                return oaep_encrypt(key, in, len, out, out_len);
+        if (RAND_bytes(aes_key, sizeof(aes_key)) != 1)
+                return error_set(EXIT_TPM, "no random numbers from OpenSSL");
+        r = oaep_encrypt(key, aes_key, sizeof(aes_key), &wrapped, &wrapped_len);
+        if (!r)
+                r = envelope_seal(aes_key, wrapped, wrapped_len, in, len, out, out_len);
+        OPENSSL_cleanse(aes_key, sizeof(aes_key));
+        return r;
+}
+
+static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
+                       size_t len, uint8_t **out, size_t *out_len)
+{
+        TSS2_RC rc = Fapi_Decrypt(tpm->fapi, key->path, in, len, out, out_len);
+
+        if (rc == TSS2_RC_SUCCESS)
+                return 0;
+        /* A ciphertext for another key fails OAEP's check inside the TPM. */
+        if (tpm_rc_code(rc) == TPM2_RC_VALUE)
+                return error_set(EXIT_BAD_INPUT, "decrypting with %s: the data was not "
+                                                 "encrypted to this key, or was changed (%s)",
+                                 key->path, rc_text(rc));
+        return fapi_error(tpm, rc, "decrypting with %s", key->path);
+}
+
+int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
+                 size_t len, unsigned char **out, size_t *out_len)
+{
+        _cleanup_fapi_free_ uint8_t *plain = NULL;
+        struct envelope env;
+        size_t plain_len = 0;
+        int r;
+
+        if ((r = check_decrypt_key(key)))
+                return r;
+        if (len == key->public.publicArea.unique.rsa.size) {
+                if ((r = tpm_decrypt(tpm, key, in, len, &plain, &plain_len)))
+                        return r;
+                if (!(*out = malloc(plain_len ? plain_len : 1)))
+                        return error_set(EXIT_TPM, "out of memory");
+                memcpy(*out, plain, plain_len);
+                *out_len = plain_len;
+                OPENSSL_cleanse(plain, plain_len);
+                return 0;
+        }
+        if ((r = envelope_parse(in, len, &env)))
+                return error_set(EXIT_BAD_INPUT,
+                                 "the input is neither one RSA block for %s (%u bytes) nor a "
+                                 "tpmctl envelope: %s",
+                                 key->path, key->public.publicArea.unique.rsa.size,
+                                 error_message());
+        if ((r = tpm_decrypt(tpm, key, env.wrapped_key, env.wrapped_key_len, &plain,
+                             &plain_len)))
+                return r;
+        if (plain_len != ENVELOPE_KEY_LEN)
+                r = error_set(EXIT_BAD_INPUT, "the envelope's key has the wrong size");
+        else
+                r = envelope_open(&env, plain, out, out_len);
+        OPENSSL_cleanse(plain, plain_len);
+        return r;
+}

@@ -1,0 +1,81 @@
+/* Answering FAPI when the TPM needs a password; see fapi_auth.h. */
+#include "fapi_auth.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "errors.h"
+
+struct fapi_auth {
+        const struct auth_source *src;
+        size_t max_len;
+        struct secret value;
+        int error;          /* reading the password failed with this exit code */
+        char message[1024]; /* and this message */
+};
+
+static TSS2_RC on_auth(char const *object_path, char const *description, char const **auth,
+                       void *user_data)
+{
+        struct fapi_auth *a = user_data;
+        int r;
+
+        (void)description;
+        if (a->error)
+                return TSS2_FAPI_RC_AUTHORIZATION_UNKNOWN;
+        if (!a->value.data) {
+                char what[600];
+
+                /* FAPI names objects without the leading '/'. */
+                snprintf(what, sizeof(what), "%s%s", object_path[0] == '/' ? "" : "/",
+                         object_path);
+                r = auth_read(a->src, what, false, a->max_len, &a->value);
+                if (r) {
+                        a->error = r;
+                        snprintf(a->message, sizeof(a->message), "%s", error_message());
+                        return TSS2_FAPI_RC_AUTHORIZATION_UNKNOWN;
+                }
+        }
+        *auth = (const char *)a->value.data;
+        return TSS2_RC_SUCCESS;
+}
+
+int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_len)
+{
+        struct fapi_auth *a = calloc(1, sizeof(*a));
+        TSS2_RC rc;
+
+        if (!a)
+                return error_set(EXIT_TPM, "out of memory");
+        a->src = src;
+        a->max_len = max_len;
+        tpm->auth = a;
+        rc = Fapi_SetAuthCB(tpm->fapi, on_auth, a);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "cannot set FAPI's password callback");
+        return 0;
+}
+
+int fapi_error(struct tpm *tpm, TSS2_RC rc, const char *fmt, ...)
+{
+        char context[512];
+        va_list ap;
+
+        if (tpm->auth && tpm->auth->error)
+                return error_set(tpm->auth->error, "%s", tpm->auth->message);
+        va_start(ap, fmt);
+        vsnprintf(context, sizeof(context), fmt, ap);
+        va_end(ap);
+        return error_rc(rc, "%s", context);
+}
+
+void fapi_auth_wipe(struct tpm *tpm)
+{
+        if (!tpm->auth)
+                return;
+        secret_wipe(&tpm->auth->value);
+        free(tpm->auth);
+        tpm->auth = NULL;
+}

@@ -1,0 +1,132 @@
+/* Keys: creating them, and what tpmctl needs to know about one. */
+#include "keys.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <tss2/tss2_rc.h>
+
+#include "errors.h"
+#include "provision.h"
+#include "pubkey.h"
+
+int alg_profile(const char *alg, const char **profile)
+{
+        static const struct {
+                const char *alg, *profile;
+        } table[] = {
+                {"rsa2048", "P_RSA2048SHA256"},
+                {"ecc256", "P_ECCP256SHA256"},
+                {"ecc384", "P_ECCP384SHA384"},
+        };
+
+        for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
+                if (strcmp(alg, table[i].alg) == 0) {
+                        *profile = table[i].profile;
+                        return 0;
+                }
+        }
+        if (strcmp(alg, "rsa3072") == 0)
+                return error_set(EXIT_BAD_INPUT,
+                                 "--alg rsa3072: this FAPI (tpm2-tss 3.2.1) cannot make RSA-3072 "
+                                 "keys (its profiles accept 1024 and 2048 bits); use rsa2048 or "
+                                 "ecc384");
+        return error_set(EXIT_USAGE, "--alg %s: use rsa2048, ecc256 or ecc384", alg);
+}
+
+int key_type_parse(const char *name, enum key_type *type)
+{
+        static const char *const names[] = {"sign", "decrypt", "restricted-sign",
+                                            "restricted-decrypt"};
+
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
+                if (strcmp(name, names[i]) == 0) {
+                        *type = (enum key_type)i;
+                        return 0;
+                }
+        }
+        return error_set(EXIT_USAGE,
+                         "--type %s: use sign, decrypt, restricted-sign or restricted-decrypt",
+                         name);
+}
+
+void key_type_string(const struct key_spec *spec, char *out, size_t size)
+{
+        static const char *const flags[] = {"sign", "decrypt", "sign,restricted",
+                                            "decrypt,restricted"};
+        int n = snprintf(out, size, "%s%s", flags[spec->type], spec->noda ? ",noda" : "");
+
+        if (spec->persistent && n > 0 && (size_t)n < size)
+                snprintf(out + n, size - (size_t)n, ",0x%08x", spec->persistent);
+}
+
+int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
+               const struct secret *password)
+{
+        char type[64];
+        bool taken = false;
+        TSS2_RC rc;
+        int r;
+
+        if (spec->persistent) {
+                if ((spec->persistent & 0xff000000u) != 0x81000000u)
+                        return error_set(EXIT_BAD_INPUT,
+                                         "--persistent 0x%08x is not a persistent handle "
+                                         "(0x81000000 to 0x81ffffff)",
+                                         spec->persistent);
+                if ((r = persistent_handle_present(tpm->esys, spec->persistent, &taken)))
+                        return r;
+                if (taken)
+                        return error_set(EXIT_EXISTS,
+                                         "the TPM already holds a persistent object at 0x%08x",
+                                         spec->persistent);
+        }
+        key_type_string(spec, type, sizeof(type));
+        rc = Fapi_CreateKey(tpm->fapi, path, type, spec->policy ? spec->policy : "",
+                            password && password->data ? (const char *)password->data : "");
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "creating %s", path);
+        if (spec->description && *spec->description) {
+                rc = Fapi_SetDescription(tpm->fapi, path, spec->description);
+                if (rc != TSS2_RC_SUCCESS)
+                        return error_rc(rc, "setting the description of %s", path);
+        }
+        return 0;
+}
+
+static const char *json_str(json_object *obj, const char *key)
+{
+        json_object *v;
+        return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info)
+{
+        _cleanup_json_ json_object *obj = NULL;
+        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
+        _cleanup_fapi_free_ char *policy = NULL;
+        json_object *v, *scheme;
+        size_t pub_size = 0, priv_size = 0;
+        const char *s;
+        TSS2_RC rc;
+        int r;
+
+        memset(info, 0, sizeof(*info));
+        if ((r = object_resolve(tpm, user_path, info->path, sizeof(info->path))) ||
+            (r = object_json(tpm, info->path, &obj)))
+                return r;
+        rc = Fapi_GetTpmBlobs(tpm->fapi, info->path, &pub, &pub_size, &priv, &priv_size, &policy);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading %s", info->path);
+        if ((r = public_unmarshal(pub, pub_size, &info->public)))
+                return r;
+        info->with_auth = (s = json_str(obj, "with_auth")) && strcmp(s, "YES") == 0;
+        if (json_object_object_get_ex(obj, "persistent_handle", &v))
+                info->persistent = (unsigned)json_object_get_int64(v);
+        snprintf(info->description, sizeof(info->description), "%s",
+                 (s = json_str(obj, "description")) ? s : "");
+        if (json_object_object_get_ex(obj, "signing_scheme", &scheme) &&
+            (s = json_str(scheme, "scheme")))
+                snprintf(info->signing_scheme, sizeof(info->signing_scheme), "%s", s);
+        info->has_policy = info->public.publicArea.authPolicy.size > 0;
+        return 0;
+}

@@ -1,0 +1,54 @@
+/* Keys: creating them, and what tpmctl needs to know about one. */
+#pragma once
+
+#include <stdbool.h>
+#include <tss2/tss2_tpm2_types.h>
+
+#include "cleanup.h"
+#include "context.h"
+#include "objects.h"
+
+enum key_type {
+        KEY_SIGN,
+        KEY_DECRYPT,
+        KEY_RESTRICTED_SIGN,
+        KEY_RESTRICTED_DECRYPT,
+};
+
+struct key_spec {
+        enum key_type type;
+        bool noda;
+        const char *policy;      /* a keystore policy path, or NULL */
+        unsigned persistent;     /* 0x81xxxxxx, or 0 */
+        const char *description; /* or NULL */
+};
+
+/* "rsa2048" -> "P_RSA2048SHA256" etc.; EXIT_BAD_INPUT for what FAPI 3.2.1
+ * cannot do (rsa3072: its profile parser accepts 1024 and 2048 bits only). */
+int alg_profile(const char *alg, const char **profile);
+
+/* "sign" -> KEY_SIGN etc. */
+int key_type_parse(const char *name, enum key_type *type);
+
+/* FAPI's type string for a spec: "sign,noda,0x81000010". Pure. */
+void key_type_string(const struct key_spec *spec, char *out, size_t size);
+
+/* Creates a key at a FAPI path under the active profile's SRK. The password
+ * (or NULL for none) becomes the key's auth value. */
+int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
+               const struct secret *password);
+
+/* What is known about an existing key. */
+struct key_info {
+        char path[FAPI_PATH_MAX]; /* full, with /PROFILE */
+        TPM2B_PUBLIC public;
+        bool with_auth;           /* FAPI will ask for a password */
+        unsigned persistent;      /* 0 when not persistent */
+        char description[256];
+        char signing_scheme[16];  /* "RSAPSS", "RSASSA", "ECDSA", "" */
+        bool has_policy;
+};
+
+/* Looks up a key (as object_resolve() does) and reads what the keystore and
+ * its public area say. */
+int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info);

@@ -1,0 +1,94 @@
+/* Sessions tpmctl starts itself through ESYS; see session.h. */
+#include "session.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <tss2/tss2_rc.h>
+
+#include "cleanup.h"
+#include "errors.h"
+#include "objects.h"
+#include "provision.h"
+
+static int hex_equal(const char *hex, const uint8_t *bytes, size_t len)
+{
+        char buf[3];
+
+        if (!hex || strlen(hex) != 2 * len)
+                return 0;
+        for (size_t i = 0; i < len; i++) {
+                snprintf(buf, sizeof(buf), "%02x", bytes[i]);
+                if (strncasecmp(buf, hex + 2 * i, 2) != 0)
+                        return 0;
+        }
+        return 1;
+}
+
+/* The SRK as an ESYS object, after checking that the TPM's key at the handle
+ * is the one the keystore recorded when it provisioned. */
+static int srk_object(struct tpm *tpm, ESYS_TR *srk)
+{
+        _cleanup_json_ json_object *obj = NULL;
+        unsigned handle = srk_persistent_handle(tpm, tpm->setup.profile);
+        char path[FAPI_PATH_MAX];
+        json_object *name_json;
+        TPM2B_NAME *name = NULL;
+        TSS2_RC rc;
+        int r, same;
+
+        if (!handle)
+                return error_set(EXIT_NOT_FOUND, "the keystore has no persistent storage root key "
+                                                 "for %s: run `tpmctl provision`",
+                                 tpm->setup.profile);
+        snprintf(path, sizeof(path), "/%s/HS/SRK", tpm->setup.profile);
+        if ((r = object_json(tpm, path, &obj)))
+                return r;
+        rc = Esys_TR_FromTPMPublic(tpm->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                   srk);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading the storage root key 0x%08x", handle);
+        rc = Esys_TR_GetName(tpm->esys, *srk, &name);
+        if (rc != TSS2_RC_SUCCESS) {
+                Esys_TR_Close(tpm->esys, srk);
+                return error_rc(rc, "reading the storage root key's name");
+        }
+        same = json_object_object_get_ex(obj, "name", &name_json) &&
+               hex_equal(json_object_get_string(name_json), name->name, name->size);
+        Esys_Free(name);
+        if (!same) {
+                Esys_TR_Close(tpm->esys, srk);
+                return error_set(EXIT_TPM,
+                                 "the key at 0x%08x is not the storage root key this keystore "
+                                 "was provisioned with (another TPM, or a cleared one): run "
+                                 "`tpmctl health`",
+                                 handle);
+        }
+        return 0;
+}
+
+int session_start_encrypted(struct tpm *tpm, ESYS_TR *session)
+{
+        TPMT_SYM_DEF symmetric = {.algorithm = TPM2_ALG_AES,
+                                  .keyBits = {.aes = 128},
+                                  .mode = {.aes = TPM2_ALG_CFB}};
+        ESYS_TR srk;
+        TSS2_RC rc;
+        int r;
+
+        if ((r = srk_object(tpm, &srk)))
+                return r;
+        rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                   ESYS_TR_NONE, NULL, TPM2_SE_HMAC, &symmetric, TPM2_ALG_SHA256,
+                                   session);
+        Esys_TR_Close(tpm->esys, &srk);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "starting an encrypted session");
+        tpm_track(tpm, *session);
+        rc = Esys_TRSess_SetAttributes(tpm->esys, *session,
+                                       TPMA_SESSION_CONTINUESESSION | TPMA_SESSION_ENCRYPT |
+                                               TPMA_SESSION_DECRYPT,
+                                       0xff);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "setting the session's attributes");
+        return 0;
+}
