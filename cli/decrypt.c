@@ -7,6 +7,7 @@
 #include "../src/fapi_auth.h"
 #include "../src/fileio.h"
 #include "../src/keys.h"
+#include "../src/pubkey.h"
 #include "auth_options.h"
 #include "cli.h"
 
@@ -33,11 +34,13 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
+        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
+                return r;
         if ((r = auth_check(&auth)) ||
             (r = file_read(input, CRYPT_MAX_INPUT + 4096, &cipher, &cipher_len)) ||
             (r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
             (r = key_info_read(tpm, argv[0], &key)) ||
-            (r = fapi_auth_attach(tpm, &auth, profile_auth_max(&tpm->setup))) ||
+            (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
             (r = decrypt_data(tpm, &key, cipher, cipher_len, &plain.data, &plain.size)))
                 return r;
         return file_write(output, plain.data, plain.size,

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 
 #include "../src/errors.h"
+#include "../src/fileio.h"
 #include "cli.h"
 
 struct settings settings = {.timeout = DEFAULT_TIMEOUT};
@@ -80,8 +81,9 @@ int main(int argc, char **argv)
         char command_name[128];
         int word, words = 1, r;
 
-        /* Keystore files, secrets and temporary files: private to the user. */
-        umask(077);
+        /* Keystore files, secrets and temporary files: private to the user.
+         * Outputs that are not secret get the user's own umask back. */
+        file_set_user_umask(umask(077));
 
         word = next_word(argc, argv, 1);
         if (!word) {
@@ -101,15 +103,16 @@ int main(int argc, char **argv)
                 int sub = next_word(argc, argv, word + 1);
                 const struct command *inner = sub ? command_find(cmd->subcommands, argv[sub]) : NULL;
 
+                if (sub && !inner) {
+                        fprintf(stderr, "tpmctl: %s: unknown command %s; see `tpmctl %s --help`\n",
+                                cmd->name, argv[sub], cmd->name);
+                        return EXIT_USAGE;
+                }
                 if (!inner) {
                         r = parse_command_line(cmd, 1, &argc, &argv);
                         if (r)
                                 return r < 0 ? 0 : r;
-                        if (sub)
-                                fprintf(stderr, "tpmctl: %s: unknown command %s; see `tpmctl %s --help`\n",
-                                        cmd->name, argv[0], cmd->name);
-                        else
-                                print_help(cmd);
+                        print_help(cmd);
                         return EXIT_USAGE;
                 }
                 group = cmd;

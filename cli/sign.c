@@ -38,11 +38,13 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
+        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
+                return r;
         if ((r = sig_scheme_parse(scheme_name, &scheme)) || (r = auth_check(&auth)))
                 return r;
         if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
             (r = key_info_read(tpm, argv[0], &key)) ||
-            (r = fapi_auth_attach(tpm, &auth, profile_auth_max(&tpm->setup))) ||
+            (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
             (r = digest_input(input, tpm_hash_md(public_sign_hash(&key.public.publicArea)),
                               is_digest, digest, &digest_len)) ||
             (r = sign_digest(tpm, &key, scheme, digest, digest_len, &sig, &sig_len)))

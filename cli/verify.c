@@ -1,5 +1,6 @@
 /* tpmctl verify: check a signature, with a keystore key or a PEM public key. */
 #include <stdio.h>
+#include <string.h>
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
@@ -26,13 +27,19 @@ static const struct cli_option options[] = {
         {0},
 };
 
-static int pem_hash(EVP_PKEY *key, const EVP_MD **md)
+/* For a PEM key the hash goes with the curve, as in the profiles. */
+static const EVP_MD *pem_hash(EVP_PKEY *key)
 {
-        *md = EVP_PKEY_get_bits(key) == 384 && EVP_PKEY_base_id(key) == EVP_PKEY_EC ? EVP_sha384()
-              : EVP_PKEY_get_bits(key) == 521 && EVP_PKEY_base_id(key) == EVP_PKEY_EC
-                      ? EVP_sha512()
-                      : EVP_sha256();
-        return 0;
+        if (EVP_PKEY_base_id(key) != EVP_PKEY_EC)
+                return EVP_sha256();
+        switch (EVP_PKEY_get_bits(key)) {
+        case 384:
+                return EVP_sha384();
+        case 521:
+                return EVP_sha512();
+        default:
+                return EVP_sha256();
+        }
 }
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -54,11 +61,16 @@ static int run(const struct settings *s, int argc, char **argv)
                 return error_set(EXIT_USAGE, "give either a key PATH or --pubkey PEMFILE");
         if ((r = sig_scheme_parse(scheme_name, &scheme)))
                 return r;
+        if (hash_name && strcmp(hash_name, "sha256") && strcmp(hash_name, "sha384") &&
+            strcmp(hash_name, "sha512"))
+                return error_set(EXIT_USAGE, "--hash %s: use sha256, sha384 or sha512", hash_name);
         if (hash_name && !(md = EVP_get_digestbyname(hash_name)))
                 return error_set(EXIT_USAGE, "--hash %s: use sha256, sha384 or sha512", hash_name);
         if (pubkey_file) {
-                if ((r = pem_read_public(pubkey_file, &pkey)) || (!md && (r = pem_hash(pkey, &md))))
+                if ((r = pem_read_public(pubkey_file, &pkey)))
                         return r;
+                if (!md)
+                        md = pem_hash(pkey);
         } else {
                 if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
                     (r = key_info_read(tpm, argv[0], &key)) ||
@@ -74,7 +86,7 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = digest_input(input, md, is_digest, digest, &digest_len)))
                 return r;
         r = verify_digest(pkey, scheme, md, digest, digest_len, sig, sig_len);
-        if (s->json) {
+        if (s->json && (r == 0 || r == EXIT_INVALID)) {
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "valid", json_object_new_boolean(r == 0));
                 print_json(o);

@@ -117,7 +117,7 @@ static int prompt_line(int tty, const char *prompt, unsigned char *buf, size_t c
         quiet = saved;
         quiet.c_lflag &= ~(tcflag_t)(ECHO | ECHONL);
         quiet.c_lflag |= ICANON;
-        tcsetattr(tty, TCSAFLUSH, &quiet);
+        tcsetattr(tty, TCSANOW, &quiet); /* keep what was typed ahead */
         if (write(tty, prompt, strlen(prompt)) < 0)
                 r = error_set(EXIT_AUTH, "cannot write to the terminal");
 
@@ -142,7 +142,7 @@ static int prompt_line(int tty, const char *prompt, unsigned char *buf, size_t c
         for (int i = 0; i < 3; i++)
                 sigaction(sigs[i], &old[i], NULL);
 
-        tcsetattr(tty, TCSAFLUSH, &saved);
+        tcsetattr(tty, TCSANOW, &saved);
         if (write(tty, "\n", 1) < 0)
                 r = r ? r : error_set(EXIT_AUTH, "cannot write to the terminal");
         if (prompt_interrupted) {

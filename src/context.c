@@ -115,6 +115,12 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                 needs |= EK_CERT_CHECK | NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE;
         else
                 needs &= ~(unsigned)AUTO_PROVISION;
+        /* Without a resource manager (swtpm, mssim, /dev/tpm0) the TPM holds
+         * every process's objects and sessions in its few slots, and the
+         * swtpm TCTI connects anew for each command, so commands of two
+         * processes interleave: readers must take turns as writers do. */
+        if ((needs & LOCK_SHARED) && !tcti_resource_managed(tpm->setup.tcti))
+                needs |= LOCK_EXCLUSIVE;
         if (needs & (LOCK_SHARED | LOCK_EXCLUSIVE)) {
                 watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE,
                                "the keystore stayed locked by another tpmctl process");

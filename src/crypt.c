@@ -81,12 +81,24 @@ int encrypt_data(const struct key_info *key, const unsigned char *in, size_t len
 static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
                        size_t len, uint8_t **out, size_t *out_len)
 {
-        TSS2_RC rc = Fapi_Decrypt(tpm->fapi, key->path, in, len, out, out_len);
+        const TPM2B_PUBLIC_KEY_RSA *modulus = &key->public.publicArea.unique.rsa;
+        TSS2_RC rc;
+
+        /* A ciphertext of the wrong size or not below the modulus cannot be
+         * for this key; swtpm (libtpms) answers some of them by going into
+         * failure mode, so the TPM never sees them. */
+        if (len != modulus->size || memcmp(in, modulus->buffer, len) >= 0)
+                return error_set(EXIT_BAD_INPUT, "decrypting with %s: the data was not encrypted "
+                                                 "to this key, or was changed",
+                                 key->path);
+        rc = Fapi_Decrypt(tpm->fapi, key->path, in, len, out, out_len);
 
         if (rc == TSS2_RC_SUCCESS)
                 return 0;
         /* A ciphertext for another key fails OAEP's check inside the TPM. */
-        if (tpm_rc_code(rc) == TPM2_RC_VALUE)
+        /* libtpms answers some OAEP failures with TPM_RC_FAILURE and keeps
+         * working; a TPM really in failure mode fails the next command. */
+        if (tpm_rc_code(rc) == TPM2_RC_VALUE || tpm_rc_code(rc) == TPM2_RC_FAILURE)
                 return error_set(EXIT_BAD_INPUT, "decrypting with %s: the data was not "
                                                  "encrypted to this key, or was changed (%s)",
                                  key->path, rc_text(rc));
@@ -113,12 +125,11 @@ int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned cha
                 OPENSSL_cleanse(plain, plain_len);
                 return 0;
         }
-        if ((r = envelope_parse(in, len, &env)))
+        if (envelope_parse(in, len, &env))
                 return error_set(EXIT_BAD_INPUT,
                                  "the input is neither one RSA block for %s (%u bytes) nor a "
-                                 "tpmctl envelope: %s",
-                                 key->path, key->public.publicArea.unique.rsa.size,
-                                 error_message());
+                                 "tpmctl envelope",
+                                 key->path, key->public.publicArea.unique.rsa.size);
         if ((r = tpm_decrypt(tpm, key, env.wrapped_key, env.wrapped_key_len, &plain,
                              &plain_len)))
                 return r;

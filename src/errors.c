@@ -114,8 +114,13 @@ static struct rc_meaning tpm_meaning(TSS2_RC rc)
 }
 
 /* The base codes shared by the FAPI, ESYS, SYS, MU, TCTI and RM layers. */
-static struct rc_meaning base_meaning(unsigned base)
+static struct rc_meaning base_meaning(unsigned layer, unsigned base)
 {
+        /* FAPI's own I/O is the keystore's files, not the TPM. */
+        if (layer == 6 && base == TSS2_BASE_RC_IO_ERROR)
+                return (struct rc_meaning){EXIT_NOT_FOUND,
+                                           "FAPI could not read or write a keystore file (a "
+                                           "policy or object that is not there?); run with -v"};
         switch (base) {
         case TSS2_BASE_RC_NO_CONNECTION:
         case TSS2_BASE_RC_IO_ERROR:
@@ -196,7 +201,7 @@ struct rc_meaning rc_meaning(TSS2_RC rc)
                 return (struct rc_meaning){EXIT_OK, "success"};
         if (tpm_rc_code(rc))
                 return tpm_meaning(rc);
-        return base_meaning(rc_base(rc));
+        return base_meaning((rc & TSS2_RC_LAYER_MASK) >> TSS2_RC_LAYER_SHIFT, rc_base(rc));
 }
 
 const char *rc_text(TSS2_RC rc)

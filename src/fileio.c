@@ -82,6 +82,20 @@ static int write_all(int fd, const void *data, size_t len)
         return 0;
 }
 
+static mode_t user_umask = 022;
+
+void file_set_user_umask(unsigned mask)
+{
+        user_umask = (mode_t)mask;
+}
+
+int file_check_output(const char *path, unsigned flags)
+{
+        if (strcmp(path, "-") != 0 && !(flags & WRITE_FORCE) && access(path, F_OK) == 0)
+                return error_set(EXIT_BAD_INPUT, "%s exists; use --force to replace it", path);
+        return 0;
+}
+
 int file_write(const char *path, const void *data, size_t len, unsigned flags)
 {
         char tmp[PATH_MAX];
@@ -94,8 +108,8 @@ int file_write(const char *path, const void *data, size_t len, unsigned flags)
                                          strerror(errno));
                 return 0;
         }
-        if (!(flags & WRITE_FORCE) && access(path, F_OK) == 0)
-                return error_set(EXIT_BAD_INPUT, "%s exists; use --force to replace it", path);
+        if ((n = file_check_output(path, flags)))
+                return n;
         n = snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
         if (n < 0 || (size_t)n >= sizeof(tmp))
                 return error_set(EXIT_BAD_INPUT, "path too long: %s", path);
@@ -103,11 +117,8 @@ int file_write(const char *path, const void *data, size_t len, unsigned flags)
         if (fd < 0)
                 return error_set(errno == ENOENT ? EXIT_NOT_FOUND : EXIT_BAD_INPUT,
                                  "cannot create %s: %s", path, strerror(errno));
-        if (!(flags & WRITE_SECRET)) {
-                mode_t mask = umask(0);
-                umask(mask);
-                fchmod(fd, 0666 & ~mask);
-        }
+        if (!(flags & WRITE_SECRET))
+                fchmod(fd, 0666 & ~user_umask);
         if (write_all(fd, data, len) < 0 || fsync(fd) < 0) {
                 int e = errno;
                 unlink(tmp);

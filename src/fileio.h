@@ -15,6 +15,13 @@ enum write_flags {
         WRITE_SECRET = 2, /* 0600 whatever the umask */
 };
 
+/* Fails early, before any TPM work, when file_write() would refuse path. */
+int file_check_output(const char *path, unsigned flags);
+
+/* The umask the user had before tpmctl made its own 077: files that are not
+ * secret (signatures, public keys, ciphertexts) are created with it. */
+void file_set_user_umask(unsigned mask);
+
 /* Writes data to path ("-" is stdout) through a temporary file in the same
  * directory and a rename, so readers see the old file or the whole new one.
  * An existing file is replaced only with WRITE_FORCE (else EXIT_BAD_INPUT). */

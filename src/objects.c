@@ -109,8 +109,11 @@ int object_resolve(const struct tpm *tpm, const char *user_path, char *full, siz
                                    : snprintf(full, size, "%s", path);
         if (n < 0 || (size_t)n >= size)
                 return error_set(EXIT_BAD_INPUT, "path too long: %s", path);
-        if (!profile_relative(path) || object_file(tpm, full, file, sizeof(file)))
+        if (object_file(tpm, full, file, sizeof(file)))
                 return 0;
+        if (!profile_relative(path))
+                return error_set(EXIT_NOT_FOUND, "no object %s in the keystore; see `tpmctl list`",
+                                 path);
         /* Not under the active profile: the others the user keystore holds. */
         if ((dir = opendir(tpm->setup.user_dir))) {
                 while ((e = readdir(dir))) {

@@ -30,6 +30,15 @@ int settings_resolve(struct settings *s, bool need_tpm)
         return 0;
 }
 
+bool tcti_resource_managed(const char *conf)
+{
+        if (!conf)
+                return false;
+        if (strncmp(conf, "device:", 7) == 0)
+                conf += 7;
+        return strncmp(conf, "/dev/tpmrm", 10) == 0 || strncmp(conf, "tabrmd", 6) == 0;
+}
+
 const char *tcti_conf_string(const char *tcti, char *buf, unsigned size)
 {
         if (tcti && tcti[0] == '/') {

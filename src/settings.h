@@ -23,6 +23,10 @@ struct settings {
  * default). Returns 0, or an exit code with the error recorded. */
 int settings_resolve(struct settings *s, bool need_tpm);
 
+/* Whether the TCTI reaches the TPM through a resource manager (/dev/tpmrm*,
+ * tabrmd), which keeps each process's objects and sessions apart. Pure. */
+bool tcti_resource_managed(const char *conf);
+
 /* The TCTI configuration string for a user's --tcti value: a device path such
  * as /dev/tpmrm0 becomes "device:/dev/tpmrm0"; anything else is passed on. */
 const char *tcti_conf_string(const char *tcti, char *buf, unsigned size);
