@@ -3,6 +3,7 @@
 #include "fileio.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
@@ -66,6 +67,13 @@ int file_read(const char *path, size_t max, unsigned char **data, size_t *len)
         return read_fd(fd, path, max, data, len);
 }
 
+static mode_t user_umask = 022;
+
+void file_set_user_umask(unsigned mask)
+{
+        user_umask = (mode_t)mask;
+}
+
 static int write_all(int fd, const void *data, size_t len)
 {
         const unsigned char *p = data;
@@ -82,17 +90,28 @@ static int write_all(int fd, const void *data, size_t len)
         return 0;
 }
 
-static mode_t user_umask = 022;
-
-void file_set_user_umask(unsigned mask)
+/* A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): written to in
+ * place, never replaced by a rename. */
+static bool is_special(const char *path)
 {
-        user_umask = (mode_t)mask;
+        struct stat st;
+        return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
 }
 
 int file_check_output(const char *path, unsigned flags)
 {
-        if (strcmp(path, "-") != 0 && !(flags & WRITE_FORCE) && access(path, F_OK) == 0)
+        if (strcmp(path, "-") != 0 && !(flags & WRITE_FORCE) && access(path, F_OK) == 0 &&
+            !is_special(path))
                 return error_set(EXIT_BAD_INPUT, "%s exists; use --force to replace it", path);
+        return 0;
+}
+
+static int write_in_place(const char *path, const void *data, size_t len)
+{
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+
+        if (fd < 0 || write_all(fd, data, len) < 0)
+                return error_set(EXIT_BAD_INPUT, "cannot write %s: %s", path, strerror(errno));
         return 0;
 }
 
@@ -108,6 +127,8 @@ int file_write(const char *path, const void *data, size_t len, unsigned flags)
                                          strerror(errno));
                 return 0;
         }
+        if (is_special(path))
+                return write_in_place(path, data, len);
         if ((n = file_check_output(path, flags)))
                 return n;
         n = snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);

@@ -104,13 +104,17 @@ int sign_digest(struct tpm *tpm, const struct key_info *key, enum sig_scheme sch
                               : scheme == SCHEME_RSASSA ? "RSA_SSA"
                                                         : NULL;
         _cleanup_fapi_free_ uint8_t *out = NULL;
+        /* FAPI 3.2.1 builds the PEM public key whether it is asked for or
+         * not, and leaks it when not: ask, and free it. */
+        _cleanup_fapi_free_ char *public_pem = NULL;
         size_t out_len = 0;
         TSS2_RC rc;
         int r;
 
         if ((r = scheme_fits(&key->public.publicArea, scheme)))
                 return r;
-        rc = Fapi_Sign(tpm->fapi, key->path, padding, digest, len, &out, &out_len, NULL, NULL);
+        rc = Fapi_Sign(tpm->fapi, key->path, padding, digest, len, &out, &out_len, &public_pem,
+                       NULL);
         if (rc != TSS2_RC_SUCCESS)
                 return fapi_error(tpm, rc, "signing with %s", key->path);
         if (!(*sig = malloc(out_len)))

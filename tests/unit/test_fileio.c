@@ -88,12 +88,24 @@ static void reads_are_bounded(void **state)
         assert_int_equal(file_read(path, 10, &data, &len), EXIT_NOT_FOUND);
 }
 
+static void devices_are_written_in_place(void **state)
+{
+        struct stat st;
+        (void)state;
+        assert_int_equal(file_check_output("/dev/null", 0), 0);
+        assert_int_equal(file_write("/dev/null", "x", 1, 0), 0);
+        assert_int_equal(file_write("/dev/null", "x", 1, WRITE_FORCE | WRITE_SECRET), 0);
+        assert_int_equal(stat("/dev/null", &st), 0);
+        assert_true(S_ISCHR(st.st_mode));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
                 cmocka_unit_test(write_then_refuse_overwrite),
                 cmocka_unit_test(secret_files_are_0600),
                 cmocka_unit_test(reads_are_bounded),
+                cmocka_unit_test(devices_are_written_in_place),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,0 +1,87 @@
+/* Pure parts of keys and passwords: names, type strings, password rules. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <string.h>
+
+#include "../../src/auth.h"
+#include "../../src/errors.h"
+#include "../../src/keys.h"
+
+static void algorithms_pick_profiles(void **state)
+{
+        const char *profile = NULL;
+        (void)state;
+        assert_int_equal(alg_profile("rsa2048", &profile), 0);
+        assert_string_equal(profile, "P_RSA2048SHA256");
+        assert_int_equal(alg_profile("ecc256", &profile), 0);
+        assert_string_equal(profile, "P_ECCP256SHA256");
+        assert_int_equal(alg_profile("ecc384", &profile), 0);
+        assert_string_equal(profile, "P_ECCP384SHA384");
+        assert_int_equal(alg_profile("rsa3072", &profile), EXIT_BAD_INPUT);
+        assert_int_equal(alg_profile("dsa", &profile), EXIT_USAGE);
+}
+
+static void type_strings_are_fapis(void **state)
+{
+        struct key_spec spec = {0};
+        char out[64];
+        (void)state;
+        assert_int_equal(key_type_parse("restricted-decrypt", &spec.type), 0);
+        key_type_string(&spec, out, sizeof(out));
+        assert_string_equal(out, "decrypt,restricted");
+        assert_int_equal(key_type_parse("sign", &spec.type), 0);
+        spec.noda = true;
+        spec.persistent = 0x81000010;
+        key_type_string(&spec, out, sizeof(out));
+        assert_string_equal(out, "sign,noda,0x81000010");
+        assert_int_equal(key_type_parse("wrap", &spec.type), EXIT_USAGE);
+}
+
+static int validate(const char *value, size_t len, size_t max, size_t *out_len)
+{
+        *out_len = len;
+        return auth_validate((const unsigned char *)value, out_len, max, "test");
+}
+
+static void password_rules(void **state)
+{
+        size_t len;
+        (void)state;
+        assert_int_equal(validate("secret\n", 7, 32, &len), 0);
+        assert_int_equal(len, 6);
+        assert_int_equal(validate("secret\r\n", 8, 32, &len), 0);
+        assert_int_equal(len, 6);
+        assert_int_equal(validate("a\0b", 3, 32, &len), EXIT_BAD_INPUT);
+        assert_int_equal(validate("0123456789012345678901234567890123", 33, 32, &len),
+                         EXIT_BAD_INPUT);
+        assert_non_null(strstr(error_message(), "at most 32"));
+        assert_int_equal(validate("01234567890123456789012345678901\n", 33, 32, &len), 0);
+        assert_int_equal(len, 32);
+        assert_int_equal(validate("", 0, 32, &len), 0);
+}
+
+static void one_source_at_a_time(void **state)
+{
+        struct auth_source src = {.option_prefix = "auth", .file = "f", .env = "E"};
+        (void)state;
+        assert_int_equal(auth_check(&src), EXIT_USAGE);
+        src.env = NULL;
+        assert_int_equal(auth_check(&src), 0);
+        assert_true(auth_given(&src));
+        src.file = NULL;
+        assert_false(auth_given(&src));
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+                cmocka_unit_test(algorithms_pick_profiles),
+                cmocka_unit_test(type_strings_are_fapis),
+                cmocka_unit_test(password_rules),
+                cmocka_unit_test(one_source_at_a_time),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
