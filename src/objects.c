@@ -13,6 +13,7 @@
 #include "errors.h"
 #include "jsonfile.h"
 #include "path.h"
+#include "seal.h"
 
 void objects_list_free(char **paths)
 {
@@ -181,6 +182,14 @@ int object_delete(struct tpm *tpm, const char *user_path)
         if (r && r != EXIT_NOT_FOUND)
                 return r;
         error_clear(); /* not in the keystore's files: FAPI has the last word */
+        if (!r) {
+                /* A sealed secret's envelope lies beside its object; FAPI
+                 * would leave the directory (and fail) with it there. */
+                char envelope[PATH_MAX * 2];
+                snprintf(envelope, sizeof(envelope), "%s%s/" SEAL_ENVELOPE_FILE,
+                         tpm->setup.user_dir, full);
+                unlink(envelope);
+        }
         rc = Fapi_Delete(tpm->fapi, r ? path : full);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "deleting %s", path);

@@ -26,7 +26,7 @@ static int hex_equal(const char *hex, const uint8_t *bytes, size_t len)
 
 /* The SRK as an ESYS object, after checking that the TPM's key at the handle
  * is the one the keystore recorded when it provisioned. */
-static int srk_object(struct tpm *tpm, ESYS_TR *srk)
+int srk_object(struct tpm *tpm, ESYS_TR *srk)
 {
         _cleanup_json_ json_object *obj = NULL;
         unsigned handle = srk_persistent_handle(tpm, tpm->setup.profile);
@@ -66,7 +66,19 @@ static int srk_object(struct tpm *tpm, ESYS_TR *srk)
         return 0;
 }
 
+static int start_salted(struct tpm *tpm, TPM2_SE type, ESYS_TR *session);
+
 int session_start_encrypted(struct tpm *tpm, ESYS_TR *session)
+{
+        return start_salted(tpm, TPM2_SE_HMAC, session);
+}
+
+int session_start_policy(struct tpm *tpm, ESYS_TR *session)
+{
+        return start_salted(tpm, TPM2_SE_POLICY, session);
+}
+
+static int start_salted(struct tpm *tpm, TPM2_SE type, ESYS_TR *session)
 {
         TPMT_SYM_DEF symmetric = {.algorithm = TPM2_ALG_AES,
                                   .keyBits = {.aes = 128},
@@ -78,7 +90,7 @@ int session_start_encrypted(struct tpm *tpm, ESYS_TR *session)
         if ((r = srk_object(tpm, &srk)))
                 return r;
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-                                   ESYS_TR_NONE, NULL, TPM2_SE_HMAC, &symmetric, TPM2_ALG_SHA256,
+                                   ESYS_TR_NONE, NULL, type, &symmetric, TPM2_ALG_SHA256,
                                    session);
         Esys_TR_Close(tpm->esys, &srk);
         if (rc != TSS2_RC_SUCCESS)

@@ -10,3 +10,10 @@
  * crosses the bus encrypted. The SRK's name is checked against the keystore
  * first, so a swapped TPM key cannot learn the salt. Flushed by tpm_close(). */
 int session_start_encrypted(struct tpm *tpm, ESYS_TR *session);
+
+/* The same for a policy session: salted, response encryption on. */
+int session_start_policy(struct tpm *tpm, ESYS_TR *session);
+
+/* The profile's SRK as an ESYS object, checked against the keystore's record
+ * of its name. Close it with Esys_TR_Close (it is persistent, not flushed). */
+int srk_object(struct tpm *tpm, ESYS_TR *srk);

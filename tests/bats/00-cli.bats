@@ -97,17 +97,42 @@ teardown() { :; }
 	assert_equal "${COMPREPLY[*]}" "--transient"
 }
 
+# Every command and subcommand, as `tpmctl --help` and the groups' help list them.
+all_commands() {
+	local cmd sub
+	for cmd in $(tpmctl --help | sed -n '/^Commands:/,/^$/p' | awk 'NF {print $1}' | grep -v Commands:); do
+		subs=$(tpmctl help "$cmd" | sed -n '/^Commands:/,/^$/p' | awk 'NF {print $1}' | grep -v Commands: || true)
+		if [ -n "$subs" ]; then
+			for sub in $subs; do echo "$cmd $sub"; done
+		else
+			echo "$cmd"
+		fi
+	done
+}
+
 @test "every option of every command is in the man page" {
 	scd=$BATS_TEST_DIRNAME/../../man/tpmctl.1.scd
-	for cmd in "" provision info health list delete flush config completion help; do
-		if [ -n "$cmd" ]; then help=$(tpmctl help $cmd); else help=$(tpmctl --help); fi
-		for opt in $(grep -o -- '--[a-z][a-z-]*' <<<"$help" | sort -u); do
+	commands=$(all_commands)
+	[ "$(wc -l <<<"$commands")" -ge 20 ] || fail "found only: $commands"
+	for opt in $(tpmctl --help | grep -o -- '--[a-z][a-z-]*' | sort -u); do
+		grep -q -- "$opt" "$scd" || fail "man page lacks global option $opt"
+	done
+	while read -r cmd; do
+		for opt in $(tpmctl help $cmd | grep -o -- '--[a-z][a-z-]*' | sort -u); do
 			grep -q -- "$opt" "$scd" || fail "man page lacks $opt (from tpmctl help $cmd)"
 		done
-	done
-	for cmd in provision info health list delete flush config completion help; do
-		grep -q "^## $cmd\|^\*\*$cmd\*\*\|tpmctl $cmd" "$scd" || fail "man page lacks the $cmd command"
-	done
+		grep -q "tpmctl $cmd\b\|\*\*$cmd\*\*\|^## $cmd" "$scd" || fail "man page lacks the command $cmd"
+	done <<<"$commands"
+}
+
+@test "every command's --help and help COMMAND work" {
+	while read -r cmd; do
+		run tpmctl help $cmd
+		assert_success
+		assert_output --partial "Usage: tpmctl [GLOBAL OPTIONS] $cmd"
+		run tpmctl $cmd --help
+		assert_success
+	done <<<"$(all_commands)"
 }
 
 @test "the exit code table is the same in the README and the man page" {

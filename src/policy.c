@@ -1,0 +1,585 @@
+/* Policies in the TCG FAPI policy language; see policy.h. */
+#include "policy.h"
+
+#include <openssl/evp.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tss2/tss2_mu.h>
+
+#include "cleanup.h"
+#include "errors.h"
+#include "fileio.h"
+#include "jsonfile.h"
+#include "pubkey.h"
+
+static const struct {
+        const char *name;
+        enum policy_type type;
+} known_types[] = {
+        {"POLICYPCR", POLICY_PCR},         {"POLICYAUTHVALUE", POLICY_AUTHVALUE},
+        {"POLICYPASSWORD", POLICY_PASSWORD}, {"POLICYSECRET", POLICY_SECRET},
+        {"POLICYOR", POLICY_OR},           {"POLICYCOMMANDCODE", POLICY_COMMANDCODE},
+};
+
+/* Types the FAPI policy language has that tpmctl does not handle yet. */
+static const char *const other_types[] = {
+        "POLICYSIGNED",        "POLICYAUTHORIZE",   "POLICYLOCALITY",     "POLICYNV",
+        "POLICYCOUNTERTIMER",  "POLICYCPHASH",      "POLICYNAMEHASH",     "POLICYPHYSICALPRESENCE",
+        "POLICYDUPLICATIONSELECT", "POLICYNVWRITTEN", "POLICYTEMPLATE",  "POLICYAUTHORIZENV",
+        "POLICYACTION",
+};
+
+static int bad(const char *pointer, const char *what)
+{
+        return error_set(EXIT_BAD_INPUT, "policy %s: %s", *pointer ? pointer : "/", what);
+}
+
+/* out := base + the formatted suffix: the JSON pointer of a member. Depth
+ * and element counts are bounded, so 256 bytes always hold it. */
+static void __attribute__((format(printf, 3, 4)))
+pointer_to(char out[256], const char *base, const char *fmt, ...)
+{
+        char suffix[64];
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(suffix, sizeof(suffix), fmt, ap);
+        va_end(ap);
+        snprintf(out, 256, "%.190s%s", base, suffix);
+}
+
+static json_object *field(json_object *obj, const char *key)
+{
+        json_object *v = NULL;
+        return json_object_object_get_ex(obj, key, &v) ? v : NULL;
+}
+
+static int hex_decode(const char *hex, uint8_t *out, size_t max, size_t *len)
+{
+        size_t n = strlen(hex);
+
+        if (n % 2 || n / 2 > max)
+                return -1;
+        for (size_t i = 0; i < n / 2; i++) {
+                unsigned v;
+                if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
+                    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
+                        return -1;
+                out[i] = (uint8_t)v;
+        }
+        *len = n / 2;
+        return 0;
+}
+
+/* A PCR index: an integer from 0 to 23, nothing else. */
+static int pcr_index(json_object *v, const char *pointer, unsigned *index)
+{
+        int64_t n;
+
+        if (!v || !json_object_is_type(v, json_type_int))
+                return bad(pointer, "a PCR index must be a number from 0 to 23");
+        n = json_object_get_int64(v);
+        if (n < 0 || n >= PCR_COUNT) {
+                char what[96];
+                snprintf(what, sizeof(what), "%lld is not a PCR index (0 to 23)", (long long)n);
+                return bad(pointer, what);
+        }
+        *index = (unsigned)n;
+        return 0;
+}
+
+static int parse_pcr_value(json_object *item, const char *pointer, struct policy_element *e)
+{
+        char ptr[256], what[160];
+        json_object *hash = field(item, "hashAlg"), *digest = field(item, "digest");
+        TPMI_ALG_HASH bank;
+        struct pcr_value *v;
+        size_t len, want;
+        int r;
+
+        if (!json_object_is_type(item, json_type_object))
+                return bad(pointer, "each PCR value must be an object with pcr, hashAlg, digest");
+        pointer_to(ptr, pointer, "/pcr");
+        if ((r = pcr_index(field(item, "pcr"), ptr, &(unsigned){0})))
+                return r;
+        pointer_to(ptr, pointer, "/hashAlg");
+        if (!hash || !json_object_is_type(hash, json_type_string) ||
+            bank_parse(json_object_get_string(hash), &bank))
+                return bad(ptr, "hashAlg must name a PCR bank (TPM2_ALG_SHA1, _SHA256, "
+                                "_SHA384, _SHA512)");
+        if (e->values->n == PCR_MAX_VALUES)
+                return bad(pointer, "too many PCR values");
+        v = &e->values->v[e->values->n];
+        v->bank = bank;
+        v->index = (unsigned)json_object_get_int64(field(item, "pcr"));
+        want = tpm_hash_size(bank);
+        pointer_to(ptr, pointer, "/digest");
+        if (!digest || !json_object_is_type(digest, json_type_string) ||
+            hex_decode(json_object_get_string(digest), v->digest.buffer, sizeof(v->digest.buffer),
+                       &len) ||
+            len != want) {
+                snprintf(what, sizeof(what), "digest must be %zu bytes of hex for %s", want,
+                         bank_name(bank));
+                return bad(ptr, what);
+        }
+        v->digest.size = (UINT16)len;
+        e->values->n++;
+        return pcr_select(&e->pcrs, bank, v->index) ? bad(pointer, error_message()) : 0;
+}
+
+/* Keeps the values in selection order (bank by bank, index ascending), the
+ * order TPM2_PolicyPCR hashes them in. */
+static void order_values(struct policy_element *e)
+{
+        struct pcr_values sorted = {0};
+
+        PCR_FOREACH(&e->pcrs, b, i)
+        {
+                for (unsigned k = 0; k < e->values->n; k++) {
+                        struct pcr_value *v = &e->values->v[k];
+                        if (v->bank == e->pcrs.pcrSelections[b].hash && v->index == i) {
+                                sorted.v[sorted.n++] = *v;
+                                break;
+                        }
+                }
+        }
+        *e->values = sorted;
+}
+
+static int parse_pcr(json_object *el, const char *pointer, struct policy_element *e)
+{
+        json_object *pcrs = field(el, "pcrs"), *current = field(el, "currentPCRs");
+        char ptr[256];
+        int r;
+
+        if (!!pcrs == !!current)
+                return bad(pointer, "a POLICYPCR needs either \"pcrs\" or \"currentPCRs\"");
+        if (current) {
+                size_t n;
+                if (!json_object_is_type(current, json_type_array) ||
+                    (n = json_object_array_length(current)) == 0 || n > PCR_COUNT)
+                        return bad(pointer, "currentPCRs must be a list of 1 to 24 PCR indices");
+                for (size_t i = 0; i < n; i++) {
+                        unsigned index;
+                        pointer_to(ptr, pointer, "/currentPCRs/%zu", i);
+                        if ((r = pcr_index(json_object_array_get_idx(current, i), ptr, &index)))
+                                return r;
+                        pcr_select(&e->pcrs, TPM2_ALG_SHA256, index);
+                }
+                return 0;
+        }
+        if (!json_object_is_type(pcrs, json_type_array) || json_object_array_length(pcrs) == 0 ||
+            json_object_array_length(pcrs) > PCR_MAX_VALUES)
+                return bad(pointer, "pcrs must be a list of 1 to 128 PCR values");
+        if (!(e->values = calloc(1, sizeof(*e->values))))
+                return error_set(EXIT_TPM, "out of memory");
+        for (size_t i = 0; i < json_object_array_length(pcrs); i++) {
+                pointer_to(ptr, pointer, "/pcrs/%zu", i);
+                if ((r = parse_pcr_value(json_object_array_get_idx(pcrs, i), ptr, e)))
+                        return r;
+        }
+        if (e->values->n != json_object_array_length(pcrs))
+                return bad(pointer, "a PCR appears twice");
+        order_values(e);
+        if (e->values->n != json_object_array_length(pcrs))
+                return bad(pointer, "a PCR appears twice");
+        return 0;
+}
+
+static int parse_list(json_object *list, const char *pointer, unsigned depth, struct policy *p);
+
+static int parse_or(json_object *el, const char *pointer, unsigned depth,
+                    struct policy_element *e)
+{
+        json_object *branches = field(el, "branches");
+        char ptr[256];
+        size_t n;
+        int r;
+
+        if (!branches || !json_object_is_type(branches, json_type_array) ||
+            (n = json_object_array_length(branches)) < 2 || n > POLICY_MAX_BRANCHES)
+                return bad(pointer, "a POLICYOR needs \"branches\": a list of 2 to 8 branches");
+        if (!(e->branches = calloc(n, sizeof(*e->branches))))
+                return error_set(EXIT_TPM, "out of memory");
+        e->n_branches = (unsigned)n;
+        for (size_t i = 0; i < n; i++) {
+                json_object *branch = json_object_array_get_idx(branches, i), *name, *policy;
+                pointer_to(ptr, pointer, "/branches/%zu", i);
+                if (!json_object_is_type(branch, json_type_object))
+                        return bad(ptr, "a branch must be an object with name and policy");
+                name = field(branch, "name");
+                if (name && !json_object_is_type(name, json_type_string))
+                        return bad(ptr, "a branch's name must be a string");
+                policy = field(branch, "policy");
+                pointer_to(ptr, pointer, "/branches/%zu/policy", i);
+                if ((r = parse_list(policy, ptr, depth + 1, &e->branches[i])))
+                        return r;
+        }
+        return 0;
+}
+
+static int parse_secret(json_object *el, const char *pointer, struct policy_element *e)
+{
+        json_object *name = field(el, "objectName"), *path = field(el, "objectPath");
+        size_t len;
+
+        if (!!name == !!path)
+                return bad(pointer, "a POLICYSECRET needs either objectName or objectPath");
+        if (path) {
+                if (!json_object_is_type(path, json_type_string) ||
+                    json_object_get_string_len(path) == 0 ||
+                    (size_t)json_object_get_string_len(path) >= sizeof(e->secret_path))
+                        return bad(pointer, "objectPath must be a keystore path");
+                snprintf(e->secret_path, sizeof(e->secret_path), "%s", json_object_get_string(path));
+                return 0;
+        }
+        if (!json_object_is_type(name, json_type_string) ||
+            hex_decode(json_object_get_string(name), e->secret_name.name,
+                       sizeof(e->secret_name.name), &len) ||
+            len < 4)
+                return bad(pointer, "objectName must be the object's name in hex");
+        e->secret_name.size = (UINT16)len;
+        return 0;
+}
+
+static int parse_command_code(json_object *el, const char *pointer, struct policy_element *e)
+{
+        static const struct {
+                const char *name;
+                TPM2_CC cc;
+        } codes[] = {{"TPM2_CC_Unseal", TPM2_CC_Unseal},
+                     {"TPM2_CC_Sign", TPM2_CC_Sign},
+                     {"TPM2_CC_RSA_Decrypt", TPM2_CC_RSA_Decrypt},
+                     {"TPM2_CC_Certify", TPM2_CC_Certify},
+                     {"TPM2_CC_Quote", TPM2_CC_Quote},
+                     {"TPM2_CC_ObjectChangeAuth", TPM2_CC_ObjectChangeAuth},
+                     {"TPM2_CC_Duplicate", TPM2_CC_Duplicate}};
+        json_object *code = field(el, "code");
+
+        if (code && json_object_is_type(code, json_type_string))
+                for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
+                        if (strcmp(json_object_get_string(code), codes[i].name) == 0) {
+                                e->code = codes[i].cc;
+                                return 0;
+                        }
+        return bad(pointer, "code must name a command, e.g. \"TPM2_CC_Unseal\"");
+}
+
+static int parse_element(json_object *el, const char *pointer, unsigned depth,
+                         struct policy_element *e)
+{
+        json_object *type = field(el, "type");
+        const char *name;
+        char what[160];
+
+        if (!json_object_is_type(el, json_type_object))
+                return bad(pointer, "each policy element must be an object");
+        if (!type || !json_object_is_type(type, json_type_string))
+                return bad(pointer, "each policy element needs a \"type\" string");
+        name = json_object_get_string(type);
+        for (size_t i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++) {
+                if (strcasecmp(name, known_types[i].name) != 0)
+                        continue;
+                e->type = known_types[i].type;
+                switch (e->type) {
+                case POLICY_PCR:
+                        return parse_pcr(el, pointer, e);
+                case POLICY_SECRET:
+                        return parse_secret(el, pointer, e);
+                case POLICY_OR:
+                        return parse_or(el, pointer, depth, e);
+                case POLICY_COMMANDCODE:
+                        return parse_command_code(el, pointer, e);
+                default:
+                        return 0;
+                }
+        }
+        for (size_t i = 0; i < sizeof(other_types) / sizeof(other_types[0]); i++)
+                if (strcasecmp(name, other_types[i]) == 0) {
+                        snprintf(what, sizeof(what), "%s is not supported by tpmctl yet", name);
+                        return bad(pointer, what);
+                }
+        snprintf(what, sizeof(what), "unknown policy element type \"%.60s\"", name);
+        return bad(pointer, what);
+}
+
+static int parse_list(json_object *list, const char *pointer, unsigned depth, struct policy *p)
+{
+        char ptr[256];
+        size_t n;
+        int r;
+
+        if (depth > POLICY_MAX_DEPTH)
+                return bad(pointer, "policies nest at most 4 deep");
+        if (!list || !json_object_is_type(list, json_type_array))
+                return bad(pointer, "\"policy\" must be a list of policy elements");
+        n = json_object_array_length(list);
+        if (n == 0 || n > POLICY_MAX_ELEMENTS)
+                return bad(pointer, "a policy has 1 to 16 elements");
+        for (size_t i = 0; i < n; i++) {
+                pointer_to(ptr, pointer, "/%zu", i);
+                if ((r = parse_element(json_object_array_get_idx(list, i), ptr, depth, &p->e[i])))
+                        return r;
+                p->n++;
+        }
+        return 0;
+}
+
+int policy_parse(json_object *json, struct policy *p)
+{
+        json_object *description;
+
+        memset(p, 0, sizeof(*p));
+        if (!json_object_is_type(json, json_type_object))
+                return bad("", "a policy file is a JSON object with \"description\" and \"policy\"");
+        description = field(json, "description");
+        if (description && !json_object_is_type(description, json_type_string))
+                return bad("/description", "must be a string");
+        return parse_list(field(json, "policy"), "/policy", 0, p);
+}
+
+int policy_file_read(const char *file, json_object **json, struct policy *p)
+{
+        _cleanup_free_ unsigned char *text = NULL;
+        size_t len;
+        int r;
+
+        if ((r = file_read(file, POLICY_MAX_BYTES, &text, &len)) ||
+            (r = json_parse_strict((const char *)text, len, file, json)))
+                return r;
+        if ((r = policy_parse(*json, p))) {
+                char message[1024];
+                snprintf(message, sizeof(message), "%s", error_message());
+                json_object_put(*json);
+                *json = NULL;
+                return error_set(r, "%s: %s", file, message);
+        }
+        return 0;
+}
+
+void policy_free(struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++) {
+                free(p->e[i].values);
+                for (unsigned b = 0; b < p->e[i].n_branches; b++)
+                        policy_free(&p->e[i].branches[b]);
+                free(p->e[i].branches);
+        }
+        memset(p, 0, sizeof(*p));
+}
+
+int policy_digest_extend(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *d);
+
+/* digest := H(digest || parts...) */
+static int extend(TPMI_ALG_HASH alg, TPM2B_DIGEST *digest, const void *a, size_t a_len,
+                  const void *b, size_t b_len, const void *c, size_t c_len)
+{
+        const EVP_MD *md = tpm_hash_md(alg);
+        unsigned int n = 0;
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        int ok = ctx && md && EVP_DigestInit_ex(ctx, md, NULL) &&
+                 EVP_DigestUpdate(ctx, digest->buffer, digest->size) &&
+                 EVP_DigestUpdate(ctx, a, a_len) && EVP_DigestUpdate(ctx, b, b_len) &&
+                 EVP_DigestUpdate(ctx, c, c_len) && EVP_DigestFinal_ex(ctx, digest->buffer, &n);
+
+        EVP_MD_CTX_free(ctx);
+        if (!ok)
+                return error_set(EXIT_TPM, "hashing the policy failed");
+        digest->size = (UINT16)n;
+        return 0;
+}
+
+static void cc_bytes(TPM2_CC cc, uint8_t out[4])
+{
+        out[0] = (uint8_t)(cc >> 24);
+        out[1] = (uint8_t)(cc >> 16);
+        out[2] = (uint8_t)(cc >> 8);
+        out[3] = (uint8_t)cc;
+}
+
+int pcr_values_digest(const struct pcr_values *v, TPMI_ALG_HASH alg, TPM2B_DIGEST *digest)
+{
+        const EVP_MD *md = tpm_hash_md(alg);
+        unsigned int n = 0;
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        int ok = ctx && md && EVP_DigestInit_ex(ctx, md, NULL);
+
+        for (unsigned i = 0; ok && i < v->n; i++)
+                ok = EVP_DigestUpdate(ctx, v->v[i].digest.buffer, v->v[i].digest.size);
+        ok = ok && EVP_DigestFinal_ex(ctx, digest->buffer, &n);
+        EVP_MD_CTX_free(ctx);
+        if (!ok)
+                return error_set(EXIT_TPM, "hashing PCR values failed");
+        digest->size = (UINT16)n;
+        return 0;
+}
+
+
+static int element_digest(const struct policy_element *e, TPMI_ALG_HASH alg, TPM2B_DIGEST *d)
+{
+        /* the OR's branches go on from d */
+        uint8_t cc[4], sel[sizeof(TPML_PCR_SELECTION)];
+        TPM2B_DIGEST pcr_digest, branch;
+        size_t sel_len = 0;
+        int r;
+
+        switch (e->type) {
+        case POLICY_PCR:
+                if (!e->values)
+                        return error_set(EXIT_BAD_INPUT,
+                                         "the policy's PCR values are taken when an object is "
+                                         "created (currentPCRs): its digest needs the TPM");
+                if ((r = pcr_values_digest(e->values, alg, &pcr_digest)))
+                        return r;
+                if (Tss2_MU_TPML_PCR_SELECTION_Marshal(&e->pcrs, sel, sizeof(sel), &sel_len))
+                        return error_set(EXIT_BAD_INPUT, "the PCR selection is malformed");
+                cc_bytes(TPM2_CC_PolicyPCR, cc);
+                return extend(alg, d, cc, 4, sel, sel_len, pcr_digest.buffer, pcr_digest.size);
+        case POLICY_AUTHVALUE:
+        case POLICY_PASSWORD: /* TPM2_PolicyPassword records PolicyAuthValue's code */
+                cc_bytes(TPM2_CC_PolicyAuthValue, cc);
+                return extend(alg, d, cc, 4, NULL, 0, NULL, 0);
+        case POLICY_SECRET:
+                if (!e->secret_name.size)
+                        return error_set(EXIT_BAD_INPUT, "the POLICYSECRET names its object by "
+                                                         "path (%s): its digest needs the keystore",
+                                         e->secret_path);
+                cc_bytes(TPM2_CC_PolicySecret, cc);
+                if ((r = extend(alg, d, cc, 4, e->secret_name.name, e->secret_name.size, NULL, 0)))
+                        return r;
+                return extend(alg, d, NULL, 0, NULL, 0, NULL, 0); /* empty policyRef */
+        case POLICY_COMMANDCODE: {
+                uint8_t code[4];
+                cc_bytes(TPM2_CC_PolicyCommandCode, cc);
+                cc_bytes(e->code, code);
+                return extend(alg, d, cc, 4, code, 4, NULL, 0);
+        }
+        case POLICY_OR: {
+                uint8_t all[POLICY_MAX_BRANCHES * sizeof(TPMU_HA)];
+                size_t all_len = 0;
+                for (unsigned b = 0; b < e->n_branches; b++) {
+                        branch = *d; /* each branch goes on from what came before */
+                        if ((r = policy_digest_extend(&e->branches[b], alg, &branch)))
+                                return r;
+                        memcpy(all + all_len, branch.buffer, branch.size);
+                        all_len += branch.size;
+                }
+                memset(d->buffer, 0, d->size);
+                cc_bytes(TPM2_CC_PolicyOR, cc);
+                return extend(alg, d, cc, 4, all, all_len, NULL, 0);
+        }
+        }
+        return error_set(EXIT_BAD_INPUT, "unknown policy element");
+}
+
+int policy_digest_extend(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *d)
+{
+        int r;
+
+        for (unsigned i = 0; i < p->n; i++)
+                if ((r = element_digest(&p->e[i], alg, d)))
+                        return r;
+        return 0;
+}
+
+int policy_digest(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *digest)
+{
+        size_t size = tpm_hash_size(alg);
+
+        if (!size)
+                return error_set(EXIT_BAD_INPUT, "unknown hash algorithm for the policy");
+        memset(digest, 0, sizeof(*digest));
+        digest->size = (UINT16)size;
+        return policy_digest_extend(p, alg, digest);
+}
+
+bool policy_has_multi_pcr(const struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++) {
+                const struct policy_element *e = &p->e[i];
+                unsigned n = 0;
+                if (e->type == POLICY_PCR)
+                        PCR_FOREACH(&e->pcrs, b, k)
+                        {
+                                (void)k;
+                                n++;
+                        }
+                if (n > 1)
+                        return true;
+                for (unsigned b = 0; b < e->n_branches; b++)
+                        if (policy_has_multi_pcr(&e->branches[b]))
+                                return true;
+        }
+        return false;
+}
+
+bool policy_runs_in_engine(const struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++) {
+                const struct policy_element *e = &p->e[i];
+                if (e->type == POLICY_SECRET || (e->type == POLICY_PCR && !e->values))
+                        return false;
+                for (unsigned b = 0; b < e->n_branches; b++)
+                        if (!policy_runs_in_engine(&e->branches[b]))
+                                return false;
+        }
+        return true;
+}
+
+/* One POLICYPCR element per bank: FAPI 3.2.1 hashes the values of a PCR
+ * that appears in two banks of one element into both banks' digest, so an
+ * element over sha1:0 and sha256:0 gets an authPolicy no TPM satisfies. */
+json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_auth)
+{
+        json_object *root = json_object_new_object(), *list = json_object_new_array();
+        char hex[2 * sizeof(TPMU_HA) + 1], alg[32];
+        TPMI_ALG_HASH done[TPM2_NUM_PCR_BANKS];
+        unsigned n_done = 0;
+
+        for (unsigned first = 0; first < values->n; first++) {
+                TPMI_ALG_HASH bank = values->v[first].bank;
+                json_object *pcr, *pcrs;
+                bool seen = false;
+
+                for (unsigned k = 0; k < n_done; k++)
+                        seen |= done[k] == bank;
+                if (seen || n_done == TPM2_NUM_PCR_BANKS)
+                        continue;
+                done[n_done++] = bank;
+                pcr = json_object_new_object();
+                pcrs = json_object_new_array();
+                snprintf(alg, sizeof(alg), "TPM2_ALG_%s",
+                         bank == TPM2_ALG_SHA1     ? "SHA1"
+                         : bank == TPM2_ALG_SHA384 ? "SHA384"
+                         : bank == TPM2_ALG_SHA512 ? "SHA512"
+                                                   : "SHA256");
+                for (unsigned i = first; i < values->n; i++) {
+                        const struct pcr_value *v = &values->v[i];
+                        json_object *item;
+                        if (v->bank != bank)
+                                continue;
+                        item = json_object_new_object();
+                        for (unsigned k = 0; k < v->digest.size; k++)
+                                sprintf(hex + 2 * k, "%02x", v->digest.buffer[k]);
+                        hex[2 * v->digest.size] = '\0';
+                        json_object_object_add(item, "pcr", json_object_new_int((int)v->index));
+                        json_object_object_add(item, "hashAlg", json_object_new_string(alg));
+                        json_object_object_add(item, "digest", json_object_new_string(hex));
+                        json_object_array_add(pcrs, item);
+                }
+                json_object_object_add(pcr, "type", json_object_new_string("POLICYPCR"));
+                json_object_object_add(pcr, "pcrs", pcrs);
+                json_object_array_add(list, pcr);
+        }
+        if (with_auth) {
+                json_object *auth = json_object_new_object();
+                json_object_object_add(auth, "type", json_object_new_string("POLICYAUTHVALUE"));
+                json_object_array_add(list, auth);
+        }
+        json_object_object_add(root, "description",
+                               json_object_new_string("tpmctl: sealed to PCR values"));
+        json_object_object_add(root, "policy", list);
+        return root;
+}

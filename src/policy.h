@@ -1,0 +1,80 @@
+/* Policies in the TCG FAPI policy language: strict validation of the JSON
+ * before FAPI sees it (FAPI 3.2.1 crashes on some malformed files), and the
+ * policy digest, computed offline, for the kinds tpmctl builds and runs. */
+#pragma once
+
+#include <json-c/json.h>
+#include <stdbool.h>
+#include <tss2/tss2_tpm2_types.h>
+
+#include "pcr.h"
+
+#define POLICY_MAX_ELEMENTS 16
+#define POLICY_MAX_BRANCHES 8
+#define POLICY_MAX_DEPTH 4
+#define POLICY_MAX_BYTES (64u << 10)
+
+enum policy_type {
+        POLICY_PCR,
+        POLICY_AUTHVALUE,
+        POLICY_PASSWORD,
+        POLICY_SECRET,
+        POLICY_OR,
+        POLICY_COMMANDCODE,
+};
+
+struct policy;
+
+struct policy_element {
+        enum policy_type type;
+        /* POLICY_PCR: the selection, and the values it was made for; none
+         * ("currentPCRs") means the values at the time the object is created. */
+        TPML_PCR_SELECTION pcrs;
+        struct pcr_values *values;
+        /* POLICY_SECRET: the name of the object whose auth is needed, or the
+         * keystore path it is to be looked up at. */
+        TPM2B_NAME secret_name;
+        char secret_path[256];
+        /* POLICY_OR */
+        struct policy *branches;
+        unsigned n_branches;
+        /* POLICY_COMMANDCODE */
+        TPM2_CC code;
+};
+
+struct policy {
+        struct policy_element e[POLICY_MAX_ELEMENTS];
+        unsigned n;
+};
+
+/* Checks a policy (the whole file: {"description", "policy": [...]}, or an
+ * object's stored policy with its "policyDigests") against the parts of the
+ * policy language tpmctl supports, and fills p. EXIT_BAD_INPUT naming the
+ * JSON pointer of the first thing wrong. */
+int policy_parse(json_object *json, struct policy *p);
+
+/* Reads, size-checks, strictly parses and validates a policy file. */
+int policy_file_read(const char *file, json_object **json, struct policy *p);
+
+void policy_free(struct policy *p);
+
+/* The policy digest for name algorithm alg, as the TPM computes it. Every
+ * PCR element needs its values; a POLICYSECRET needs its object's name. */
+int policy_digest(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *digest);
+
+/* Extends d by the elements of p, as a policy session running them would. */
+int policy_digest_extend(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *d);
+
+/* The digest of a list of PCR values, as TPM2_PolicyPCR takes it. */
+int pcr_values_digest(const struct pcr_values *v, TPMI_ALG_HASH alg, TPM2B_DIGEST *digest);
+
+/* Whether tpmctl's own session engine can run this policy (else FAPI must). */
+bool policy_runs_in_engine(const struct policy *p);
+
+/* Whether a PCR element covers more than one PCR: FAPI 3.2.1's executor
+ * corrupts its heap on those, so FAPI must never run such a policy. */
+bool policy_has_multi_pcr(const struct policy *p);
+
+/* A PCR policy for values (with POLICYAUTHVALUE after it when with_auth),
+ * in the FAPI policy language. */
+json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_auth);

@@ -1,0 +1,17 @@
+/* tpmctl's own policy engine: runs the policies it builds in an ESYS policy
+ * session, one function per policy element. FAPI 3.2.1's executor corrupts
+ * its heap on PCR policies over more than one PCR, leaks the object on
+ * failure, and returns unsealed data in clear, so tpmctl does not use it
+ * for these. */
+#pragma once
+
+#include "context.h"
+#include "policy.h"
+
+/* Compares the PCR values a policy was made for with the TPM's: EXIT_POLICY
+ * "policy not satisfied: PCR sha256:16 changed since sealing" when a PCR
+ * element (or every branch of an OR) no longer holds. Nothing is loaded. */
+int policy_check_pcrs(ESYS_CONTEXT *esys, const struct policy *p);
+
+/* Runs p in a policy session whose hash is alg. */
+int policy_run(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg);

@@ -1,0 +1,355 @@
+/* Sealing and unsealing; see seal.h. */
+#include "seal.h"
+
+#include <limits.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <tss2/tss2_mu.h>
+#include <tss2/tss2_rc.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "envelope.h"
+#include "errors.h"
+#include "fapi_auth.h"
+#include "fileio.h"
+#include "jsonfile.h"
+#include "objects.h"
+#include "pcr.h"
+#include "policy.h"
+#include "policy_session.h"
+#include "pubkey.h"
+#include "session.h"
+#include "tpm_random.h"
+
+/* What the envelope's "wrapped key" field holds for sealed data: the key
+ * itself is in the TPM. */
+static const unsigned char sealed_marker[] = "tpmctl-sealed-key";
+
+static int envelope_file(const struct tpm *tpm, const char *full_path, char *out, size_t size)
+{
+        int n = snprintf(out, size, "%s%s/" SEAL_ENVELOPE_FILE, tpm->setup.user_dir, full_path);
+        if (n < 0 || (size_t)n >= size)
+                return error_set(EXIT_BAD_INPUT, "path too long: %s", full_path);
+        return 0;
+}
+
+static int check_type(const char *type)
+{
+        char copy[128], *save = NULL;
+
+        if (!type)
+                return 0;
+        if (strlen(type) >= sizeof(copy))
+                return error_set(EXIT_BAD_INPUT, "--type %s: too long", type);
+        strcpy(copy, type);
+        for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
+                if (strcmp(t, "noda") != 0 && !(strncmp(t, "0x81", 4) == 0 && strlen(t) == 10))
+                        return error_set(EXIT_BAD_INPUT, "--type %s: \"%s\" is not a seal flag "
+                                                         "(noda, or a 0x81xxxxxx handle)",
+                                         type, t);
+        return 0;
+}
+
+/* Imports a PCR policy for the values now, for Fapi_CreateSeal to use. */
+static int import_pcr_policy(struct tpm *tpm, const char *spec, bool with_auth, char *policy_path,
+                             size_t size)
+{
+        _cleanup_json_ json_object *policy = NULL;
+        TPML_PCR_SELECTION sel;
+        struct pcr_values *values = calloc(1, sizeof(*values));
+        unsigned char tag[6];
+        TSS2_RC rc;
+        int r;
+
+        if (!values)
+                return error_set(EXIT_TPM, "out of memory");
+        if ((r = pcr_spec_parse(spec, &sel)) || (r = pcr_read(tpm->esys, &sel, values))) {
+                free(values);
+                return r;
+        }
+        policy = policy_json_for_pcrs(values, with_auth);
+        free(values);
+        RAND_bytes(tag, sizeof(tag));
+        snprintf(policy_path, size, "/policy/tpmctl-seal-%02x%02x%02x%02x%02x%02x", tag[0], tag[1],
+                 tag[2], tag[3], tag[4], tag[5]);
+        rc = Fapi_Import(tpm->fapi, policy_path,
+                         json_object_to_json_string_ext(policy, JSON_C_TO_STRING_PLAIN));
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "storing the PCR policy");
+        return 0;
+}
+
+int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size_t len,
+              size_t random_len, const struct seal_spec *spec, const struct secret *password)
+{
+        char policy_path[128] = "", full[FAPI_PATH_MAX], file[PATH_MAX];
+        const char *auth = password && password->data ? (const char *)password->data : "";
+        unsigned char key[ENVELOPE_KEY_LEN];
+        _cleanup_secret_ struct secret random_data = {0};
+        _cleanup_free_ unsigned char *envelope = NULL;
+        const unsigned char *sealed = data;
+        size_t sealed_len = data ? len : random_len, envelope_len = 0;
+        TSS2_RC rc;
+        int r;
+
+        if ((r = check_type(spec->type)))
+                return r;
+        if (!data && random_len > SEAL_DIRECT_MAX) {
+                /* More than the TPM seals itself: its random bytes, read
+                 * through an encrypted session, go into an envelope. */
+                if (!(random_data.data = malloc(random_len)))
+                        return error_set(EXIT_TPM, "out of memory");
+                random_data.size = random_len;
+                if ((r = tpm_random(tpm, random_data.data, random_len)))
+                        return r;
+                data = random_data.data;
+                len = random_len;
+        }
+        if (data && len > SEAL_DIRECT_MAX) {
+                if (RAND_bytes(key, sizeof(key)) != 1)
+                        return error_set(EXIT_TPM, "no random numbers from OpenSSL");
+                if ((r = envelope_seal(key, sealed_marker, sizeof(sealed_marker), data, len,
+                                       &envelope, &envelope_len)))
+                        return r;
+                sealed = key;
+                sealed_len = sizeof(key);
+        }
+        if (spec->pcrs && (r = import_pcr_policy(tpm, spec->pcrs, password && password->size,
+                                                  policy_path, sizeof(policy_path))))
+                return r;
+        /* data NULL: the TPM makes sealed_len random bytes itself. */
+        rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "",
+                             sealed_len, spec->pcrs ? policy_path : spec->policy ? spec->policy : "",
+                             auth, data || envelope ? sealed : NULL);
+        OPENSSL_cleanse(key, sizeof(key));
+        if (policy_path[0])
+                Fapi_Delete(tpm->fapi, policy_path); /* the object keeps its own copy */
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "sealing to %s", path);
+        if (!envelope)
+                return 0;
+        if ((r = object_resolve(tpm, path, full, sizeof(full))) ||
+            (r = envelope_file(tpm, full, file, sizeof(file))) ||
+            (r = file_write(file, envelope, envelope_len, WRITE_SECRET))) {
+                Fapi_Delete(tpm->fapi, path); /* nothing half-made stays behind */
+                return r;
+        }
+        return 0;
+}
+
+struct sealed_object {
+        char path[FAPI_PATH_MAX];
+        TPM2B_PUBLIC public;
+        TPM2B_PRIVATE private;
+        bool with_auth;
+        struct policy policy;
+        bool has_policy, engine; /* engine: tpmctl runs it, not FAPI */
+        bool unsafe_for_fapi;    /* a PCR element over several PCRs */
+};
+
+static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_object *o)
+{
+        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
+        _cleanup_fapi_free_ char *policy_text = NULL;
+        _cleanup_json_ json_object *obj = NULL, *policy_json = NULL;
+        json_object *with_auth;
+        size_t pub_size = 0, priv_size = 0, offset = 0;
+        TPM2B_DIGEST digest;
+        TSS2_RC rc;
+        int r;
+
+        if ((r = object_resolve(tpm, user_path, o->path, sizeof(o->path))) ||
+            (r = object_json(tpm, o->path, &obj)))
+                return r;
+        rc = Fapi_GetTpmBlobs(tpm->fapi, o->path, &pub, &pub_size, &priv, &priv_size,
+                              &policy_text);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading %s", o->path);
+        if ((r = public_unmarshal(pub, pub_size, &o->public)))
+                return r;
+        if (o->public.publicArea.type != TPM2_ALG_KEYEDHASH ||
+            (o->public.publicArea.objectAttributes &
+             (TPMA_OBJECT_SIGN_ENCRYPT | TPMA_OBJECT_DECRYPT)))
+                return error_set(EXIT_BAD_INPUT, "%s is not sealed data", o->path);
+        if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &o->private))
+                return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", o->path);
+        o->with_auth = json_object_object_get_ex(obj, "with_auth", &with_auth) &&
+                       strcmp(json_object_get_string(with_auth), "YES") == 0;
+        o->engine = true;
+        if (!policy_text || !*policy_text)
+                return 0;
+        o->has_policy = true;
+        /* The object's policy as FAPI stored it: tpmctl runs it itself when
+         * it understands it and its digest is the object's authPolicy. */
+        if (json_parse_strict(policy_text, strlen(policy_text), o->path, &policy_json) != 0 ||
+            policy_parse(policy_json, &o->policy) != 0) {
+                error_clear();
+                return 0; /* FAPI's business */
+        }
+        o->unsafe_for_fapi = policy_has_multi_pcr(&o->policy);
+        o->engine = policy_runs_in_engine(&o->policy) &&
+                    policy_digest(&o->policy, o->public.publicArea.nameAlg, &digest) == 0 &&
+                    digest.size == o->public.publicArea.authPolicy.size &&
+                    memcmp(digest.buffer, o->public.publicArea.authPolicy.buffer, digest.size) == 0;
+        error_clear();
+        return 0;
+}
+
+static bool policy_needs_auth(const struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++) {
+                if (p->e[i].type == POLICY_AUTHVALUE || p->e[i].type == POLICY_PASSWORD)
+                        return true;
+                for (unsigned b = 0; b < p->e[i].n_branches; b++)
+                        if (policy_needs_auth(&p->e[i].branches[b]))
+                                return true;
+        }
+        return false;
+}
+
+static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
+                              const struct auth_source *auth, TPM2B_SENSITIVE_DATA **data)
+{
+        _cleanup_secret_ struct secret password = {0};
+        ESYS_TR srk = ESYS_TR_NONE, object, session;
+        bool need_auth = o->has_policy ? policy_needs_auth(&o->policy) : o->with_auth;
+        TSS2_RC rc;
+        int r;
+
+        /* Before anything is loaded: a changed PCR is named, not guessed. */
+        if (o->has_policy && (r = policy_check_pcrs(tpm->esys, &o->policy)))
+                return r;
+        if (need_auth && (r = auth_read(auth, o->path, false,
+                                        tpm_hash_size(o->public.publicArea.nameAlg), &password)))
+                return r;
+        if ((r = srk_object(tpm, &srk)))
+                return r;
+        rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &o->private,
+                       &o->public, &object);
+        Esys_TR_Close(tpm->esys, &srk);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "loading %s", o->path);
+        tpm_track(tpm, object);
+        if (password.size) {
+                TPM2B_AUTH value = {.size = (UINT16)password.size};
+                memcpy(value.buffer, password.data, password.size);
+                rc = Esys_TR_SetAuth(tpm->esys, object, &value);
+                OPENSSL_cleanse(&value, sizeof(value));
+                if (rc != TSS2_RC_SUCCESS)
+                        return error_rc(rc, "setting the password of %s", o->path);
+        }
+        if (o->has_policy) {
+                if ((r = session_start_policy(tpm, &session)) ||
+                    (r = policy_run(tpm->esys, session, &o->policy, TPM2_ALG_SHA256)))
+                        return r;
+        } else if ((r = session_start_encrypted(tpm, &session))) {
+                return r;
+        }
+        rc = Esys_Unseal(tpm->esys, object, session, ESYS_TR_NONE, ESYS_TR_NONE, data);
+        if (rc != TSS2_RC_SUCCESS) {
+                struct rc_meaning m = rc_meaning(rc);
+                return error_set(m.exit_code, "unsealing %s: %s (%s)", o->path, m.sentence,
+                                 rc_text(rc));
+        }
+        return 0;
+}
+
+static int unseal_with_fapi(struct tpm *tpm, const struct sealed_object *o,
+                            const struct auth_source *auth, uint8_t **data, size_t *len)
+{
+        TSS2_RC rc;
+        int r;
+
+        if ((r = fapi_auth_attach(tpm, auth, tpm_hash_size(o->public.publicArea.nameAlg))))
+                return r;
+        rc = Fapi_Unseal(tpm->fapi, o->path, data, len);
+        if (rc != TSS2_RC_SUCCESS)
+                return fapi_error(tpm, rc, "unsealing %s", o->path);
+        return 0;
+}
+
+static int open_envelope(const struct tpm *tpm, const char *full, struct secret *key,
+                         struct secret *out, bool *is_envelope)
+{
+        _cleanup_free_ unsigned char *data = NULL;
+        char file[PATH_MAX];
+        struct envelope env;
+        size_t len;
+        int r;
+
+        *is_envelope = false;
+        if ((r = envelope_file(tpm, full, file, sizeof(file))))
+                return r;
+        if (access(file, F_OK) != 0)
+                return 0;
+        *is_envelope = true;
+        if ((r = file_read(file, SEAL_MAX_INPUT + 4096, &data, &len)) ||
+            (r = envelope_parse(data, len, &env)))
+                return r;
+        if (key->size != ENVELOPE_KEY_LEN)
+                return error_set(EXIT_BAD_INPUT, "%s: the sealed key has the wrong size", full);
+        return envelope_open(&env, key->data, &out->data, &out->size);
+}
+
+int unseal_data(struct tpm *tpm, const char *user_path, const struct auth_source *auth,
+                struct secret *out, bool *warned)
+{
+        struct sealed_object *o = calloc(1, sizeof(*o));
+        _cleanup_secret_ struct secret unsealed = {0};
+        TPM2B_SENSITIVE_DATA *data = NULL;
+        uint8_t *fapi_data = NULL;
+        size_t fapi_len = 0;
+        bool is_envelope;
+        int r;
+
+        *warned = false;
+        if (!o)
+                return error_set(EXIT_TPM, "out of memory");
+        if ((r = read_sealed(tpm, user_path, o)))
+                goto done;
+        if (o->engine) {
+                if ((r = unseal_with_engine(tpm, o, auth, &data)))
+                        goto done;
+                unsealed.size = data->size;
+                unsealed.data = malloc(data->size ? data->size : 1);
+                if (unsealed.data)
+                        memcpy(unsealed.data, data->buffer, data->size);
+                OPENSSL_cleanse(data, sizeof(*data));
+                Esys_Free(data);
+        } else if (o->unsafe_for_fapi) {
+                r = error_set(EXIT_BAD_INPUT,
+                              "%s has a PCR policy tpmctl cannot reproduce (its digest is not the "
+                              "object's: FAPI 3.2.1 mis-hashes PCRs that appear in two banks), "
+                              "and FAPI 3.2.1 crashes running it; seal it again with tpmctl",
+                              o->path);
+                goto done;
+        } else {
+                *warned = true;
+                if ((r = unseal_with_fapi(tpm, o, auth, &fapi_data, &fapi_len)))
+                        goto done;
+                unsealed.size = fapi_len;
+                unsealed.data = malloc(fapi_len ? fapi_len : 1);
+                if (unsealed.data)
+                        memcpy(unsealed.data, fapi_data, fapi_len);
+                OPENSSL_cleanse(fapi_data, fapi_len);
+                Fapi_Free(fapi_data);
+        }
+        if (!unsealed.data) {
+                r = error_set(EXIT_TPM, "out of memory");
+                goto done;
+        }
+        if ((r = open_envelope(tpm, o->path, &unsealed, out, &is_envelope)))
+                goto done;
+        if (!is_envelope) {
+                *out = unsealed;
+                unsealed.data = NULL;
+                unsealed.size = 0;
+        }
+done:
+        policy_free(&o->policy);
+        free(o);
+        return r;
+}
