@@ -57,3 +57,21 @@ int path_normalize(const char *user_path, char *out, size_t out_size)
                                  user_path, out_size - 9);
         return check_components(out);
 }
+
+int policy_path_normalize(const char *user_path, char *out, size_t out_size)
+{
+        int n;
+
+        if (!user_path || !*user_path)
+                return error_set(EXIT_BAD_INPUT, "empty policy path");
+        if (strchr(user_path, '/'))
+                n = snprintf(out, out_size, "%s%s", user_path[0] == '/' ? "" : "/", user_path);
+        else
+                n = snprintf(out, out_size, "/policy/%s", user_path);
+        if (n < 0 || (size_t)n >= out_size)
+                return error_set(EXIT_BAD_INPUT, "policy path %s is too long", user_path);
+        if (strncmp(out, "/policy/", 8) != 0 || out[8] == '\0')
+                return error_set(EXIT_BAD_INPUT, "policy path %s: policies live under /policy/",
+                                 user_path);
+        return check_components(out);
+}

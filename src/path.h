@@ -8,3 +8,7 @@
  * or EXIT_BAD_INPUT with the error recorded when PATH cannot be a keystore
  * path (empty, "..", characters FAPI cannot store, too long). */
 int path_normalize(const char *user_path, char *out, size_t out_size);
+
+/* The same for policies: a bare name means /policy/NAME; other paths must
+ * lie under /policy. */
+int policy_path_normalize(const char *user_path, char *out, size_t out_size);

@@ -346,6 +346,8 @@ int policy_file_read(const char *file, json_object **json, struct policy *p)
         size_t len;
         int r;
 
+        memset(p, 0, sizeof(*p)); /* policy_free() is safe on every path */
+        *json = NULL;
         if ((r = file_read(file, POLICY_MAX_BYTES, &text, &len)) ||
             (r = json_parse_strict((const char *)text, len, file, json)))
                 return r;

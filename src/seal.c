@@ -214,7 +214,7 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
                               const struct auth_source *auth, TPM2B_SENSITIVE_DATA **data)
 {
         _cleanup_secret_ struct secret password = {0};
-        ESYS_TR srk = ESYS_TR_NONE, object, session;
+        ESYS_TR srk = ESYS_TR_NONE, object, session, crypt;
         bool need_auth = o->has_policy ? policy_needs_auth(&o->policy) : o->with_auth;
         TSS2_RC rc;
         int r;
@@ -241,14 +241,23 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
                 if (rc != TSS2_RC_SUCCESS)
                         return error_rc(rc, "setting the password of %s", o->path);
         }
+        /* The session that encrypts the response: for a policy, a second one
+         * that authorizes nothing, since the TPM keys a policy session's
+         * encryption with the object's password even when the policy does
+         * not ask for it. */
+        if ((r = session_start_encrypted(tpm, &crypt)))
+                return r;
         if (o->has_policy) {
                 if ((r = session_start_policy(tpm, &session)) ||
                     (r = policy_run(tpm->esys, session, &o->policy, TPM2_ALG_SHA256)))
                         return r;
-        } else if ((r = session_start_encrypted(tpm, &session))) {
-                return r;
+                Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION,
+                                          0xff);
+        } else {
+                session = crypt;
+                crypt = ESYS_TR_NONE;
         }
-        rc = Esys_Unseal(tpm->esys, object, session, ESYS_TR_NONE, ESYS_TR_NONE, data);
+        rc = Esys_Unseal(tpm->esys, object, session, crypt, ESYS_TR_NONE, data);
         if (rc != TSS2_RC_SUCCESS) {
                 struct rc_meaning m = rc_meaning(rc);
                 return error_set(m.exit_code, "unsealing %s: %s (%s)", o->path, m.sentence,

@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# JSON policies: strict checking, the shipped ones, offline digests, OR branches.
+
+load helpers
+
+setup_file() {
+	start_tpm
+	printf 'pw\n' >"$BATS_FILE_TMPDIR/pw"
+}
+
+policies=$BATS_TEST_DIRNAME/../../policies
+
+@test "each shipped policy: imported, used to seal, digest equals the object's authPolicy, unseals" {
+	for p in password pcr-boot pcr-password secret-endorsement or-pcr; do
+		run tpmctl policy import "$p" "$policies/$p.json"
+		assert_success
+		assert_output "imported /policy/$p"
+		echo "under $p" | tpmctl seal "s-$p" -i - --policy "/policy/$p" --auth-file "$BATS_FILE_TMPDIR/pw"
+		digest=$(tpmctl policy digest "$policies/$p.json")
+		assert_equal "$(tpmctl --json key show "s-$p" | jq -r .policy)" "$digest"
+		run tpmctl -q unseal "s-$p" --auth-file "$BATS_FILE_TMPDIR/pw"
+		assert_success
+		assert_output "under $p"
+	done
+	tpmctl -q delete s-password s-pcr-boot s-pcr-password s-secret-endorsement s-or-pcr
+}
+
+@test "policies tpmctl runs itself unseal without the clear-bus warning; others warn" {
+	tpmctl -q policy import pcrpw "$policies/pcr-password.json"
+	tpmctl -q policy import secret "$policies/secret-endorsement.json"
+	echo a | tpmctl seal w1 -i - --policy /policy/pcrpw --auth-file "$BATS_FILE_TMPDIR/pw"
+	echo b | tpmctl seal w2 -i - --policy /policy/secret
+	run tpmctl unseal w1 --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_output "a"
+	run tpmctl unseal w2
+	assert_line "b"
+	assert_output --partial "warning: this object's policy is run by FAPI"
+	run tpmctl -q unseal w2
+	assert_output "b"
+	tpmctl -q delete w1 w2
+}
+
+@test "OR of two PCR sets: one branch changed still unseals; both changed exits 6" {
+	tpmctl -q policy import orp "$policies/or-pcr.json"
+	echo either | tpmctl seal orsealed -i - --policy /policy/orp
+	tpmctl -q pcr extend 0 --digest "sha256:$(printf '%064d' 3)"
+	run tpmctl unseal orsealed
+	assert_success
+	assert_output "either"
+	tpmctl -q pcr extend 7 --digest "sha256:$(printf '%064d' 3)"
+	run tpmctl unseal orsealed
+	assert_failure 6
+	assert_output --partial "no branch of the OR matches"
+	tpmctl -q delete orsealed
+}
+
+@test "policy digest works offline for explicit values" {
+	cat >"$BATS_TEST_TMPDIR/p.json" <<JSON
+{"policy": [{"type": "POLICYPCR", "pcrs": [
+  {"pcr": 0, "hashAlg": "TPM2_ALG_SHA256", "digest": "$(printf '%064d' 0)"},
+  {"pcr": 16, "hashAlg": "TPM2_ALG_SHA256", "digest": "$(printf '%064d' 0)"}]},
+  {"type": "POLICYAUTHVALUE"}]}
+JSON
+	run env -u TPMCTL_TCTI "$TPMCTL" --tcti swtpm:path=/nonexistent policy digest "$BATS_TEST_TMPDIR/p.json"
+	assert_success
+	# H(H(0^32 || CC_PolicyPCR || selection || H(0^64)) || CC_PolicyAuthValue), computed by hand
+	assert_output "e7e069f5575efce12f2fa19e5e6cfcd07fcdcf6fb35ec1c63c39ebc608a1f04e"
+	run tpmctl --json policy digest "$BATS_TEST_TMPDIR/p.json"
+	assert_equal "$(jq -r .digest <<<"$output")" "e7e069f5575efce12f2fa19e5e6cfcd07fcdcf6fb35ec1c63c39ebc608a1f04e"
+}
+
+@test "the malformed-policy corpus: every file exits 3 naming what is wrong, nothing crashes" {
+	corpus=$BATS_TEST_DIRNAME/../policy-corpus
+	n=0
+	for f in "$corpus"/*.json; do
+		run tpmctl policy digest "$f"
+		[ "$status" -eq 3 ] || fail "$(basename "$f"): exit $status: $output"
+		[ "${#lines[@]}" -eq 1 ] || fail "$(basename "$f"): more than one line: $output"
+		run tpmctl policy import corpus "$f"
+		[ "$status" -eq 3 ] || fail "import $(basename "$f"): exit $status: $output"
+		n=$((n + 1))
+	done
+	[ "$n" -ge 30 ]
+	run tpmctl policy list
+	refute_output --partial "/policy/corpus"
+}
+
+@test "the error names the JSON pointer of the offending field" {
+	run tpmctl policy digest "$BATS_TEST_DIRNAME/../policy-corpus/huge-pcr-index.json"
+	assert_output --partial "policy /policy/0/pcrs/0/pcr: 100000000 is not a PCR index (0 to 23)"
+	run tpmctl policy digest "$BATS_TEST_DIRNAME/../policy-corpus/trailing-garbage.json"
+	assert_output --partial "not valid JSON at byte"
+}
+
+@test "policy list, show and export" {
+	tpmctl -q policy import listed "$policies/password.json"
+	run tpmctl policy list
+	assert_line "/policy/listed"
+	run tpmctl --json policy list
+	assert_equal "$(jq -r 'index("/policy/listed") != null' <<<"$output")" "true"
+	run tpmctl policy show listed
+	assert_success
+	assert_equal "$(jq -r '.policy[0].type' <<<"$output")" "POLICYAUTHVALUE"
+	tpmctl policy export listed -o "$BATS_TEST_TMPDIR/exported.json"
+	run tpmctl policy digest "$BATS_TEST_TMPDIR/exported.json"
+	assert_success
+	assert_output "$(tpmctl policy digest "$policies/password.json")"
+	run tpmctl policy export listed -o "$BATS_TEST_TMPDIR/exported.json"
+	assert_failure 3
+	run tpmctl policy show nothing-here
+	assert_failure 4
+}
+
+@test "policy paths must be under /policy" {
+	run tpmctl policy import /HS/SRK/x "$policies/password.json"
+	assert_failure 3
+	assert_output --partial "policies live under /policy/"
+}
