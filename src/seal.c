@@ -225,7 +225,7 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
         if (need_auth && (r = auth_read(auth, o->path, false,
                                         tpm_hash_size(o->public.publicArea.nameAlg), &password)))
                 return r;
-        if ((r = srk_object(tpm, &srk)))
+        if ((r = srk_object(tpm, o->path, &srk)))
                 return r;
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &o->private,
                        &o->public, &object);
@@ -303,10 +303,18 @@ static int open_envelope(const struct tpm *tpm, const char *full, struct secret 
         return envelope_open(&env, key->data, &out->data, &out->size);
 }
 
+static void sealed_objectp(struct sealed_object **o)
+{
+        if (*o) {
+                policy_free(&(*o)->policy);
+                free(*o);
+        }
+}
+
 int unseal_data(struct tpm *tpm, const char *user_path, const struct auth_source *auth,
                 struct secret *out, bool *warned)
 {
-        struct sealed_object *o = calloc(1, sizeof(*o));
+        _cleanup_(sealed_objectp) struct sealed_object *o = calloc(1, sizeof(*o));
         _cleanup_secret_ struct secret unsealed = {0};
         TPM2B_SENSITIVE_DATA *data = NULL;
         uint8_t *fapi_data = NULL;
@@ -318,10 +326,10 @@ int unseal_data(struct tpm *tpm, const char *user_path, const struct auth_source
         if (!o)
                 return error_set(EXIT_TPM, "out of memory");
         if ((r = read_sealed(tpm, user_path, o)))
-                goto done;
+                return r;
         if (o->engine) {
                 if ((r = unseal_with_engine(tpm, o, auth, &data)))
-                        goto done;
+                        return r;
                 unsealed.size = data->size;
                 unsealed.data = malloc(data->size ? data->size : 1);
                 if (unsealed.data)
@@ -329,16 +337,16 @@ int unseal_data(struct tpm *tpm, const char *user_path, const struct auth_source
                 OPENSSL_cleanse(data, sizeof(*data));
                 Esys_Free(data);
         } else if (o->unsafe_for_fapi) {
-                r = error_set(EXIT_BAD_INPUT,
-                              "%s has a PCR policy tpmctl cannot reproduce (its digest is not the "
-                              "object's: FAPI 3.2.1 mis-hashes PCRs that appear in two banks), "
-                              "and FAPI 3.2.1 crashes running it; seal it again with tpmctl",
-                              o->path);
-                goto done;
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s has a PCR policy tpmctl cannot reproduce (its digest is not "
+                                 "the object's: FAPI 3.2.1 mis-hashes PCRs that appear in two "
+                                 "banks), and FAPI 3.2.1 crashes running it; seal it again with "
+                                 "tpmctl",
+                                 o->path);
         } else {
                 *warned = true;
                 if ((r = unseal_with_fapi(tpm, o, auth, &fapi_data, &fapi_len)))
-                        goto done;
+                        return r;
                 unsealed.size = fapi_len;
                 unsealed.data = malloc(fapi_len ? fapi_len : 1);
                 if (unsealed.data)
@@ -346,19 +354,14 @@ int unseal_data(struct tpm *tpm, const char *user_path, const struct auth_source
                 OPENSSL_cleanse(fapi_data, fapi_len);
                 Fapi_Free(fapi_data);
         }
-        if (!unsealed.data) {
-                r = error_set(EXIT_TPM, "out of memory");
-                goto done;
-        }
+        if (!unsealed.data)
+                return error_set(EXIT_TPM, "out of memory");
         if ((r = open_envelope(tpm, o->path, &unsealed, out, &is_envelope)))
-                goto done;
+                return r;
         if (!is_envelope) {
                 *out = unsealed;
                 unsealed.data = NULL;
                 unsealed.size = 0;
         }
-done:
-        policy_free(&o->policy);
-        free(o);
-        return r;
+        return 0;
 }

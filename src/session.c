@@ -26,21 +26,30 @@ static int hex_equal(const char *hex, const uint8_t *bytes, size_t len)
 
 /* The SRK as an ESYS object, after checking that the TPM's key at the handle
  * is the one the keystore recorded when it provisioned. */
-int srk_object(struct tpm *tpm, ESYS_TR *srk)
+int srk_object(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
 {
         _cleanup_json_ json_object *obj = NULL;
-        unsigned handle = srk_persistent_handle(tpm, tpm->setup.profile);
-        char path[FAPI_PATH_MAX];
+        char path[FAPI_PATH_MAX], profile[128];
+        const char *end;
+        unsigned handle;
         json_object *name_json;
         TPM2B_NAME *name = NULL;
         TSS2_RC rc;
         int r, same;
 
+        /* The profile is the path's first component: /P_ECCP256SHA256/HS/SRK/k. */
+        if (full_path && strncmp(full_path, "/P_", 3) == 0 && (end = strchr(full_path + 1, '/')) &&
+            (size_t)(end - full_path - 1) < sizeof(profile))
+                snprintf(profile, sizeof(profile), "%.*s", (int)(end - full_path - 1),
+                         full_path + 1);
+        else
+                snprintf(profile, sizeof(profile), "%s", tpm->setup.profile);
+        handle = srk_persistent_handle(tpm, profile);
         if (!handle)
                 return error_set(EXIT_NOT_FOUND, "the keystore has no persistent storage root key "
-                                                 "for %s: run `tpmctl provision`",
-                                 tpm->setup.profile);
-        snprintf(path, sizeof(path), "/%s/HS/SRK", tpm->setup.profile);
+                                                 "for %s: run `tpmctl --profile %s provision`",
+                                 profile, profile);
+        snprintf(path, sizeof(path), "/%s/HS/SRK", profile);
         if ((r = object_json(tpm, path, &obj)))
                 return r;
         rc = Esys_TR_FromTPMPublic(tpm->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
@@ -87,7 +96,7 @@ static int start_salted(struct tpm *tpm, TPM2_SE type, ESYS_TR *session)
         TSS2_RC rc;
         int r;
 
-        if ((r = srk_object(tpm, &srk)))
+        if ((r = srk_object(tpm, NULL, &srk)))
                 return r;
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
                                    ESYS_TR_NONE, NULL, type, &symmetric, TPM2_ALG_SHA256,

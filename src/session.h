@@ -14,6 +14,8 @@ int session_start_encrypted(struct tpm *tpm, ESYS_TR *session);
 /* The same for a policy session: salted, response encryption on. */
 int session_start_policy(struct tpm *tpm, ESYS_TR *session);
 
-/* The profile's SRK as an ESYS object, checked against the keystore's record
- * of its name. Close it with Esys_TR_Close (it is persistent, not flushed). */
-int srk_object(struct tpm *tpm, ESYS_TR *srk);
+/* The SRK that is the parent of the object at full_path (/P_.../HS/SRK/...),
+ * as an ESYS object, checked against the keystore's record of its name.
+ * ESYS hands out one ESYS_TR per TPM handle: start sessions before taking
+ * it, as they take and close it themselves. */
+int srk_object(struct tpm *tpm, const char *full_path, ESYS_TR *srk);

@@ -1,0 +1,207 @@
+/* Changing an object's password; see auth_change.h. */
+#include "auth_change.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <tss2/tss2_mu.h>
+#include <tss2/tss2_rc.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "errors.h"
+#include "fileio.h"
+#include "jsonfile.h"
+#include "objects.h"
+#include "policy.h"
+#include "policy_session.h"
+#include "pubkey.h"
+#include "session.h"
+
+static void policyp(struct policy **p)
+{
+        if (*p) {
+                policy_free(*p);
+                free(*p);
+        }
+}
+
+struct target {
+        char path[FAPI_PATH_MAX];
+        json_object *json; /* the keystore object */
+        TPM2B_PUBLIC public;
+        TPM2B_PRIVATE private;
+        bool with_auth;
+};
+
+static void target_free(struct target *t)
+{
+        json_object_put(t->json);
+}
+
+static int read_target(struct tpm *tpm, const char *user_path, struct target *t)
+{
+        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
+        _cleanup_fapi_free_ char *policy = NULL;
+        json_object *with_auth;
+        size_t pub_size = 0, priv_size = 0, offset = 0;
+        TSS2_RC rc;
+        int r;
+
+        if ((r = object_resolve(tpm, user_path, t->path, sizeof(t->path))) ||
+            (r = object_json(tpm, t->path, &t->json)))
+                return r;
+        rc = Fapi_GetTpmBlobs(tpm->fapi, t->path, &pub, &pub_size, &priv, &priv_size, &policy);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading %s", t->path);
+        if ((r = public_unmarshal(pub, pub_size, &t->public)))
+                return r;
+        if (!priv || Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &t->private))
+                return error_set(EXIT_BAD_INPUT, "%s has no private part to change (a "
+                                                 "hierarchy or a public key?)",
+                                 t->path);
+        t->with_auth = json_object_object_get_ex(t->json, "with_auth", &with_auth) &&
+                       strcmp(json_object_get_string(with_auth), "YES") == 0;
+        return 0;
+}
+
+/* The object's policy, when it has one that tpmctl can run. */
+static int target_policy(const struct target *t, struct policy **out)
+{
+        _cleanup_json_ json_object *policy_json = NULL;
+        json_object *stored;
+        struct policy *p;
+        TPM2B_DIGEST digest;
+        int r;
+
+        *out = NULL;
+        if (t->public.publicArea.authPolicy.size == 0)
+                return 0;
+        if (!json_object_object_get_ex(t->json, "policy", &stored))
+                return error_set(EXIT_BAD_INPUT, "%s has a policy digest but no policy", t->path);
+        if (!(p = calloc(1, sizeof(*p))))
+                return error_set(EXIT_TPM, "out of memory");
+        *out = p;
+        if ((r = policy_parse(stored, p)))
+                return r;
+        if (!policy_runs_in_engine(p) || policy_digest(p, t->public.publicArea.nameAlg, &digest) ||
+            digest.size != t->public.publicArea.authPolicy.size ||
+            memcmp(digest.buffer, t->public.publicArea.authPolicy.buffer, digest.size))
+                return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s, which "
+                                                 "changing its password needs",
+                                 t->path);
+        return 0;
+}
+
+/* TPM2_ObjectChangeAuth needs the ADMIN role: with a policy, that policy
+ * must allow the command by name (PolicyCommandCode). */
+static bool allows_change_auth(const struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++) {
+                if (p->e[i].type == POLICY_COMMANDCODE && p->e[i].code == TPM2_CC_ObjectChangeAuth)
+                        return true;
+                for (unsigned b = 0; b < p->e[i].n_branches; b++)
+                        if (allows_change_auth(&p->e[i].branches[b]))
+                                return true;
+        }
+        return false;
+}
+
+static bool needs_auth(const struct policy *p, bool with_auth)
+{
+        if (!p)
+                return with_auth;
+        for (unsigned i = 0; i < p->n; i++)
+                if (p->e[i].type == POLICY_AUTHVALUE || p->e[i].type == POLICY_PASSWORD)
+                        return true;
+        return false;
+}
+
+/* Writes the new private blob into the keystore object, atomically. FAPI
+ * keeps the blob's bytes there without the TPM2B size in front. */
+static int store_private(struct tpm *tpm, struct target *t, const TPM2B_PRIVATE *private,
+                         bool with_auth)
+{
+        char hex[2 * sizeof(TPM2B_PRIVATE) + 1], file[PATH_MAX * 2];
+        const char *text;
+
+        for (size_t i = 0; i < private->size; i++)
+                sprintf(hex + 2 * i, "%02x", private->buffer[i]);
+        hex[2 * private->size] = '\0';
+        json_object_object_add(t->json, "private", json_object_new_string(hex));
+        json_object_object_add(t->json, "with_auth", json_object_new_string(with_auth ? "YES" : "NO"));
+        snprintf(file, sizeof(file), "%s%s/object.json", tpm->setup.user_dir, t->path);
+        if (access(file, F_OK) != 0)
+                snprintf(file, sizeof(file), "%s%s/object.json", tpm->setup.system_dir, t->path);
+        text = json_object_to_json_string_ext(t->json, JSON_C_TO_STRING_PRETTY |
+                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+        return file_write(file, text, strlen(text), WRITE_FORCE | WRITE_SECRET);
+}
+
+int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source *current,
+                const struct secret *new_password)
+{
+        _cleanup_(target_free) struct target t = {0};
+        _cleanup_(policyp) struct policy *policy = NULL;
+        _cleanup_secret_ struct secret old = {0};
+        TPM2B_AUTH new_auth = {.size = (UINT16)new_password->size};
+        TPM2B_PRIVATE *changed = NULL;
+        ESYS_TR srk, object, session, crypt;
+        size_t max;
+        TSS2_RC rc;
+        int r;
+
+        if ((r = read_target(tpm, user_path, &t)) || (r = target_policy(&t, &policy)))
+                return r;
+        max = tpm_hash_size(t.public.publicArea.nameAlg);
+        if (new_password->size > max)
+                return error_set(EXIT_BAD_INPUT,
+                                 "the new password is %zu bytes; the TPM takes at most %zu",
+                                 new_password->size, max);
+        if (policy && (t.public.publicArea.objectAttributes & TPMA_OBJECT_ADMINWITHPOLICY) &&
+            !allows_change_auth(policy))
+                return error_set(EXIT_POLICY,
+                                 "policy not satisfied: the policy of %s does not allow changing "
+                                 "its password (no PolicyCommandCode TPM2_CC_ObjectChangeAuth); "
+                                 "seal the secret again with the new password",
+                                 t.path);
+        if ((policy && (r = policy_check_pcrs(tpm->esys, policy))) ||
+            (needs_auth(policy, t.with_auth) && (r = auth_read(current, t.path, false, max, &old))))
+                return r;
+        /* The new password travels encrypted (command parameter encryption).
+         * Sessions first: they take and close the SRK's ESYS object. */
+        if ((r = session_start_encrypted(tpm, &crypt)))
+                return r;
+        if (policy && (r = session_start_policy(tpm, &session)))
+                return r;
+        if ((r = srk_object(tpm, t.path, &srk)))
+                return r;
+        rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &t.private,
+                       &t.public, &object);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "loading %s", t.path);
+        tpm_track(tpm, object);
+        if (old.size) {
+                TPM2B_AUTH value = {.size = (UINT16)old.size};
+                memcpy(value.buffer, old.data, old.size);
+                Esys_TR_SetAuth(tpm->esys, object, &value);
+                OPENSSL_cleanse(&value, sizeof(value));
+        }
+        if (policy) {
+                if ((r = policy_run(tpm->esys, session, policy, TPM2_ALG_SHA256)))
+                        return r;
+                Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
+        } else {
+                session = crypt;
+                crypt = ESYS_TR_NONE;
+        }
+        memcpy(new_auth.buffer, new_password->data, new_password->size);
+        rc = Esys_ObjectChangeAuth(tpm->esys, object, srk, session, crypt, ESYS_TR_NONE, &new_auth,
+                                   &changed);
+        OPENSSL_cleanse(&new_auth, sizeof(new_auth));
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "changing the password of %s", t.path);
+        r = store_private(tpm, &t, changed, new_password->size > 0);
+        Esys_Free(changed);
+        return r;
+}
