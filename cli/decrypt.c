@@ -29,7 +29,7 @@ static int run(const struct settings *s, int argc, char **argv)
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
         _cleanup_free_ unsigned char *cipher = NULL;
         _cleanup_secret_ struct secret plain = {0};
-        struct key_info key;
+        _cleanup_(key_info_free) struct key_info key = {0};
         size_t cipher_len;
         int r;
 

@@ -22,7 +22,7 @@ static int run(const struct settings *s, int argc, char **argv)
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
         _cleanup_pkey_ EVP_PKEY *pkey = NULL;
         _cleanup_free_ char *pem = NULL;
-        struct key_info key;
+        _cleanup_(key_info_free) struct key_info key = {0};
         size_t len;
         int r;
 

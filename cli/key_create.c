@@ -10,7 +10,7 @@
 #include "auth_options.h"
 #include "cli.h"
 
-static const char *type_name = "sign", *alg, *policy, *persistent, *description;
+static const char *type_name = "sign", *alg, *policy, *pcrs, *persistent, *description;
 static bool noda;
 static struct auth_source auth = {.option_prefix = "auth"};
 
@@ -22,6 +22,8 @@ static const struct cli_option options[] = {
         {"noda", 0, OPT_FLAG, &noda, NULL,
          "no dictionary-attack protection: wrong passwords never lock this key out"},
         {"policy", 0, OPT_STRING, &policy, "POLICYPATH", "bind the key to a keystore policy"},
+        {"pcrs", 0, OPT_STRING, &pcrs, "SPEC",
+         "bind the key to these PCRs' values now, e.g. sha256:0,7,16"},
         {"persistent", 0, OPT_STRING, &persistent, "HANDLE",
          "also make the key persistent at HANDLE (0x81000000-0x81ffffff)"},
         {"description", 0, OPT_STRING, &description, "TEXT", "a description kept with the key"},
@@ -46,11 +48,14 @@ static int run(const struct settings *s, int argc, char **argv)
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
         _cleanup_secret_ struct secret password = {0};
         struct settings local = *s;
-        struct key_spec spec = {.noda = noda, .policy = policy, .description = description};
+        struct key_spec spec = {
+                .noda = noda, .policy = policy, .pcrs = pcrs, .description = description};
         char path[FAPI_PATH_MAX], full[FAPI_PATH_MAX];
         int r;
 
         (void)argc;
+        if (pcrs && policy)
+                return error_set(EXIT_USAGE, "give --pcrs or --policy, not both");
         if ((alg && (r = alg_profile(alg, &local.profile))) ||
             (r = key_type_parse(type_name, &spec.type)) ||
             (persistent && (r = parse_handle(persistent, &spec.persistent))) ||

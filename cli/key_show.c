@@ -35,7 +35,7 @@ static void hex(const uint8_t *data, size_t len, char *out)
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        struct key_info key;
+        _cleanup_(key_info_free) struct key_info key = {0};
         const TPMT_PUBLIC *pub;
         char algorithm[32], policy[2 * sizeof(TPMU_HA) + 1];
         const char *hash;

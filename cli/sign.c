@@ -3,9 +3,11 @@
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
+#include "../src/errors.h"
 #include "../src/fapi_auth.h"
 #include "../src/fileio.h"
 #include "../src/keys.h"
+#include "../src/policy_sign.h"
 #include "../src/pubkey.h"
 #include "../src/signature.h"
 #include "auth_options.h"
@@ -27,12 +29,26 @@ static const struct cli_option options[] = {
         {0},
 };
 
+/* Keys with a policy that tpmctl can run sign through its engine; the rest
+ * through FAPI, which asks for the password when the TPM needs it. */
+static int sign_any(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
+                    const unsigned char *digest, size_t len, unsigned char **sig, size_t *sig_len)
+{
+        bool refuse;
+
+        if (key_policy_in_engine(key, &refuse))
+                return sign_with_policy(tpm, key, scheme, digest, len, &auth, sig, sig_len);
+        if (refuse)
+                return EXIT_BAD_INPUT;
+        return sign_digest(tpm, key, scheme, digest, len, sig, sig_len);
+}
+
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
         _cleanup_free_ unsigned char *sig = NULL;
         unsigned char digest[EVP_MAX_MD_SIZE];
-        struct key_info key;
+        _cleanup_(key_info_free) struct key_info key = {0};
         enum sig_scheme scheme;
         size_t digest_len, sig_len;
         int r;
@@ -42,12 +58,12 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         if ((r = sig_scheme_parse(scheme_name, &scheme)) || (r = auth_check(&auth)))
                 return r;
-        if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
+        if ((r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_SHARED, &tpm)) ||
             (r = key_info_read(tpm, argv[0], &key)) ||
             (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
             (r = digest_input(input, tpm_hash_md(public_sign_hash(&key.public.publicArea)),
                               is_digest, digest, &digest_len)) ||
-            (r = sign_digest(tpm, &key, scheme, digest, digest_len, &sig, &sig_len)))
+            (r = sign_any(tpm, &key, scheme, digest, digest_len, &sig, &sig_len)))
                 return r;
         return file_write(output, sig, sig_len, force ? WRITE_FORCE : 0);
 }

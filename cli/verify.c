@@ -49,7 +49,7 @@ static int run(const struct settings *s, int argc, char **argv)
         _cleanup_free_ unsigned char *sig = NULL;
         unsigned char digest[EVP_MAX_MD_SIZE];
         const char *keystore_scheme = NULL;
-        struct key_info key;
+        _cleanup_(key_info_free) struct key_info key = {0};
         enum sig_scheme scheme;
         const EVP_MD *md = NULL;
         size_t digest_len, sig_len;

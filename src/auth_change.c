@@ -65,32 +65,27 @@ static int read_target(struct tpm *tpm, const char *user_path, struct target *t)
         return 0;
 }
 
-/* The object's policy, when it has one that tpmctl can run. */
+/* The object's policy, when it has one: tpmctl must be able to run it. */
 static int target_policy(const struct target *t, struct policy **out)
 {
-        _cleanup_json_ json_object *policy_json = NULL;
-        json_object *stored;
-        struct policy *p;
-        TPM2B_DIGEST digest;
-        int r;
+        struct policy *p = calloc(1, sizeof(*p));
 
-        *out = NULL;
-        if (t->public.publicArea.authPolicy.size == 0)
-                return 0;
-        if (!json_object_object_get_ex(t->json, "policy", &stored))
-                return error_set(EXIT_BAD_INPUT, "%s has a policy digest but no policy", t->path);
-        if (!(p = calloc(1, sizeof(*p))))
-                return error_set(EXIT_TPM, "out of memory");
         *out = p;
-        if ((r = policy_parse(stored, p)))
-                return r;
-        if (!policy_runs_in_engine(p) || policy_digest(p, t->public.publicArea.nameAlg, &digest) ||
-            digest.size != t->public.publicArea.authPolicy.size ||
-            memcmp(digest.buffer, t->public.publicArea.authPolicy.buffer, digest.size))
+        if (!p)
+                return error_set(EXIT_TPM, "out of memory");
+        switch (object_policy(t->json, &t->public.publicArea, p)) {
+        case POLICY_NONE:
+                policy_free(p);
+                free(p);
+                *out = NULL;
+                return 0;
+        case POLICY_ENGINE:
+                return 0;
+        default:
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s, which "
                                                  "changing its password needs",
                                  t->path);
-        return 0;
+        }
 }
 
 /* TPM2_ObjectChangeAuth needs the ADMIN role: with a policy, that policy
@@ -172,7 +167,7 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
          * Sessions first: they take and close the SRK's ESYS object. */
         if ((r = session_start_encrypted(tpm, &crypt)))
                 return r;
-        if (policy && (r = session_start_policy(tpm, &session)))
+        if (policy && (r = session_start_policy(tpm, t.public.publicArea.nameAlg, &session)))
                 return r;
         if ((r = srk_object(tpm, t.path, &srk)))
                 return r;
@@ -188,7 +183,7 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
                 OPENSSL_cleanse(&value, sizeof(value));
         }
         if (policy) {
-                if ((r = policy_run(tpm->esys, session, policy, TPM2_ALG_SHA256)))
+                if ((r = policy_run(tpm->esys, session, policy, t.public.publicArea.nameAlg)))
                         return r;
                 Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
         } else {

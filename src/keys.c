@@ -6,6 +6,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "policy_store.h"
 #include "provision.h"
 #include "pubkey.h"
 
@@ -62,7 +63,7 @@ void key_type_string(const struct key_spec *spec, char *out, size_t size)
 int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
                const struct secret *password)
 {
-        char type[64];
+        char type[64], pcr_policy[128];
         bool taken = false;
         TSS2_RC rc;
         int r;
@@ -81,8 +82,14 @@ int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
                                          spec->persistent);
         }
         key_type_string(spec, type, sizeof(type));
-        rc = Fapi_CreateKey(tpm->fapi, path, type, spec->policy ? spec->policy : "",
+        if (spec->pcrs && (r = pcr_policy_import(tpm, spec->pcrs, password && password->size,
+                                                  pcr_policy, sizeof(pcr_policy))))
+                return r;
+        rc = Fapi_CreateKey(tpm->fapi, path, type,
+                            spec->pcrs ? pcr_policy : spec->policy ? spec->policy : "",
                             password && password->data ? (const char *)password->data : "");
+        if (spec->pcrs)
+                Fapi_Delete(tpm->fapi, pcr_policy); /* the key keeps its own copy */
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "creating %s", path);
         if (spec->description && *spec->description) {
@@ -99,9 +106,15 @@ static const char *json_str(json_object *obj, const char *key)
         return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : NULL;
 }
 
+void key_info_free(struct key_info *info)
+{
+        json_object_put(info->json);
+        info->json = NULL;
+}
+
 int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info)
 {
-        _cleanup_json_ json_object *obj = NULL;
+        json_object *obj = NULL;
         _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
         _cleanup_fapi_free_ char *policy = NULL;
         json_object *v, *scheme;
@@ -114,6 +127,7 @@ int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info)
         if ((r = object_resolve(tpm, user_path, info->path, sizeof(info->path))) ||
             (r = object_json(tpm, info->path, &obj)))
                 return r;
+        info->json = obj;
         rc = Fapi_GetTpmBlobs(tpm->fapi, info->path, &pub, &pub_size, &priv, &priv_size, &policy);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "reading %s", info->path);

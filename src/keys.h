@@ -19,6 +19,7 @@ struct key_spec {
         enum key_type type;
         bool noda;
         const char *policy;      /* a keystore policy path, or NULL */
+        const char *pcrs;        /* bind to these PCRs' values now (SPEC), or NULL */
         unsigned persistent;     /* 0x81xxxxxx, or 0 */
         const char *description; /* or NULL */
 };
@@ -47,7 +48,10 @@ struct key_info {
         char description[256];
         char signing_scheme[16];  /* "RSAPSS", "RSASSA", "ECDSA", "" */
         bool has_policy;
+        json_object *json;        /* the keystore object; key_info_free() */
 };
+
+void key_info_free(struct key_info *info);
 
 /* Looks up a key (as object_resolve() does) and reads what the keystore and
  * its public area say. */

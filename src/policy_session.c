@@ -9,6 +9,27 @@
 #include "pcr.h"
 #include "pubkey.h"
 
+enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub,
+                                     struct policy *p)
+{
+        json_object *stored;
+        TPM2B_DIGEST digest;
+
+        memset(p, 0, sizeof(*p));
+        if (pub->authPolicy.size == 0)
+                return POLICY_NONE;
+        if (!json_object_object_get_ex(object, "policy", &stored) || policy_parse(stored, p)) {
+                error_clear();
+                return POLICY_FAPI_ONLY;
+        }
+        if (policy_runs_in_engine(p) && policy_digest(p, pub->nameAlg, &digest) == 0 &&
+            digest.size == pub->authPolicy.size &&
+            memcmp(digest.buffer, pub->authPolicy.buffer, digest.size) == 0)
+                return POLICY_ENGINE;
+        error_clear();
+        return policy_has_multi_pcr(p) ? POLICY_REFUSE : POLICY_FAPI_ONLY;
+}
+
 /* Appends "sha256:16" for each recorded value that differs from now. */
 static int changed_pcrs(ESYS_CONTEXT *esys, const struct policy_element *e, char *out,
                         size_t size, bool *changed)

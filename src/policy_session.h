@@ -8,6 +8,16 @@
 #include "context.h"
 #include "policy.h"
 
+/* What tpmctl can do with the policy stored in a keystore object (its
+ * "policy" member): ENGINE when tpmctl parses it and its digest is the
+ * object's authPolicy; FAPI_ONLY when FAPI must run it; REFUSE when FAPI
+ * 3.2.1 would crash on it (a PCR element over several PCRs) and tpmctl cannot
+ * reproduce it. NONE: the object has no policy. */
+enum object_policy_use { POLICY_NONE, POLICY_ENGINE, POLICY_FAPI_ONLY, POLICY_REFUSE };
+
+enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub,
+                                     struct policy *p);
+
 /* Compares the PCR values a policy was made for with the TPM's: EXIT_POLICY
  * "policy not satisfied: PCR sha256:16 changed since sealing" when a PCR
  * element (or every branch of an OR) no longer holds. Nothing is loaded. */

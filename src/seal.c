@@ -20,6 +20,7 @@
 #include "pcr.h"
 #include "policy.h"
 #include "policy_session.h"
+#include "policy_store.h"
 #include "pubkey.h"
 #include "session.h"
 #include "tpm_random.h"
@@ -50,35 +51,6 @@ static int check_type(const char *type)
                         return error_set(EXIT_BAD_INPUT, "--type %s: \"%s\" is not a seal flag "
                                                          "(noda, or a 0x81xxxxxx handle)",
                                          type, t);
-        return 0;
-}
-
-/* Imports a PCR policy for the values now, for Fapi_CreateSeal to use. */
-static int import_pcr_policy(struct tpm *tpm, const char *spec, bool with_auth, char *policy_path,
-                             size_t size)
-{
-        _cleanup_json_ json_object *policy = NULL;
-        TPML_PCR_SELECTION sel;
-        struct pcr_values *values = calloc(1, sizeof(*values));
-        unsigned char tag[6];
-        TSS2_RC rc;
-        int r;
-
-        if (!values)
-                return error_set(EXIT_TPM, "out of memory");
-        if ((r = pcr_spec_parse(spec, &sel)) || (r = pcr_read(tpm->esys, &sel, values))) {
-                free(values);
-                return r;
-        }
-        policy = policy_json_for_pcrs(values, with_auth);
-        free(values);
-        RAND_bytes(tag, sizeof(tag));
-        snprintf(policy_path, size, "/policy/tpmctl-seal-%02x%02x%02x%02x%02x%02x", tag[0], tag[1],
-                 tag[2], tag[3], tag[4], tag[5]);
-        rc = Fapi_Import(tpm->fapi, policy_path,
-                         json_object_to_json_string_ext(policy, JSON_C_TO_STRING_PLAIN));
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "storing the PCR policy");
         return 0;
 }
 
@@ -117,7 +89,7 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
                 sealed = key;
                 sealed_len = sizeof(key);
         }
-        if (spec->pcrs && (r = import_pcr_policy(tpm, spec->pcrs, password && password->size,
+        if (spec->pcrs && (r = pcr_policy_import(tpm, spec->pcrs, password && password->size,
                                                   policy_path, sizeof(policy_path))))
                 return r;
         /* data NULL: the TPM makes sealed_len random bytes itself. */
@@ -146,18 +118,16 @@ struct sealed_object {
         TPM2B_PRIVATE private;
         bool with_auth;
         struct policy policy;
-        bool has_policy, engine; /* engine: tpmctl runs it, not FAPI */
-        bool unsafe_for_fapi;    /* a PCR element over several PCRs */
+        enum object_policy_use use;
 };
 
 static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_object *o)
 {
         _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
         _cleanup_fapi_free_ char *policy_text = NULL;
-        _cleanup_json_ json_object *obj = NULL, *policy_json = NULL;
+        _cleanup_json_ json_object *obj = NULL;
         json_object *with_auth;
         size_t pub_size = 0, priv_size = 0, offset = 0;
-        TPM2B_DIGEST digest;
         TSS2_RC rc;
         int r;
 
@@ -178,23 +148,7 @@ static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_obj
                 return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", o->path);
         o->with_auth = json_object_object_get_ex(obj, "with_auth", &with_auth) &&
                        strcmp(json_object_get_string(with_auth), "YES") == 0;
-        o->engine = true;
-        if (!policy_text || !*policy_text)
-                return 0;
-        o->has_policy = true;
-        /* The object's policy as FAPI stored it: tpmctl runs it itself when
-         * it understands it and its digest is the object's authPolicy. */
-        if (json_parse_strict(policy_text, strlen(policy_text), o->path, &policy_json) != 0 ||
-            policy_parse(policy_json, &o->policy) != 0) {
-                error_clear();
-                return 0; /* FAPI's business */
-        }
-        o->unsafe_for_fapi = policy_has_multi_pcr(&o->policy);
-        o->engine = policy_runs_in_engine(&o->policy) &&
-                    policy_digest(&o->policy, o->public.publicArea.nameAlg, &digest) == 0 &&
-                    digest.size == o->public.publicArea.authPolicy.size &&
-                    memcmp(digest.buffer, o->public.publicArea.authPolicy.buffer, digest.size) == 0;
-        error_clear();
+        o->use = object_policy(obj, &o->public.publicArea, &o->policy);
         return 0;
 }
 
@@ -215,12 +169,13 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
 {
         _cleanup_secret_ struct secret password = {0};
         ESYS_TR srk = ESYS_TR_NONE, object, session, crypt;
-        bool need_auth = o->has_policy ? policy_needs_auth(&o->policy) : o->with_auth;
+        bool has_policy = o->use == POLICY_ENGINE;
+        bool need_auth = has_policy ? policy_needs_auth(&o->policy) : o->with_auth;
         TSS2_RC rc;
         int r;
 
         /* Before anything is loaded: a changed PCR is named, not guessed. */
-        if (o->has_policy && (r = policy_check_pcrs(tpm->esys, &o->policy)))
+        if (has_policy && (r = policy_check_pcrs(tpm->esys, &o->policy)))
                 return r;
         if (need_auth && (r = auth_read(auth, o->path, false,
                                         tpm_hash_size(o->public.publicArea.nameAlg), &password)))
@@ -247,9 +202,9 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
          * not ask for it. */
         if ((r = session_start_encrypted(tpm, &crypt)))
                 return r;
-        if (o->has_policy) {
-                if ((r = session_start_policy(tpm, &session)) ||
-                    (r = policy_run(tpm->esys, session, &o->policy, TPM2_ALG_SHA256)))
+        if (has_policy) {
+                if ((r = session_start_policy(tpm, o->public.publicArea.nameAlg, &session)) ||
+                    (r = policy_run(tpm->esys, session, &o->policy, o->public.publicArea.nameAlg)))
                         return r;
                 Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION,
                                           0xff);
@@ -327,7 +282,7 @@ int unseal_data(struct tpm *tpm, const char *user_path, const struct auth_source
                 return error_set(EXIT_TPM, "out of memory");
         if ((r = read_sealed(tpm, user_path, o)))
                 return r;
-        if (o->engine) {
+        if (o->use == POLICY_NONE || o->use == POLICY_ENGINE) {
                 if ((r = unseal_with_engine(tpm, o, auth, &data)))
                         return r;
                 unsealed.size = data->size;
@@ -336,7 +291,7 @@ int unseal_data(struct tpm *tpm, const char *user_path, const struct auth_source
                         memcpy(unsealed.data, data->buffer, data->size);
                 OPENSSL_cleanse(data, sizeof(*data));
                 Esys_Free(data);
-        } else if (o->unsafe_for_fapi) {
+        } else if (o->use == POLICY_REFUSE) {
                 return error_set(EXIT_BAD_INPUT,
                                  "%s has a PCR policy tpmctl cannot reproduce (its digest is not "
                                  "the object's: FAPI 3.2.1 mis-hashes PCRs that appear in two "

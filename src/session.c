@@ -75,19 +75,19 @@ int srk_object(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
         return 0;
 }
 
-static int start_salted(struct tpm *tpm, TPM2_SE type, ESYS_TR *session);
+static int start_salted(struct tpm *tpm, TPM2_SE type, TPMI_ALG_HASH alg, ESYS_TR *session);
 
 int session_start_encrypted(struct tpm *tpm, ESYS_TR *session)
 {
-        return start_salted(tpm, TPM2_SE_HMAC, session);
+        return start_salted(tpm, TPM2_SE_HMAC, TPM2_ALG_SHA256, session);
 }
 
-int session_start_policy(struct tpm *tpm, ESYS_TR *session)
+int session_start_policy(struct tpm *tpm, TPMI_ALG_HASH alg, ESYS_TR *session)
 {
-        return start_salted(tpm, TPM2_SE_POLICY, session);
+        return start_salted(tpm, TPM2_SE_POLICY, alg, session);
 }
 
-static int start_salted(struct tpm *tpm, TPM2_SE type, ESYS_TR *session)
+static int start_salted(struct tpm *tpm, TPM2_SE type, TPMI_ALG_HASH alg, ESYS_TR *session)
 {
         TPMT_SYM_DEF symmetric = {.algorithm = TPM2_ALG_AES,
                                   .keyBits = {.aes = 128},
@@ -99,7 +99,7 @@ static int start_salted(struct tpm *tpm, TPM2_SE type, ESYS_TR *session)
         if ((r = srk_object(tpm, NULL, &srk)))
                 return r;
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-                                   ESYS_TR_NONE, NULL, type, &symmetric, TPM2_ALG_SHA256,
+                                   ESYS_TR_NONE, NULL, type, &symmetric, alg,
                                    session);
         Esys_TR_Close(tpm->esys, &srk);
         if (rc != TSS2_RC_SUCCESS)

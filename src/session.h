@@ -11,8 +11,9 @@
  * first, so a swapped TPM key cannot learn the salt. Flushed by tpm_close(). */
 int session_start_encrypted(struct tpm *tpm, ESYS_TR *session);
 
-/* The same for a policy session: salted, response encryption on. */
-int session_start_policy(struct tpm *tpm, ESYS_TR *session);
+/* The same for a policy session whose hash is alg (the object's name hash,
+ * which its authPolicy is computed with). */
+int session_start_policy(struct tpm *tpm, TPMI_ALG_HASH alg, ESYS_TR *session);
 
 /* The SRK that is the parent of the object at full_path (/P_.../HS/SRK/...),
  * as an ESYS object, checked against the keystore's record of its name.

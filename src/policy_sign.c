@@ -1,0 +1,149 @@
+/* Signing with a key that has a policy; see policy_sign.h. */
+#include "policy_sign.h"
+
+#include <openssl/bn.h>
+#include <openssl/ecdsa.h>
+#include <string.h>
+#include <tss2/tss2_mu.h>
+#include <tss2/tss2_rc.h>
+
+#include "errors.h"
+#include "policy_session.h"
+#include "pubkey.h"
+#include "session.h"
+
+static void policy_freep(struct policy *p)
+{
+        policy_free(p);
+}
+
+/* A policy is zeroed before anything can fail, so the cleanup is safe. */
+#define POLICY_INIT {.n = 0}
+
+bool key_policy_in_engine(const struct key_info *key, bool *refuse)
+{
+        _cleanup_(policy_freep) struct policy p = POLICY_INIT;
+        enum object_policy_use use = object_policy(key->json, &key->public.publicArea, &p);
+
+        *refuse = use == POLICY_REFUSE;
+        if (*refuse)
+                error_set(EXIT_BAD_INPUT,
+                          "%s has a PCR policy tpmctl cannot reproduce, and FAPI 3.2.1 crashes "
+                          "running it; create the key again with tpmctl",
+                          key->path);
+        return use == POLICY_ENGINE;
+}
+
+static TPMT_SIG_SCHEME scheme_for(const TPMT_PUBLIC *pub, enum sig_scheme scheme)
+{
+        TPMT_SIG_SCHEME s = {.details.any.hashAlg = public_sign_hash(pub)};
+
+        if (pub->type == TPM2_ALG_ECC)
+                s.scheme = TPM2_ALG_ECDSA;
+        else
+                s.scheme = scheme == SCHEME_RSASSA ? TPM2_ALG_RSASSA : TPM2_ALG_RSAPSS;
+        return s;
+}
+
+/* The TPM's signature as OpenSSL takes it: raw for RSA, DER for ECDSA. */
+static int encode(const TPMT_SIGNATURE *s, unsigned char **out, size_t *len)
+{
+        ECDSA_SIG *ecdsa;
+        unsigned char *der = NULL;
+        int n;
+
+        if (s->sigAlg == TPM2_ALG_RSAPSS || s->sigAlg == TPM2_ALG_RSASSA) {
+                const TPM2B_PUBLIC_KEY_RSA *sig = &s->signature.rsapss.sig;
+                if (!(*out = malloc(sig->size)))
+                        return error_set(EXIT_TPM, "out of memory");
+                memcpy(*out, sig->buffer, sig->size);
+                *len = sig->size;
+                return 0;
+        }
+        if (!(ecdsa = ECDSA_SIG_new()))
+                return error_set(EXIT_TPM, "out of memory");
+        ECDSA_SIG_set0(ecdsa,
+                       BN_bin2bn(s->signature.ecdsa.signatureR.buffer,
+                                 s->signature.ecdsa.signatureR.size, NULL),
+                       BN_bin2bn(s->signature.ecdsa.signatureS.buffer,
+                                 s->signature.ecdsa.signatureS.size, NULL));
+        n = i2d_ECDSA_SIG(ecdsa, &der);
+        ECDSA_SIG_free(ecdsa);
+        if (n <= 0)
+                return error_set(EXIT_TPM, "cannot encode the ECDSA signature");
+        *out = malloc((size_t)n);
+        if (*out)
+                memcpy(*out, der, (size_t)n);
+        OPENSSL_free(der);
+        *len = (size_t)n;
+        return *out ? 0 : error_set(EXIT_TPM, "out of memory");
+}
+
+static bool needs_auth(const struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++)
+                if (p->e[i].type == POLICY_AUTHVALUE || p->e[i].type == POLICY_PASSWORD)
+                        return true;
+        return false;
+}
+
+int sign_with_policy(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
+                     const unsigned char *digest, size_t len, const struct auth_source *auth,
+                     unsigned char **sig, size_t *sig_len)
+{
+        _cleanup_(policy_freep) struct policy policy = POLICY_INIT;
+        _cleanup_secret_ struct secret password = {0};
+        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
+        _cleanup_fapi_free_ char *policy_text = NULL;
+        const TPMT_PUBLIC *area = &key->public.publicArea;
+        TPMT_TK_HASHCHECK no_ticket = {.tag = TPM2_ST_HASHCHECK, .hierarchy = TPM2_RH_NULL};
+        TPMT_SIG_SCHEME in_scheme = scheme_for(area, scheme);
+        TPM2B_DIGEST message = {.size = (UINT16)len};
+        TPM2B_PRIVATE private = {0};
+        TPMT_SIGNATURE *signature = NULL;
+        size_t pub_size = 0, priv_size = 0, offset = 0;
+        ESYS_TR srk, object, session;
+        TSS2_RC rc;
+        int r;
+
+        if (len > sizeof(message.buffer))
+                return error_set(EXIT_BAD_INPUT, "the digest is too long");
+        memcpy(message.buffer, digest, len);
+        if (object_policy(key->json, area, &policy) != POLICY_ENGINE)
+                return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s", key->path);
+        /* Before anything is loaded: a changed PCR is named. */
+        if ((r = policy_check_pcrs(tpm->esys, &policy)) ||
+            (needs_auth(&policy) &&
+             (r = auth_read(auth, key->path, false, tpm_hash_size(area->nameAlg), &password))))
+                return r;
+        rc = Fapi_GetTpmBlobs(tpm->fapi, key->path, &pub, &pub_size, &priv, &priv_size,
+                              &policy_text);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading %s", key->path);
+        if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &private))
+                return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", key->path);
+        /* Sessions first: they take and close the SRK's ESYS object. */
+        if ((r = session_start_policy(tpm, area->nameAlg, &session)) || (r = srk_object(tpm, key->path, &srk)))
+                return r;
+        rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &private,
+                       &key->public, &object);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "loading %s", key->path);
+        tpm_track(tpm, object);
+        if (password.size) {
+                TPM2B_AUTH value = {.size = (UINT16)password.size};
+                memcpy(value.buffer, password.data, password.size);
+                Esys_TR_SetAuth(tpm->esys, object, &value);
+                OPENSSL_cleanse(&value, sizeof(value));
+        }
+        if ((r = policy_run(tpm->esys, session, &policy, area->nameAlg)))
+                return r;
+        Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
+        rc = Esys_Sign(tpm->esys, object, session, ESYS_TR_NONE, ESYS_TR_NONE, &message, &in_scheme,
+                       &no_ticket, &signature);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "signing with %s", key->path);
+        r = encode(signature, sig, sig_len);
+        Esys_Free(signature);
+        return r;
+}

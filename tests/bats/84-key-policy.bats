@@ -1,0 +1,61 @@
+#!/usr/bin/env bats
+# Keys bound to PCRs sign through tpmctl's engine, and stop when a PCR changes.
+
+load helpers
+
+setup_file() {
+	start_tpm
+	echo data >"$BATS_FILE_TMPDIR/data"
+	printf 'pw\n' >"$BATS_FILE_TMPDIR/pw"
+}
+
+@test "a key bound to sha256:0,7,16 signs for every --alg; openssl verifies; exit 6 after a change" {
+	for alg in rsa2048 ecc256 ecc384; do
+		tpmctl -q key create "pcr-$alg" --alg "$alg" --pcrs sha256:0,7,16
+		run tpmctl sign "pcr-$alg" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/$alg.sig"
+		assert_success
+		tpmctl export-public "pcr-$alg" -o "$BATS_TEST_TMPDIR/$alg.pem"
+		hash=sha256 opts=()
+		[ "$alg" = ecc384 ] && hash=sha384
+		[ "$alg" = rsa2048 ] && opts=(-sigopt rsa_padding_mode:pss)
+		run openssl dgst "-$hash" "${opts[@]}" -verify "$BATS_TEST_TMPDIR/$alg.pem" \
+			-signature "$BATS_TEST_TMPDIR/$alg.sig" "$BATS_FILE_TMPDIR/data"
+		assert_output "Verified OK"
+	done
+	run tpmctl --json key show pcr-ecc256
+	[ "$(jq -r .policy <<<"$output")" != "null" ]
+	tpmctl -q pcr extend 16 --digest "sha256:$(printf '%064d' 4)"
+	for alg in rsa2048 ecc256 ecc384; do
+		run tpmctl sign "pcr-$alg" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/after.sig"
+		assert_failure 6
+		assert_output "tpmctl: sign: policy not satisfied: PCR sha256:16 changed since sealing"
+		[ ! -e "$BATS_TEST_TMPDIR/after.sig" ]
+		assert_equal "$(tpm_handles transient)" ""
+	done
+	tpmctl -q delete pcr-rsa2048 pcr-ecc256 pcr-ecc384
+}
+
+@test "a key bound to PCRs and a password needs both" {
+	tpmctl -q key create pcrpw --alg ecc256 --noda --pcrs sha256:7 --auth-file "$BATS_FILE_TMPDIR/pw"
+	run tpmctl sign pcrpw -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig" --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	printf 'nope\n' >"$BATS_TEST_TMPDIR/bad"
+	run tpmctl sign pcrpw -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig2" --auth-file "$BATS_TEST_TMPDIR/bad"
+	assert_failure 5
+	tpmctl -q delete pcrpw
+}
+
+@test "a key with a keystore policy (--policy) signs too" {
+	tpmctl -q policy import boot "$BATS_TEST_DIRNAME/../../policies/pcr-boot.json"
+	tpmctl -q key create polkey --alg ecc256 --policy /policy/boot
+	run tpmctl sign polkey -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig"
+	assert_success
+	run tpmctl verify polkey -s "$BATS_TEST_TMPDIR/sig" -i "$BATS_FILE_TMPDIR/data"
+	assert_success
+	tpmctl -q delete polkey
+}
+
+@test "--pcrs and --policy together is a usage error" {
+	run tpmctl key create both --pcrs sha256:7 --policy /policy/x
+	assert_failure 2
+}
