@@ -4,8 +4,8 @@
 static const struct command *const auth_commands[] = {&cmd_auth_change, NULL};
 
 const struct command cmd_auth = {
-        .name = "auth",
-        .args = "COMMAND",
-        .summary = "change the password of a key or sealed object",
-        .subcommands = auth_commands,
+    .name = "auth",
+    .args = "COMMAND",
+    .summary = "change the password of a key or sealed object",
+    .subcommands = auth_commands,
 };

@@ -12,15 +12,15 @@ static struct auth_source current = {.option_prefix = "auth"};
 static struct auth_source new_auth = {.option_prefix = "new-auth"};
 
 static const struct cli_option options[] = {
-        AUTH_OPTIONS(current),
-        {"new-auth-file", 0, OPT_STRING, &new_auth.file, "FILE", "read the new password from FILE"},
-        {"new-auth-fd", 0, OPT_STRING, &new_auth.fd, "N",
-         "read the new password from file descriptor N"},
-        {"new-auth-env", 0, OPT_STRING, &new_auth.env, "VAR",
-         "read the new password from environment variable VAR"},
-        {"new-auth-prompt", 0, OPT_FLAG, &new_auth.prompt, NULL,
-         "ask for the new password on the terminal, twice (the default)"},
-        {0},
+    AUTH_OPTIONS(current),
+    {"new-auth-file", 0, OPT_STRING, &new_auth.file, "FILE", "read the new password from FILE"},
+    {"new-auth-fd", 0, OPT_STRING, &new_auth.fd, "N",
+     "read the new password from file descriptor N"},
+    {"new-auth-env", 0, OPT_STRING, &new_auth.env, "VAR",
+     "read the new password from environment variable VAR"},
+    {"new-auth-prompt", 0, OPT_FLAG, &new_auth.prompt, NULL,
+     "ask for the new password on the terminal, twice (the default)"},
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -45,13 +45,13 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_auth_change = {
-        .name = "change",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "change the password of a key or sealed object",
-        .details = "The current password comes from --auth-*, the new one from --new-auth-* (or a\n"
-                   "terminal prompt, twice). An empty new password removes the password.",
-        .options = options,
+    .name = "change",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "change the password of a key or sealed object",
+    .details = "The current password comes from --auth-*, the new one from --new-auth-* (or a\n"
+               "terminal prompt, twice). An empty new password removes the password.",
+    .options = options,
 };

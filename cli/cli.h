@@ -15,23 +15,23 @@ enum opt_type {
 /* One option of a command: parsed, listed by --help and by the completion
  * from this one entry. */
 struct cli_option {
-        const char *name;  /* long name, without "--" */
-        char short_name;   /* 0 for none */
+        const char *name; /* long name, without "--" */
+        char short_name;  /* 0 for none */
         enum opt_type type;
-        void *value;       /* where the parsed value goes */
-        const char *arg;   /* the argument's name in help, e.g. "FILE" */
+        void *value;     /* where the parsed value goes */
+        const char *arg; /* the argument's name in help, e.g. "FILE" */
         const char *help;
 };
 
 struct command {
         const char *name;
-        const char *args;    /* positional arguments for usage, e.g. "PATH..." */
+        const char *args; /* positional arguments for usage, e.g. "PATH..." */
         int min_args;
-        int max_args;        /* -1: no limit */
+        int max_args; /* -1: no limit */
         int (*run)(const struct settings *s, int argc, char **argv);
-        const char *summary; /* one line */
-        const char *details; /* more help, may be NULL */
-        const struct cli_option *options; /* ends with an entry whose name is NULL */
+        const char *summary;                      /* one line */
+        const char *details;                      /* more help, may be NULL */
+        const struct cli_option *options;         /* ends with an entry whose name is NULL */
         const struct command *const *subcommands; /* a group: NULL-terminated */
 };
 
@@ -42,12 +42,11 @@ extern const struct cli_option global_options[];
 extern struct settings settings;
 extern bool opt_help, opt_version;
 
-extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_delete,
-        cmd_flush, cmd_help, cmd_config, cmd_completion, cmd_key, cmd_key_create, cmd_key_show,
-        cmd_export_public, cmd_sign, cmd_verify, cmd_encrypt, cmd_decrypt, cmd_random, cmd_seal,
-        cmd_unseal, cmd_pcr, cmd_pcr_read, cmd_pcr_extend, cmd_policy, cmd_policy_import,
-        cmd_policy_show, cmd_policy_list, cmd_policy_export, cmd_policy_digest, cmd_auth,
-        cmd_auth_change;
+extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_delete, cmd_flush,
+    cmd_help, cmd_config, cmd_completion, cmd_key, cmd_key_create, cmd_key_show, cmd_export_public,
+    cmd_sign, cmd_verify, cmd_encrypt, cmd_decrypt, cmd_random, cmd_seal, cmd_unseal, cmd_pcr,
+    cmd_pcr_read, cmd_pcr_extend, cmd_policy, cmd_policy_import, cmd_policy_show, cmd_policy_list,
+    cmd_policy_export, cmd_policy_digest, cmd_auth, cmd_auth_change;
 
 /* Finds a command by name in a NULL-terminated table. */
 const struct command *command_find(const struct command *const *table, const char *name);

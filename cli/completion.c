@@ -61,9 +61,9 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_completion = {
-        .name = "completion",
-        .max_args = 0,
-        .run = run,
-        .summary = "print a bash completion script (source it, or install it as "
-                   "bash-completion/completions/tpmctl)",
+    .name = "completion",
+    .max_args = 0,
+    .run = run,
+    .summary = "print a bash completion script (source it, or install it as "
+               "bash-completion/completions/tpmctl)",
 };

@@ -13,7 +13,8 @@ static int run(const struct settings *s, int argc, char **argv)
 
         (void)argc;
         (void)argv;
-        if ((r = settings_resolve(&resolved, false)) || (r = fapi_setup_prepare(&resolved, true, &setup)))
+        if ((r = settings_resolve(&resolved, false)) ||
+            (r = fapi_setup_prepare(&resolved, true, &setup)))
                 return r;
         print_json(json_object_get(setup.config));
         fapi_setup_done(&setup);
@@ -21,9 +22,9 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_config = {
-        .name = "config",
-        .max_args = 0,
-        .run = run,
-        .summary = "print the FAPI config tpmctl uses (for TSS2_FAPICONF and the tss2_* tools)",
-        .details = "Example: tpmctl config > fapi.json && TSS2_FAPICONF=fapi.json tss2_list",
+    .name = "config",
+    .max_args = 0,
+    .run = run,
+    .summary = "print the FAPI config tpmctl uses (for TSS2_FAPICONF and the tss2_* tools)",
+    .details = "Example: tpmctl config > fapi.json && TSS2_FAPICONF=fapi.json tss2_list",
 };

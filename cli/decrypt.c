@@ -16,12 +16,12 @@ static bool force;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
-        {"input", 'i', OPT_STRING, &input, "FILE", "the ciphertext (default: stdin)"},
-        {"output", 'o', OPT_STRING, &output, "FILE",
-         "where the plaintext goes, mode 0600 (default: stdout)"},
-        {"force", 'f', OPT_FLAG, &force, NULL, "replace the output file if it exists"},
-        AUTH_OPTIONS(auth),
-        {0},
+    {"input", 'i', OPT_STRING, &input, "FILE", "the ciphertext (default: stdin)"},
+    {"output", 'o', OPT_STRING, &output, "FILE",
+     "where the plaintext goes, mode 0600 (default: stdout)"},
+    {"force", 'f', OPT_FLAG, &force, NULL, "replace the output file if it exists"},
+    AUTH_OPTIONS(auth),
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -38,21 +38,20 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         if ((r = auth_check(&auth)) ||
             (r = file_read(input, CRYPT_MAX_INPUT + 4096, &cipher, &cipher_len)) ||
-            (r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
+            (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_SHARED, &tpm)) ||
             (r = key_info_read(tpm, argv[0], &key)) ||
             (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
-            (r = decrypt_data(tpm, &key, cipher, cipher_len, &plain.data, &plain.size)))
+            (r = decrypt_data(tpm, &key, cipher, cipher_len, &auth, &plain.data, &plain.size)))
                 return r;
-        return file_write(output, plain.data, plain.size,
-                          WRITE_SECRET | (force ? WRITE_FORCE : 0));
+        return file_write(output, plain.data, plain.size, WRITE_SECRET | (force ? WRITE_FORCE : 0));
 }
 
 const struct command cmd_decrypt = {
-        .name = "decrypt",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "decrypt with a TPM RSA decrypt key; nothing is written unless it authenticates",
-        .options = options,
+    .name = "decrypt",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "decrypt with a TPM RSA decrypt key; nothing is written unless it authenticates",
+    .options = options,
 };

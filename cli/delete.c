@@ -37,12 +37,12 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_delete = {
-        .name = "delete",
-        .args = "PATH...",
-        .min_args = 1,
-        .max_args = -1,
-        .run = run,
-        .summary = "delete keys and other objects from the keystore and the TPM",
-        .details = "A PATH without '/' means /HS/SRK/PATH. Every PATH is tried; the exit code\n"
-                   "is that of the first failure.",
+    .name = "delete",
+    .args = "PATH...",
+    .min_args = 1,
+    .max_args = -1,
+    .run = run,
+    .summary = "delete keys and other objects from the keystore and the TPM",
+    .details = "A PATH without '/' means /HS/SRK/PATH. Every PATH is tried; the exit code\n"
+               "is that of the first failure.",
 };

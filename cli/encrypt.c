@@ -12,10 +12,10 @@ static const char *input = "-", *output = "-";
 static bool force;
 
 static const struct cli_option options[] = {
-        {"input", 'i', OPT_STRING, &input, "FILE", "the data to encrypt (default: stdin)"},
-        {"output", 'o', OPT_STRING, &output, "FILE", "where the ciphertext goes (default: stdout)"},
-        {"force", 'f', OPT_FLAG, &force, NULL, "replace the output file if it exists"},
-        {0},
+    {"input", 'i', OPT_STRING, &input, "FILE", "the data to encrypt (default: stdin)"},
+    {"output", 'o', OPT_STRING, &output, "FILE", "where the ciphertext goes (default: stdout)"},
+    {"force", 'f', OPT_FLAG, &force, NULL, "replace the output file if it exists"},
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -39,14 +39,14 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_encrypt = {
-        .name = "encrypt",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "encrypt data to an RSA decrypt key (any size; tamper-evident)",
-        .details = "Data that fits one RSA block is RSA-OAEP encrypted, as `openssl pkeyutl\n"
-                   "-encrypt -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256` does;\n"
-                   "larger data goes into an envelope: an AES-256-GCM key wrapped by the TPM key.",
-        .options = options,
+    .name = "encrypt",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "encrypt data to an RSA decrypt key (any size; tamper-evident)",
+    .details = "Data that fits one RSA block is RSA-OAEP encrypted, as `openssl pkeyutl\n"
+               "-encrypt -pkeyopt rsa_padding_mode:oaep -pkeyopt rsa_oaep_md:sha256` does;\n"
+               "larger data goes into an envelope: an AES-256-GCM key wrapped by the TPM key.",
+    .options = options,
 };

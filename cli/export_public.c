@@ -12,9 +12,9 @@ static const char *output = "-";
 static bool force;
 
 static const struct cli_option options[] = {
-        {"output", 'o', OPT_STRING, &output, "FILE", "write the PEM to FILE (default: stdout)"},
-        {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
-        {0},
+    {"output", 'o', OPT_STRING, &output, "FILE", "write the PEM to FILE (default: stdout)"},
+    {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -37,12 +37,12 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_export_public = {
-        .name = "export-public",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "write a key's public key as PEM (SubjectPublicKeyInfo)",
-        .details = "Example: tpmctl export-public mykey | openssl pkey -pubin -text -noout",
-        .options = options,
+    .name = "export-public",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "write a key's public key as PEM (SubjectPublicKeyInfo)",
+    .details = "Example: tpmctl export-public mykey | openssl pkey -pubin -text -noout",
+    .options = options,
 };

@@ -9,9 +9,9 @@
 static bool transient, sessions;
 
 static const struct cli_option options[] = {
-        {"transient", 0, OPT_FLAG, &transient, NULL, "flush transient objects"},
-        {"sessions", 0, OPT_FLAG, &sessions, NULL, "flush loaded and saved sessions"},
-        {0},
+    {"transient", 0, OPT_FLAG, &transient, NULL, "flush transient objects"},
+    {"sessions", 0, OPT_FLAG, &sessions, NULL, "flush loaded and saved sessions"},
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -41,11 +41,11 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_flush = {
-        .name = "flush",
-        .max_args = 0,
-        .run = run,
-        .summary = "flush every transient object and session from the TPM",
-        .details = "Use it when commands fail with 0x902 (object memory): a killed program left\n"
-                   "objects loaded. Without options, both kinds are flushed.",
-        .options = options,
+    .name = "flush",
+    .max_args = 0,
+    .run = run,
+    .summary = "flush every transient object and session from the TPM",
+    .details = "Use it when commands fail with 0x902 (object memory): a killed program left\n"
+               "objects loaded. Without options, both kinds are flushed.",
+    .options = options,
 };

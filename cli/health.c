@@ -31,10 +31,10 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_health = {
-        .name = "health",
-        .max_args = 0,
-        .run = run,
-        .summary = "exit 0 and print \"ok\" when the TPM answers and the keystore is ready",
-        .details = "Otherwise prints the reason and exits with the matching code: 4 not\n"
-                   "provisioned, 5 dictionary-attack lockout, 7 TPM unreachable.",
+    .name = "health",
+    .max_args = 0,
+    .run = run,
+    .summary = "exit 0 and print \"ok\" when the TPM answers and the keystore is ready",
+    .details = "Otherwise prints the reason and exits with the matching code: 4 not\n"
+               "provisioned, 5 dictionary-attack lockout, 7 TPM unreachable.",
 };

@@ -30,9 +30,9 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_help = {
-        .name = "help",
-        .args = "[COMMAND [SUBCOMMAND]]",
-        .max_args = 2,
-        .run = run,
-        .summary = "show help for a command",
+    .name = "help",
+    .args = "[COMMAND [SUBCOMMAND]]",
+    .max_args = 2,
+    .run = run,
+    .summary = "show help for a command",
 };

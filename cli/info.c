@@ -76,14 +76,14 @@ static int run(const struct settings *s, int argc, char **argv)
         printf("%-14s %s\n", "provisioned", provisioned ? "yes" : "no (run `tpmctl provision`)");
         printf("%-14s %s\n", "keystore", tpm->setup.user_dir);
         printf("%-14s %u of %u failed tries%s (one forgiven every %u s)\n", "lockout",
-               info.lockout_counter, info.max_auth_fail,
-               info.in_lockout ? ", LOCKED OUT" : "", info.lockout_interval);
+               info.lockout_counter, info.max_auth_fail, info.in_lockout ? ", LOCKED OUT" : "",
+               info.lockout_interval);
         return 0;
 }
 
 const struct command cmd_info = {
-        .name = "info",
-        .max_args = 0,
-        .run = run,
-        .summary = "show the TPM's maker, firmware, algorithms, PCR banks and lockout state",
+    .name = "info",
+    .max_args = 0,
+    .run = run,
+    .summary = "show the TPM's maker, firmware, algorithms, PCR banks and lockout state",
 };

@@ -15,20 +15,20 @@ static bool noda;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
-        {"type", 't', OPT_STRING, &type_name, "TYPE",
-         "sign (default), decrypt, restricted-sign or restricted-decrypt"},
-        {"alg", 'a', OPT_STRING, &alg, "ALG",
-         "rsa2048, ecc256 or ecc384 (default: the --profile's algorithm)"},
-        {"noda", 0, OPT_FLAG, &noda, NULL,
-         "no dictionary-attack protection: wrong passwords never lock this key out"},
-        {"policy", 0, OPT_STRING, &policy, "POLICYPATH", "bind the key to a keystore policy"},
-        {"pcrs", 0, OPT_STRING, &pcrs, "SPEC",
-         "bind the key to these PCRs' values now, e.g. sha256:0,7,16"},
-        {"persistent", 0, OPT_STRING, &persistent, "HANDLE",
-         "also make the key persistent at HANDLE (0x81000000-0x81ffffff)"},
-        {"description", 0, OPT_STRING, &description, "TEXT", "a description kept with the key"},
-        AUTH_OPTIONS(auth),
-        {0},
+    {"type", 't', OPT_STRING, &type_name, "TYPE",
+     "sign (default), decrypt, restricted-sign or restricted-decrypt"},
+    {"alg", 'a', OPT_STRING, &alg, "ALG",
+     "rsa2048, ecc256 or ecc384 (default: the --profile's algorithm)"},
+    {"noda", 0, OPT_FLAG, &noda, NULL,
+     "no dictionary-attack protection: wrong passwords never lock this key out"},
+    {"policy", 0, OPT_STRING, &policy, "POLICYPATH", "bind the key to a keystore policy"},
+    {"pcrs", 0, OPT_STRING, &pcrs, "SPEC",
+     "bind the key to these PCRs' values now, e.g. sha256:0,7,16"},
+    {"persistent", 0, OPT_STRING, &persistent, "HANDLE",
+     "also make the key persistent at HANDLE (0x81000000-0x81ffffff)"},
+    {"description", 0, OPT_STRING, &description, "TEXT", "a description kept with the key"},
+    AUTH_OPTIONS(auth),
+    {0},
 };
 
 static int parse_handle(const char *text, unsigned *handle)
@@ -49,7 +49,7 @@ static int run(const struct settings *s, int argc, char **argv)
         _cleanup_secret_ struct secret password = {0};
         struct settings local = *s;
         struct key_spec spec = {
-                .noda = noda, .policy = policy, .pcrs = pcrs, .description = description};
+            .noda = noda, .policy = policy, .pcrs = pcrs, .description = description};
         char path[FAPI_PATH_MAX], full[FAPI_PATH_MAX];
         int r;
 
@@ -94,13 +94,13 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_key_create = {
-        .name = "create",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "create a key under the storage root key",
-        .details = "PATH without '/' means /HS/SRK/PATH. Without an --auth-* option the key has no\n"
-                   "password; with --auth-prompt the password is asked for twice.",
-        .options = options,
+    .name = "create",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "create a key under the storage root key",
+    .details = "PATH without '/' means /HS/SRK/PATH. Without an --auth-* option the key has no\n"
+               "password; with --auth-prompt the password is asked for twice.",
+    .options = options,
 };

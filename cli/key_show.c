@@ -12,17 +12,17 @@ static const struct {
         TPMA_OBJECT bit;
         const char *name;
 } attribute_names[] = {
-        {TPMA_OBJECT_FIXEDTPM, "fixedtpm"},
-        {TPMA_OBJECT_STCLEAR, "stclear"},
-        {TPMA_OBJECT_FIXEDPARENT, "fixedparent"},
-        {TPMA_OBJECT_SENSITIVEDATAORIGIN, "sensitivedataorigin"},
-        {TPMA_OBJECT_USERWITHAUTH, "userwithauth"},
-        {TPMA_OBJECT_ADMINWITHPOLICY, "adminwithpolicy"},
-        {TPMA_OBJECT_NODA, "noda"},
-        {TPMA_OBJECT_ENCRYPTEDDUPLICATION, "encryptedduplication"},
-        {TPMA_OBJECT_RESTRICTED, "restricted"},
-        {TPMA_OBJECT_DECRYPT, "decrypt"},
-        {TPMA_OBJECT_SIGN_ENCRYPT, "sign"},
+    {TPMA_OBJECT_FIXEDTPM, "fixedtpm"},
+    {TPMA_OBJECT_STCLEAR, "stclear"},
+    {TPMA_OBJECT_FIXEDPARENT, "fixedparent"},
+    {TPMA_OBJECT_SENSITIVEDATAORIGIN, "sensitivedataorigin"},
+    {TPMA_OBJECT_USERWITHAUTH, "userwithauth"},
+    {TPMA_OBJECT_ADMINWITHPOLICY, "adminwithpolicy"},
+    {TPMA_OBJECT_NODA, "noda"},
+    {TPMA_OBJECT_ENCRYPTEDDUPLICATION, "encryptedduplication"},
+    {TPMA_OBJECT_RESTRICTED, "restricted"},
+    {TPMA_OBJECT_DECRYPT, "decrypt"},
+    {TPMA_OBJECT_SIGN_ENCRYPT, "sign"},
 };
 
 static void hex(const uint8_t *data, size_t len, char *out)
@@ -54,7 +54,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 for (size_t i = 0; i < sizeof(attribute_names) / sizeof(attribute_names[0]); i++)
                         if (pub->objectAttributes & attribute_names[i].bit)
                                 json_object_array_add(
-                                        attrs, json_object_new_string(attribute_names[i].name));
+                                    attrs, json_object_new_string(attribute_names[i].name));
                 json_object_object_add(o, "path", json_object_new_string(key.path));
                 json_object_object_add(o, "type", json_object_new_string(public_usage(pub)));
                 json_object_object_add(o, "algorithm", json_object_new_string(algorithm));
@@ -63,12 +63,10 @@ static int run(const struct settings *s, int argc, char **argv)
                 json_object_object_add(o, "persistent_handle",
                                        key.persistent ? json_object_new_int64(key.persistent)
                                                       : NULL);
-                json_object_object_add(o, "policy", key.has_policy ? json_object_new_string(policy)
-                                                                    : NULL);
-                json_object_object_add(o, "description",
-                                       json_object_new_string(key.description));
-                json_object_object_add(o, "needs_password",
-                                       json_object_new_boolean(key.with_auth));
+                json_object_object_add(o, "policy",
+                                       key.has_policy ? json_object_new_string(policy) : NULL);
+                json_object_object_add(o, "description", json_object_new_string(key.description));
+                json_object_object_add(o, "needs_password", json_object_new_boolean(key.with_auth));
                 print_json(o);
                 return 0;
         }
@@ -91,10 +89,10 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_key_show = {
-        .name = "show",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "show a key's type, algorithm, attributes, handle, policy and description",
+    .name = "show",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "show a key's type, algorithm, attributes, handle, policy and description",
 };

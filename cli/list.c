@@ -30,10 +30,10 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_list = {
-        .name = "list",
-        .args = "[PATH]",
-        .max_args = 1,
-        .run = run,
-        .summary = "list the objects in the keystore (under PATH)",
-        .details = "A PATH without '/' means /HS/SRK/PATH.",
+    .name = "list",
+    .args = "[PATH]",
+    .max_args = 1,
+    .run = run,
+    .summary = "list the objects in the keystore (under PATH)",
+    .details = "A PATH without '/' means /HS/SRK/PATH.",
 };

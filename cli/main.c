@@ -12,30 +12,29 @@ struct settings settings = {.timeout = DEFAULT_TIMEOUT};
 bool opt_help, opt_version;
 
 const struct cli_option global_options[] = {
-        {"tcti", 0, OPT_STRING, &settings.tcti, "TCTI",
-         "TPM to use, e.g. swtpm:path=/run/tpm.sock (env TPMCTL_TCTI; default /dev/tpmrm0)"},
-        {"keystore", 0, OPT_STRING, &settings.keystore, "DIR",
-         "keep the keystore under DIR (env TPMCTL_KEYSTORE; default: FAPI's)"},
-        {"fapi-config", 0, OPT_STRING, &settings.fapi_config, "FILE",
-         "use this FAPI config file as is"},
-        {"profile", 0, OPT_STRING, &settings.profile, "NAME",
-         "crypto profile (default " DEFAULT_PROFILE ")"},
-        {"json", 0, OPT_FLAG, &settings.json, NULL, "print data as JSON"},
-        {"quiet", 'q', OPT_FLAG, &settings.quiet, NULL, "print nothing but data and errors"},
-        {"verbose", 'v', OPT_FLAG, &settings.verbose, NULL, "show FAPI's log on stderr"},
-        {"timeout", 0, OPT_UINT, &settings.timeout, "SECONDS",
-         "give up when the TPM does not answer (default 60; 0: wait forever)"},
-        {"help", 'h', OPT_FLAG, &opt_help, NULL, "show help"},
-        {"version", 0, OPT_FLAG, &opt_version, NULL, "show the version"},
-        {0},
+    {"tcti", 0, OPT_STRING, &settings.tcti, "TCTI",
+     "TPM to use, e.g. swtpm:path=/run/tpm.sock (env TPMCTL_TCTI; default /dev/tpmrm0)"},
+    {"keystore", 0, OPT_STRING, &settings.keystore, "DIR",
+     "keep the keystore under DIR (env TPMCTL_KEYSTORE; default: FAPI's)"},
+    {"fapi-config", 0, OPT_STRING, &settings.fapi_config, "FILE",
+     "use this FAPI config file as is"},
+    {"profile", 0, OPT_STRING, &settings.profile, "NAME",
+     "crypto profile (default " DEFAULT_PROFILE ")"},
+    {"json", 0, OPT_FLAG, &settings.json, NULL, "print data as JSON"},
+    {"quiet", 'q', OPT_FLAG, &settings.quiet, NULL, "print nothing but data and errors"},
+    {"verbose", 'v', OPT_FLAG, &settings.verbose, NULL, "show FAPI's log on stderr"},
+    {"timeout", 0, OPT_UINT, &settings.timeout, "SECONDS",
+     "give up when the TPM does not answer (default 60; 0: wait forever)"},
+    {"help", 'h', OPT_FLAG, &opt_help, NULL, "show help"},
+    {"version", 0, OPT_FLAG, &opt_version, NULL, "show the version"},
+    {0},
 };
 
 const struct command *const commands[] = {
-        &cmd_provision, &cmd_info,    &cmd_health,  &cmd_key,    &cmd_export_public,
-        &cmd_sign,      &cmd_verify,  &cmd_encrypt, &cmd_decrypt, &cmd_random,
-        &cmd_seal,      &cmd_unseal,  &cmd_pcr,     &cmd_policy,  &cmd_auth,
-        &cmd_list,      &cmd_delete,  &cmd_flush,   &cmd_config, &cmd_completion,
-        &cmd_help,      NULL,
+    &cmd_provision, &cmd_info,       &cmd_health,  &cmd_key,    &cmd_export_public, &cmd_sign,
+    &cmd_verify,    &cmd_encrypt,    &cmd_decrypt, &cmd_random, &cmd_seal,          &cmd_unseal,
+    &cmd_pcr,       &cmd_policy,     &cmd_auth,    &cmd_list,   &cmd_delete,        &cmd_flush,
+    &cmd_config,    &cmd_completion, &cmd_help,    NULL,
 };
 
 static bool takes_argument(const char *arg)
@@ -73,7 +72,9 @@ static void print_error(const char *command, int code)
         const char *msg = error_message();
 
         fprintf(stderr, "tpmctl: %s: %s\n", command,
-                *msg ? msg : code == EXIT_INVALID ? "verification failed" : "failed");
+                *msg                   ? msg
+                : code == EXIT_INVALID ? "verification failed"
+                                       : "failed");
 }
 
 int main(int argc, char **argv)
@@ -102,7 +103,8 @@ int main(int argc, char **argv)
         settings.command = cmd->name;
         if (cmd->subcommands) {
                 int sub = next_word(argc, argv, word + 1);
-                const struct command *inner = sub ? command_find(cmd->subcommands, argv[sub]) : NULL;
+                const struct command *inner =
+                    sub ? command_find(cmd->subcommands, argv[sub]) : NULL;
 
                 if (sub && !inner) {
                         fprintf(stderr, "tpmctl: %s: unknown command %s; see `tpmctl %s --help`\n",

@@ -11,9 +11,8 @@
 #include "cli.h"
 #include "config.h"
 
-#define MAX_OPTIONS 64
+#define MAX_OPTIONS    64
 #define LONG_ONLY_BASE 0x100
-
 
 static size_t count_options(const struct cli_option *opts)
 {
@@ -109,10 +108,9 @@ int parse_command_line(const struct command *cmd, int words, int *argc, char ***
                                 o = all[i];
                 if (c == '?' || c == ':') {
                         const char *bad = (*argv)[optind - 1];
-                        return usage_error(cmd,
-                                           c == ':' ? "option %s needs an argument"
-                                                    : "unknown option %s",
-                                           bad);
+                        return usage_error(
+                            cmd, c == ':' ? "option %s needs an argument" : "unknown option %s",
+                            bad);
                 }
                 if ((r = store_value(cmd, o, optarg)))
                         return r;
@@ -143,8 +141,8 @@ static void print_options(const struct cli_option *opts)
                 char left[64];
 
                 snprintf(left, sizeof(left), "%c%c%s--%s%s%s", o->short_name ? '-' : ' ',
-                         o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ",
-                         o->name, o->arg ? " " : "", o->arg ? o->arg : "");
+                         o->short_name ? o->short_name : ' ', o->short_name ? ", " : "  ", o->name,
+                         o->arg ? " " : "", o->arg ? o->arg : "");
                 printf("  %-28s %s\n", left, o->help);
         }
 }
@@ -198,4 +196,3 @@ void print_json(struct json_object *obj)
                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(obj);
 }
-

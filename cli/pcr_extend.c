@@ -14,12 +14,12 @@
 static const char *input, *digest_text, *log_text;
 
 static const struct cli_option options[] = {
-        {"input", 'i', OPT_STRING, &input, "FILE",
-         "extend every bank with the hash of FILE (\"-\": stdin)"},
-        {"digest", 0, OPT_STRING, &digest_text, "BANK:HEX", "extend one bank with this digest"},
-        {"log", 0, OPT_STRING, &log_text, "TEXT",
-         "also record TEXT and the digests in the keystore's event log"},
-        {0},
+    {"input", 'i', OPT_STRING, &input, "FILE",
+     "extend every bank with the hash of FILE (\"-\": stdin)"},
+    {"digest", 0, OPT_STRING, &digest_text, "BANK:HEX", "extend one bank with this digest"},
+    {"log", 0, OPT_STRING, &log_text, "TEXT",
+     "also record TEXT and the digests in the keystore's event log"},
+    {0},
 };
 
 static int parse_digest(const char *text, TPML_DIGEST_VALUES *values)
@@ -111,11 +111,11 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_pcr_extend = {
-        .name = "extend",
-        .args = "INDEX",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "extend a PCR with the hash of data, or with a digest",
-        .options = options,
+    .name = "extend",
+    .args = "INDEX",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "extend a PCR with the hash of data, or with a digest",
+    .options = options,
 };

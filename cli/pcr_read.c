@@ -50,10 +50,10 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_pcr_read = {
-        .name = "read",
-        .args = "[SPEC]",
-        .max_args = 1,
-        .run = run,
-        .summary = "print PCR values (default: every bank, every PCR)",
-        .details = "SPEC is BANK:LIST joined by '+', e.g. sha256:0,7,16 or sha1:0+sha256:7.",
+    .name = "read",
+    .args = "[SPEC]",
+    .max_args = 1,
+    .run = run,
+    .summary = "print PCR values (default: every bank, every PCR)",
+    .details = "SPEC is BANK:LIST joined by '+', e.g. sha256:0,7,16 or sha1:0+sha256:7.",
 };

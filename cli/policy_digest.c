@@ -12,8 +12,8 @@
 static const char *alg_name = "sha256";
 
 static const struct cli_option options[] = {
-        {"alg", 0, OPT_STRING, &alg_name, "HASH", "the objects' name hash: sha256 (default), sha384"},
-        {0},
+    {"alg", 0, OPT_STRING, &alg_name, "HASH", "the objects' name hash: sha256 (default), sha384"},
+    {0},
 };
 
 /* currentPCRs elements take their values from the TPM, as FAPI does when it
@@ -75,15 +75,15 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_policy_digest = {
-        .name = "digest",
-        .args = "FILE",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "compute a policy's digest (an object's authPolicy) offline",
-        .details = "Supported elements: POLICYPCR (pcrs with values, or currentPCRs, which are read\n"
-                   "from the TPM), POLICYAUTHVALUE, POLICYPASSWORD, POLICYSECRET (by objectName),\n"
-                   "POLICYCOMMANDCODE and POLICYOR. Anything else, or malformed JSON, exits 3 with\n"
-                   "the JSON pointer of what is wrong.",
-        .options = options,
+    .name = "digest",
+    .args = "FILE",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "compute a policy's digest (an object's authPolicy) offline",
+    .details = "Supported elements: POLICYPCR (pcrs with values, or currentPCRs, which are read\n"
+               "from the TPM), POLICYAUTHVALUE, POLICYPASSWORD, POLICYSECRET (by objectName),\n"
+               "POLICYCOMMANDCODE and POLICYOR. Anything else, or malformed JSON, exits 3 with\n"
+               "the JSON pointer of what is wrong.",
+    .options = options,
 };

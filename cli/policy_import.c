@@ -25,7 +25,8 @@ static int run(const struct settings *s, int argc, char **argv)
         policy_free(&policy);
         if (r || (r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)))
                 return r;
-        rc = Fapi_Import(tpm->fapi, path, json_object_to_json_string_ext(json, JSON_C_TO_STRING_PLAIN));
+        rc = Fapi_Import(tpm->fapi, path,
+                         json_object_to_json_string_ext(json, JSON_C_TO_STRING_PLAIN));
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "storing the policy at %s", path);
         if (!s->quiet && !s->json)
@@ -34,12 +35,12 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_policy_import = {
-        .name = "import",
-        .args = "POLICYPATH FILE",
-        .min_args = 2,
-        .max_args = 2,
-        .run = run,
-        .summary = "check a policy file strictly and store it in the keystore",
-        .details = "A POLICYPATH without '/' means /policy/POLICYPATH. Files that are not exactly\n"
-                   "one valid policy (see `tpmctl help policy digest`) are refused with exit 3.",
+    .name = "import",
+    .args = "POLICYPATH FILE",
+    .min_args = 2,
+    .max_args = 2,
+    .run = run,
+    .summary = "check a policy file strictly and store it in the keystore",
+    .details = "A POLICYPATH without '/' means /policy/POLICYPATH. Files that are not exactly\n"
+               "one valid policy (see `tpmctl help policy digest`) are refused with exit 3.",
 };

@@ -39,8 +39,8 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_policy_list = {
-        .name = "list",
-        .max_args = 0,
-        .run = run,
-        .summary = "list the policies in the keystore",
+    .name = "list",
+    .max_args = 0,
+    .run = run,
+    .summary = "list the policies in the keystore",
 };

@@ -55,26 +55,26 @@ static int run_export(const struct settings *s, int argc, char **argv)
 }
 
 static const struct cli_option export_options[] = {
-        {"output", 'o', OPT_STRING, &output, "FILE", "write the policy to FILE (default: stdout)"},
-        {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
-        {0},
+    {"output", 'o', OPT_STRING, &output, "FILE", "write the policy to FILE (default: stdout)"},
+    {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
+    {0},
 };
 
 const struct command cmd_policy_show = {
-        .name = "show",
-        .args = "POLICYPATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run_show,
-        .summary = "print a stored policy (JSON)",
+    .name = "show",
+    .args = "POLICYPATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run_show,
+    .summary = "print a stored policy (JSON)",
 };
 
 const struct command cmd_policy_export = {
-        .name = "export",
-        .args = "POLICYPATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run_export,
-        .summary = "write a stored policy to a file, for `policy import` elsewhere",
-        .options = export_options,
+    .name = "export",
+    .args = "POLICYPATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run_export,
+    .summary = "write a stored policy to a file, for `policy import` elsewhere",
+    .options = export_options,
 };

@@ -9,9 +9,9 @@
 static bool force;
 
 static const struct cli_option options[] = {
-        {"force", 'f', OPT_FLAG, &force, NULL,
-         "provision again when already provisioned (keys under the SRK are kept)"},
-        {0},
+    {"force", 'f', OPT_FLAG, &force, NULL,
+     "provision again when already provisioned (keys under the SRK are kept)"},
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -30,8 +30,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "profile", json_object_new_string(tpm->setup.profile));
                 json_object_object_add(o, "srk_handle", srk ? json_object_new_int64(srk) : NULL);
-                json_object_object_add(o, "keystore",
-                                       json_object_new_string(tpm->setup.user_dir));
+                json_object_object_add(o, "keystore", json_object_new_string(tpm->setup.user_dir));
                 print_json(o);
         } else if (!s->quiet) {
                 if (srk)
@@ -45,12 +44,12 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_provision = {
-        .name = "provision",
-        .max_args = 0,
-        .run = run,
-        .summary = "set up the keystore and the TPM's storage root key",
-        .details = "Creates the profile's storage root key (SRK) in the TPM, persistent and with\n"
-                   "noda: when wrong passwords put the TPM into dictionary-attack lockout, the\n"
-                   "SRK, and so every key made with --noda, keeps working.",
-        .options = options,
+    .name = "provision",
+    .max_args = 0,
+    .run = run,
+    .summary = "set up the keystore and the TPM's storage root key",
+    .details = "Creates the profile's storage root key (SRK) in the TPM, persistent and with\n"
+               "noda: when wrong passwords put the TPM into dictionary-attack lockout, the\n"
+               "SRK, and so every key made with --noda, keeps working.",
+    .options = options,
 };

@@ -13,10 +13,10 @@ static const char *output = "-";
 static bool as_hex, force;
 
 static const struct cli_option options[] = {
-        {"output", 'o', OPT_STRING, &output, "FILE", "write to FILE, mode 0600 (default: stdout)"},
-        {"hex", 0, OPT_FLAG, &as_hex, NULL, "print the bytes as lower-case hex"},
-        {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
-        {0},
+    {"output", 'o', OPT_STRING, &output, "FILE", "write to FILE, mode 0600 (default: stdout)"},
+    {"hex", 0, OPT_FLAG, &as_hex, NULL, "print the bytes as lower-case hex"},
+    {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -32,8 +32,8 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
                 return r;
         if (end == argv[0] || *end || argv[0][0] == '-' || n > RANDOM_MAX)
-                return error_set(EXIT_BAD_INPUT, "%s: give a number of bytes from 0 to %u",
-                                 argv[0], RANDOM_MAX);
+                return error_set(EXIT_BAD_INPUT, "%s: give a number of bytes from 0 to %u", argv[0],
+                                 RANDOM_MAX);
         if (!(bytes.data = malloc(n ? n : 1)))
                 return error_set(EXIT_TPM, "out of memory");
         bytes.size = n;
@@ -53,11 +53,11 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_random = {
-        .name = "random",
-        .args = "N",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "N random bytes (up to 1 MiB) from the TPM, read through an encrypted session",
-        .options = options,
+    .name = "random",
+    .args = "N",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "N random bytes (up to 1 MiB) from the TPM, read through an encrypted session",
+    .options = options,
 };

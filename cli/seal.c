@@ -16,15 +16,15 @@ static const char *input, *random_text, *pcrs, *policy, *type;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
-        {"input", 'i', OPT_STRING, &input, "FILE", "the secret to seal (\"-\": stdin)"},
-        {"random", 0, OPT_STRING, &random_text, "N",
-         "seal N random bytes that the TPM makes (up to 128 never leave it)"},
-        {"pcrs", 0, OPT_STRING, &pcrs, "SPEC",
-         "bind to these PCRs' values now, e.g. sha256:0,7 or sha1:0+sha256:7"},
-        {"policy", 0, OPT_STRING, &policy, "POLICYPATH", "bind to a keystore policy"},
-        {"type", 0, OPT_STRING, &type, "TEXT", "extra FAPI flags: noda, or a 0x81xxxxxx handle"},
-        AUTH_OPTIONS(auth),
-        {0},
+    {"input", 'i', OPT_STRING, &input, "FILE", "the secret to seal (\"-\": stdin)"},
+    {"random", 0, OPT_STRING, &random_text, "N",
+     "seal N random bytes that the TPM makes (up to 128 never leave it)"},
+    {"pcrs", 0, OPT_STRING, &pcrs, "SPEC",
+     "bind to these PCRs' values now, e.g. sha256:0,7 or sha1:0+sha256:7"},
+    {"policy", 0, OPT_STRING, &policy, "POLICYPATH", "bind to a keystore policy"},
+    {"type", 0, OPT_STRING, &type, "TEXT", "extra FAPI flags: noda, or a 0x81xxxxxx handle"},
+    AUTH_OPTIONS(auth),
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -67,8 +67,8 @@ static int run(const struct settings *s, int argc, char **argv)
         if (s->json) {
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "path", json_object_new_string(full));
-                json_object_object_add(o, "bytes", json_object_new_int64(
-                                                           (int64_t)(input ? data.size : random_len)));
+                json_object_object_add(
+                    o, "bytes", json_object_new_int64((int64_t)(input ? data.size : random_len)));
                 json_object_object_add(o, "pcrs", pcrs ? json_object_new_string(pcrs) : NULL);
                 json_object_object_add(o, "needs_password",
                                        json_object_new_boolean(password.size > 0));
@@ -80,13 +80,13 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_seal = {
-        .name = "seal",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "seal a secret in the TPM, bound to a password and/or PCR values",
-        .details = "Up to 128 bytes are sealed by the TPM itself; larger secrets (up to 64 MiB) are\n"
-                   "encrypted with a sealed AES-256-GCM key, kept beside the object.",
-        .options = options,
+    .name = "seal",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "seal a secret in the TPM, bound to a password and/or PCR values",
+    .details = "Up to 128 bytes are sealed by the TPM itself; larger secrets (up to 64 MiB) are\n"
+               "encrypted with a sealed AES-256-GCM key, kept beside the object.",
+    .options = options,
 };

@@ -18,15 +18,15 @@ static bool is_digest, force;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
-        {"input", 'i', OPT_STRING, &input, "FILE", "the data to sign (default: stdin)"},
-        {"output", 'o', OPT_STRING, &output, "FILE", "where the signature goes (default: stdout)"},
-        {"digest", 0, OPT_FLAG, &is_digest, NULL,
-         "the input is already the digest (of the key's hash, e.g. 32 bytes of SHA-256)"},
-        {"scheme", 0, OPT_STRING, &scheme_name, "SCHEME",
-         "rsapss, rsassa or ecdsa (default: the key's, RSA-PSS or ECDSA)"},
-        {"force", 'f', OPT_FLAG, &force, NULL, "replace the output file if it exists"},
-        AUTH_OPTIONS(auth),
-        {0},
+    {"input", 'i', OPT_STRING, &input, "FILE", "the data to sign (default: stdin)"},
+    {"output", 'o', OPT_STRING, &output, "FILE", "where the signature goes (default: stdout)"},
+    {"digest", 0, OPT_FLAG, &is_digest, NULL,
+     "the input is already the digest (of the key's hash, e.g. 32 bytes of SHA-256)"},
+    {"scheme", 0, OPT_STRING, &scheme_name, "SCHEME",
+     "rsapss, rsassa or ecdsa (default: the key's, RSA-PSS or ECDSA)"},
+    {"force", 'f', OPT_FLAG, &force, NULL, "replace the output file if it exists"},
+    AUTH_OPTIONS(auth),
+    {0},
 };
 
 /* Keys with a policy that tpmctl can run sign through its engine; the rest
@@ -69,13 +69,13 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_sign = {
-        .name = "sign",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "sign data with a TPM key (RSA: raw signature; ECDSA: DER)",
-        .details = "The signature is what `openssl dgst -verify` and `openssl pkeyutl -verify`\n"
-                   "expect. The data is hashed with the key's hash (SHA-256, or SHA-384 for ecc384).",
-        .options = options,
+    .name = "sign",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "sign data with a TPM key (RSA: raw signature; ECDSA: DER)",
+    .details = "The signature is what `openssl dgst -verify` and `openssl pkeyutl -verify`\n"
+               "expect. The data is hashed with the key's hash (SHA-256, or SHA-384 for ecc384).",
+    .options = options,
 };

@@ -13,11 +13,11 @@ static bool force;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
-        {"output", 'o', OPT_STRING, &output, "FILE",
-         "where the secret goes, mode 0600 (default: stdout)"},
-        {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
-        AUTH_OPTIONS(auth),
-        {0},
+    {"output", 'o', OPT_STRING, &output, "FILE",
+     "where the secret goes, mode 0600 (default: stdout)"},
+    {"force", 'f', OPT_FLAG, &force, NULL, "replace FILE if it exists"},
+    AUTH_OPTIONS(auth),
+    {0},
 };
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -34,19 +34,20 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = unseal_data(tpm, argv[0], &auth, &secret, &warned)))
                 return r;
         if (warned && !s->quiet)
-                fprintf(stderr, "tpmctl: %s: warning: this object's policy is run by FAPI, which "
-                                "in this libtss2 returns the secret in clear on the TPM bus\n",
+                fprintf(stderr,
+                        "tpmctl: %s: warning: this object's policy is run by FAPI, which "
+                        "in this libtss2 returns the secret in clear on the TPM bus\n",
                         s->command);
         return file_write(output, secret.data, secret.size,
                           WRITE_SECRET | (force ? WRITE_FORCE : 0));
 }
 
 const struct command cmd_unseal = {
-        .name = "unseal",
-        .args = "PATH",
-        .min_args = 1,
-        .max_args = 1,
-        .run = run,
-        .summary = "unseal a secret; it crosses the TPM bus encrypted",
-        .options = options,
+    .name = "unseal",
+    .args = "PATH",
+    .min_args = 1,
+    .max_args = 1,
+    .run = run,
+    .summary = "unseal a secret; it crosses the TPM bus encrypted",
+    .options = options,
 };

@@ -15,16 +15,16 @@ static const char *input = "-", *sig_file, *pubkey_file, *scheme_name, *hash_nam
 static bool is_digest;
 
 static const struct cli_option options[] = {
-        {"signature", 's', OPT_STRING, &sig_file, "FILE", "the signature to check (required)"},
-        {"input", 'i', OPT_STRING, &input, "FILE", "the signed data (default: stdin)"},
-        {"pubkey", 0, OPT_STRING, &pubkey_file, "PEMFILE",
-         "verify with this PEM public key instead of a keystore key (no TPM needed)"},
-        {"digest", 0, OPT_FLAG, &is_digest, NULL, "the input is already the digest"},
-        {"scheme", 0, OPT_STRING, &scheme_name, "SCHEME",
-         "rsapss, rsassa or ecdsa (default: the key's; rsapss for RSA PEM keys)"},
-        {"hash", 0, OPT_STRING, &hash_name, "HASH",
-         "sha256, sha384 or sha512 (default: the key's; sha384 for P-384 PEM keys)"},
-        {0},
+    {"signature", 's', OPT_STRING, &sig_file, "FILE", "the signature to check (required)"},
+    {"input", 'i', OPT_STRING, &input, "FILE", "the signed data (default: stdin)"},
+    {"pubkey", 0, OPT_STRING, &pubkey_file, "PEMFILE",
+     "verify with this PEM public key instead of a keystore key (no TPM needed)"},
+    {"digest", 0, OPT_FLAG, &is_digest, NULL, "the input is already the digest"},
+    {"scheme", 0, OPT_STRING, &scheme_name, "SCHEME",
+     "rsapss, rsassa or ecdsa (default: the key's; rsapss for RSA PEM keys)"},
+    {"hash", 0, OPT_STRING, &hash_name, "HASH",
+     "sha256, sha384 or sha512 (default: the key's; sha384 for P-384 PEM keys)"},
+    {0},
 };
 
 /* For a PEM key the hash goes with the curve, as in the profiles. */
@@ -97,11 +97,11 @@ static int run(const struct settings *s, int argc, char **argv)
 }
 
 const struct command cmd_verify = {
-        .name = "verify",
-        .args = "[PATH]",
-        .max_args = 1,
-        .run = run,
-        .summary = "check a signature: exit 0 and \"valid\", or exit 1 and \"invalid signature\"",
-        .details = "With --pubkey the check runs in OpenSSL alone, without a TPM.",
-        .options = options,
+    .name = "verify",
+    .args = "[PATH]",
+    .max_args = 1,
+    .run = run,
+    .summary = "check a signature: exit 0 and \"valid\", or exit 1 and \"invalid signature\"",
+    .details = "With --pubkey the check runs in OpenSSL alone, without a TPM.",
+    .options = options,
 };

@@ -27,8 +27,9 @@ int auth_check(const struct auth_source *src)
         int n = !!src->file + !!src->fd + !!src->env + !!src->prompt;
 
         if (n > 1)
-                return error_set(EXIT_USAGE, "give one of --%s-file, --%s-fd, --%s-env and "
-                                             "--%s-prompt",
+                return error_set(EXIT_USAGE,
+                                 "give one of --%s-file, --%s-fd, --%s-env and "
+                                 "--%s-prompt",
                                  src->option_prefix, src->option_prefix, src->option_prefix,
                                  src->option_prefix);
         return 0;
@@ -163,8 +164,9 @@ static int read_from_tty(const char *what, bool confirm, unsigned char **data, s
         int r;
 
         if (tty < 0)
-                return error_set(EXIT_AUTH, "%s needs a password and there is no terminal to ask "
-                                            "on: use --auth-file, --auth-fd or --auth-env",
+                return error_set(EXIT_AUTH,
+                                 "%s needs a password and there is no terminal to ask "
+                                 "on: use --auth-file, --auth-fd or --auth-env",
                                  what);
         if (!(first = calloc(1, AUTH_READ_MAX + 2)) || !(again = calloc(1, AUTH_READ_MAX + 2))) {
                 free(first);
@@ -205,8 +207,10 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
                 snprintf(origin, sizeof(origin), "%s", src->file);
                 r = file_read(src->file, AUTH_READ_MAX, &data, &len);
                 if (r == EXIT_BAD_INPUT && strstr(error_message(), "larger than"))
-                        r = error_set(EXIT_BAD_INPUT, "the password in %s is longer than %zu "
-                                                      "bytes", src->file, max_len);
+                        r = error_set(EXIT_BAD_INPUT,
+                                      "the password in %s is longer than %zu "
+                                      "bytes",
+                                      src->file, max_len);
         } else if (src->fd) {
                 char *end;
                 long fd = strtol(src->fd, &end, 10);

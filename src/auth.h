@@ -8,10 +8,10 @@
 #include "cleanup.h"
 
 struct auth_source {
-        const char *file; /* --auth-file FILE */
-        const char *fd;   /* --auth-fd N */
-        const char *env;  /* --auth-env VAR */
-        bool prompt;      /* --auth-prompt: ask on the terminal */
+        const char *file;          /* --auth-file FILE */
+        const char *fd;            /* --auth-fd N */
+        const char *env;           /* --auth-env VAR */
+        bool prompt;               /* --auth-prompt: ask on the terminal */
         const char *option_prefix; /* "auth" or "new-auth", for messages */
 };
 

@@ -57,8 +57,9 @@ static int read_target(struct tpm *tpm, const char *user_path, struct target *t)
         if ((r = public_unmarshal(pub, pub_size, &t->public)))
                 return r;
         if (!priv || Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &t->private))
-                return error_set(EXIT_BAD_INPUT, "%s has no private part to change (a "
-                                                 "hierarchy or a public key?)",
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s has no private part to change (a "
+                                 "hierarchy or a public key?)",
                                  t->path);
         t->with_auth = json_object_object_get_ex(t->json, "with_auth", &with_auth) &&
                        strcmp(json_object_get_string(with_auth), "YES") == 0;
@@ -82,8 +83,9 @@ static int target_policy(const struct target *t, struct policy **out)
         case POLICY_ENGINE:
                 return 0;
         default:
-                return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s, which "
-                                                 "changing its password needs",
+                return error_set(EXIT_BAD_INPUT,
+                                 "tpmctl cannot run the policy of %s, which "
+                                 "changing its password needs",
                                  t->path);
         }
 }
@@ -124,12 +126,13 @@ static int store_private(struct tpm *tpm, struct target *t, const TPM2B_PRIVATE 
                 sprintf(hex + 2 * i, "%02x", private->buffer[i]);
         hex[2 * private->size] = '\0';
         json_object_object_add(t->json, "private", json_object_new_string(hex));
-        json_object_object_add(t->json, "with_auth", json_object_new_string(with_auth ? "YES" : "NO"));
+        json_object_object_add(t->json, "with_auth",
+                               json_object_new_string(with_auth ? "YES" : "NO"));
         snprintf(file, sizeof(file), "%s%s/object.json", tpm->setup.user_dir, t->path);
         if (access(file, F_OK) != 0)
                 snprintf(file, sizeof(file), "%s%s/object.json", tpm->setup.system_dir, t->path);
         text = json_object_to_json_string_ext(t->json, JSON_C_TO_STRING_PRETTY |
-                                                               JSON_C_TO_STRING_NOSLASHESCAPE);
+                                                           JSON_C_TO_STRING_NOSLASHESCAPE);
         return file_write(file, text, strlen(text), WRITE_FORCE | WRITE_SECRET);
 }
 

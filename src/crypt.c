@@ -10,6 +10,7 @@
 #include "envelope.h"
 #include "errors.h"
 #include "fapi_auth.h"
+#include "policy_sign.h"
 #include "pubkey.h"
 
 static int check_decrypt_key(const struct key_info *key)
@@ -79,8 +80,9 @@ int encrypt_data(const struct key_info *key, const unsigned char *in, size_t len
 }
 
 static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
-                       size_t len, uint8_t **out, size_t *out_len)
+                       size_t len, const struct auth_source *auth, uint8_t **out, size_t *out_len)
 {
+        bool refuse;
         const TPM2B_PUBLIC_KEY_RSA *modulus = &key->public.publicArea.unique.rsa;
         TSS2_RC rc;
 
@@ -88,9 +90,23 @@ static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsign
          * for this key; swtpm (libtpms) answers some of them by going into
          * failure mode, so the TPM never sees them. */
         if (len != modulus->size || memcmp(in, modulus->buffer, len) >= 0)
-                return error_set(EXIT_BAD_INPUT, "decrypting with %s: the data was not encrypted "
-                                                 "to this key, or was changed",
+                return error_set(EXIT_BAD_INPUT,
+                                 "decrypting with %s: the data was not encrypted "
+                                 "to this key, or was changed",
                                  key->path);
+        if (key_policy_in_engine(key, &refuse)) {
+                unsigned char *plain = NULL;
+                size_t plain_len = 0;
+                int r = decrypt_with_policy(tpm, key, in, len, auth, &plain, &plain_len);
+                if (r)
+                        return r;
+                /* Freed with Fapi_Free, which is free(), like FAPI's own. */
+                *out = (uint8_t *)plain;
+                *out_len = plain_len;
+                return 0;
+        }
+        if (refuse)
+                return EXIT_BAD_INPUT;
         rc = Fapi_Decrypt(tpm->fapi, key->path, in, len, out, out_len);
 
         if (rc == TSS2_RC_SUCCESS)
@@ -99,14 +115,15 @@ static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsign
         /* libtpms answers some OAEP failures with TPM_RC_FAILURE and keeps
          * working; a TPM really in failure mode fails the next command. */
         if (tpm_rc_code(rc) == TPM2_RC_VALUE || tpm_rc_code(rc) == TPM2_RC_FAILURE)
-                return error_set(EXIT_BAD_INPUT, "decrypting with %s: the data was not "
-                                                 "encrypted to this key, or was changed (%s)",
+                return error_set(EXIT_BAD_INPUT,
+                                 "decrypting with %s: the data was not "
+                                 "encrypted to this key, or was changed (%s)",
                                  key->path, rc_text(rc));
         return fapi_error(tpm, rc, "decrypting with %s", key->path);
 }
 
-int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
-                 size_t len, unsigned char **out, size_t *out_len)
+int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned char *in, size_t len,
+                 const struct auth_source *auth, unsigned char **out, size_t *out_len)
 {
         _cleanup_fapi_free_ uint8_t *plain = NULL;
         struct envelope env;
@@ -116,7 +133,7 @@ int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned cha
         if ((r = check_decrypt_key(key)))
                 return r;
         if (len == key->public.publicArea.unique.rsa.size) {
-                if ((r = tpm_decrypt(tpm, key, in, len, &plain, &plain_len)))
+                if ((r = tpm_decrypt(tpm, key, in, len, auth, &plain, &plain_len)))
                         return r;
                 if (!(*out = malloc(plain_len ? plain_len : 1)))
                         return error_set(EXIT_TPM, "out of memory");
@@ -130,7 +147,7 @@ int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned cha
                                  "the input is neither one RSA block for %s (%u bytes) nor a "
                                  "tpmctl envelope",
                                  key->path, key->public.publicArea.unique.rsa.size);
-        if ((r = tpm_decrypt(tpm, key, env.wrapped_key, env.wrapped_key_len, &plain,
+        if ((r = tpm_decrypt(tpm, key, env.wrapped_key, env.wrapped_key_len, auth, &plain,
                              &plain_len)))
                 return r;
         if (plain_len != ENVELOPE_KEY_LEN)

@@ -6,6 +6,7 @@
 #include <stddef.h>
 
 #include "context.h"
+#include "auth.h"
 #include "keys.h"
 
 #define CRYPT_MAX_INPUT (256u << 20)
@@ -14,5 +15,5 @@ int encrypt_data(const struct key_info *key, const unsigned char *in, size_t len
                  unsigned char **out, size_t *out_len);
 
 /* The plaintext is a secret: callers wipe it. */
-int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
-                 size_t len, unsigned char **out, size_t *out_len);
+int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned char *in, size_t len,
+                 const struct auth_source *auth, unsigned char **out, size_t *out_len);

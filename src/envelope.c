@@ -22,14 +22,15 @@ int envelope_parse(const unsigned char *data, size_t len, struct envelope *env)
         size_t wrapped;
 
         if (!envelope_is(data, len))
-                return error_set(EXIT_BAD_INPUT, "not a tpmctl envelope (no \"" ENVELOPE_MAGIC
-                                                 "\" header)");
+                return error_set(EXIT_BAD_INPUT,
+                                 "not a tpmctl envelope (no \"" ENVELOPE_MAGIC "\" header)");
         if (len < fixed)
                 return error_set(EXIT_BAD_INPUT, "the envelope is truncated");
         wrapped = (size_t)data[ENVELOPE_MAGIC_LEN] << 8 | data[ENVELOPE_MAGIC_LEN + 1];
         if (wrapped == 0 || wrapped > len - fixed)
-                return error_set(EXIT_BAD_INPUT, "the envelope is truncated or its key length "
-                                                 "(%zu) is wrong",
+                return error_set(EXIT_BAD_INPUT,
+                                 "the envelope is truncated or its key length "
+                                 "(%zu) is wrong",
                                  wrapped);
         env->header = data;
         env->wrapped_key = data + ENVELOPE_MAGIC_LEN + LENGTH_LEN;
@@ -56,10 +57,9 @@ static int gcm_update(EVP_CIPHER_CTX *ctx, bool encrypt, unsigned char *out,
 
         for (size_t done = 0; done < len; done += step) {
                 int piece = (int)(len - done < step ? len - done : step);
-                if (!(encrypt ? EVP_EncryptUpdate(ctx, out ? out + done : NULL, &n, in + done,
-                                                  piece)
-                              : EVP_DecryptUpdate(ctx, out ? out + done : NULL, &n, in + done,
-                                                  piece)))
+                if (!(encrypt
+                          ? EVP_EncryptUpdate(ctx, out ? out + done : NULL, &n, in + done, piece)
+                          : EVP_DecryptUpdate(ctx, out ? out + done : NULL, &n, in + done, piece)))
                         return -1;
         }
         return 0;

@@ -13,11 +13,11 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define ENVELOPE_MAGIC "TPMCTLE1"
+#define ENVELOPE_MAGIC     "TPMCTLE1"
 #define ENVELOPE_MAGIC_LEN 8
-#define ENVELOPE_KEY_LEN 32
+#define ENVELOPE_KEY_LEN   32
 #define ENVELOPE_NONCE_LEN 12
-#define ENVELOPE_TAG_LEN 16
+#define ENVELOPE_TAG_LEN   16
 
 struct envelope {
         const unsigned char *header; /* magic .. nonce: the authenticated data */

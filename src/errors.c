@@ -28,7 +28,7 @@ int error_set(enum exit_code exit_code, const char *fmt, ...)
 }
 
 static const struct rc_meaning meaning_tpm_error = {
-        EXIT_TPM, "the TPM refused the command; run with -v for FAPI's log"};
+    EXIT_TPM, "the TPM refused the command; run with -v for FAPI's log"};
 
 unsigned tpm_rc_code(TSS2_RC rc)
 {
@@ -55,9 +55,9 @@ static struct rc_meaning tpm_meaning(TSS2_RC rc)
                                            "authorization missing: the object needs a password"};
         case TPM2_RC_LOCKOUT:
                 return (struct rc_meaning){
-                        EXIT_AUTH, "the TPM is in dictionary-attack lockout after too many wrong "
-                                   "passwords: wait for the lockout interval to pass, or clear it "
-                                   "with `tpm2_dictionarylockout --clear-lockout`"};
+                    EXIT_AUTH, "the TPM is in dictionary-attack lockout after too many wrong "
+                               "passwords: wait for the lockout interval to pass, or clear it "
+                               "with `tpm2_dictionarylockout --clear-lockout`"};
         case TPM2_RC_POLICY_FAIL:
         case TPM2_RC_POLICY_CC:
         case TPM2_RC_PCR_CHANGED:
@@ -70,8 +70,8 @@ static struct rc_meaning tpm_meaning(TSS2_RC rc)
         case TPM2_RC_OBJECT_HANDLES:
         case TPM2_RC_SESSION_HANDLES:
                 return (struct rc_meaning){
-                        EXIT_TPM, "the TPM has no room for another object or session: an earlier "
-                                  "program left some loaded; run `tpmctl flush`"};
+                    EXIT_TPM, "the TPM has no room for another object or session: an earlier "
+                              "program left some loaded; run `tpmctl flush`"};
         case TPM2_RC_MEMORY:
                 return (struct rc_meaning){EXIT_TPM, "the TPM is out of memory; run `tpmctl "
                                                      "flush` and retry"};
@@ -92,8 +92,7 @@ static struct rc_meaning tpm_meaning(TSS2_RC rc)
         case TPM2_RC_NV_SPACE:
                 return (struct rc_meaning){EXIT_TPM, "the TPM's NV memory is full"};
         case TPM2_RC_HANDLE:
-                return (struct rc_meaning){EXIT_NOT_FOUND,
-                                           "the TPM has no object at that handle"};
+                return (struct rc_meaning){EXIT_NOT_FOUND, "the TPM has no object at that handle"};
         case TPM2_RC_SIZE:
         case TPM2_RC_KEY_SIZE:
         case TPM2_RC_INSUFFICIENT:
@@ -125,9 +124,9 @@ static struct rc_meaning base_meaning(unsigned layer, unsigned base)
         case TSS2_BASE_RC_NO_CONNECTION:
         case TSS2_BASE_RC_IO_ERROR:
         case TSS2_BASE_RC_NO_TPM:
-                return (struct rc_meaning){
-                        EXIT_UNAVAILABLE, "cannot talk to the TPM: check --tcti (or TPMCTL_TCTI) "
-                                          "and that the TPM or simulator is running"};
+                return (struct rc_meaning){EXIT_UNAVAILABLE,
+                                           "cannot talk to the TPM: check --tcti (or TPMCTL_TCTI) "
+                                           "and that the TPM or simulator is running"};
         case TSS2_BASE_RC_TRY_AGAIN:
                 return (struct rc_meaning){EXIT_UNAVAILABLE, "the TPM did not answer in time"};
         case TSS2_BASE_RC_BAD_PATH:
@@ -140,14 +139,13 @@ static struct rc_meaning base_meaning(unsigned layer, unsigned base)
         case TSS2_BASE_RC_NO_PCR:
                 return (struct rc_meaning){EXIT_NOT_FOUND, "no such PCR"};
         case TSS2_BASE_RC_NO_HANDLE:
-                return (struct rc_meaning){EXIT_NOT_FOUND,
-                                           "no object at that handle in the TPM"};
+                return (struct rc_meaning){EXIT_NOT_FOUND, "no object at that handle in the TPM"};
         case TSS2_BASE_RC_POLICY_UNKNOWN:
                 return (struct rc_meaning){EXIT_NOT_FOUND, "no such policy in the keystore; see "
                                                            "`tpmctl policy list`"};
         case TSS2_BASE_RC_NOT_PROVISIONED:
-                return (struct rc_meaning){EXIT_NOT_FOUND,
-                                           "the keystore is not provisioned: run `tpmctl provision`"};
+                return (struct rc_meaning){
+                    EXIT_NOT_FOUND, "the keystore is not provisioned: run `tpmctl provision`"};
         case TSS2_BASE_RC_PATH_ALREADY_EXISTS:
         case TSS2_BASE_RC_NAME_ALREADY_EXISTS:
                 return (struct rc_meaning){EXIT_EXISTS, "an object already exists at that path"};
@@ -158,8 +156,8 @@ static struct rc_meaning base_meaning(unsigned layer, unsigned base)
                 return (struct rc_meaning){EXIT_AUTH, "authorization failed: wrong password"};
         case TSS2_BASE_RC_AUTHORIZATION_UNKNOWN:
                 return (struct rc_meaning){
-                        EXIT_AUTH, "the object needs a password: use --auth-file, --auth-fd or "
-                                   "--auth-env"};
+                    EXIT_AUTH, "the object needs a password: use --auth-file, --auth-fd or "
+                               "--auth-env"};
         case TSS2_BASE_RC_SIGNATURE_VERIFICATION_FAILED:
                 return (struct rc_meaning){EXIT_INVALID, "invalid signature"};
         case TSS2_BASE_RC_BAD_VALUE:

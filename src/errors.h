@@ -28,8 +28,7 @@ struct rc_meaning rc_meaning(TSS2_RC rc);
 
 /* Records the error for the current command and returns exit_code, so that
  * callers can write `return error_set(EXIT_NOT_FOUND, "no file %s", f);`. */
-int error_set(enum exit_code exit_code, const char *fmt, ...)
-        __attribute__((format(printf, 2, 3)));
+int error_set(enum exit_code exit_code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /* Records "CONTEXT: SENTENCE (0xRC: DECODED)" for a TSS return code and returns
  * its exit code. The context says what tpmctl was doing, e.g. "deleting /HS/SRK/k". */

@@ -29,8 +29,7 @@ static TSS2_RC on_auth(char const *object_path, char const *description, char co
                 char what[600];
 
                 /* FAPI names objects without the leading '/'. */
-                snprintf(what, sizeof(what), "%s%s", object_path[0] == '/' ? "" : "/",
-                         object_path);
+                snprintf(what, sizeof(what), "%s%s", object_path[0] == '/' ? "" : "/", object_path);
                 r = auth_read(a->src, what, false, a->max_len, &a->value);
                 if (r) {
                         a->error = r;

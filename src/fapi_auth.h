@@ -11,7 +11,7 @@ int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_
 /* For a failed FAPI call: the auth source's own error when reading the
  * password failed (no terminal, bad file...), else error_rc(rc, ...). */
 int fapi_error(struct tpm *tpm, TSS2_RC rc, const char *fmt, ...)
-        __attribute__((format(printf, 3, 4)));
+    __attribute__((format(printf, 3, 4)));
 
 /* Wipes what was read; tpm_close() calls it. */
 void fapi_auth_wipe(struct tpm *tpm);

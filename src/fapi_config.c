@@ -15,10 +15,10 @@
 
 /* FAPI's own defaults, used when neither --keystore nor a system FAPI config
  * says where the keystore is; the same as the tss2_* tools then use. */
-#define SYSTEM_FAPI_CONFIG "/etc/tpm2-tss/fapi-config.json"
-#define FAPI_DEFAULT_USER_DIR "~/.local/share/tpm2-tss/user/keystore"
+#define SYSTEM_FAPI_CONFIG      "/etc/tpm2-tss/fapi-config.json"
+#define FAPI_DEFAULT_USER_DIR   "~/.local/share/tpm2-tss/user/keystore"
 #define FAPI_DEFAULT_SYSTEM_DIR "/var/lib/tpm2-tss/system/keystore"
-#define FAPI_DEFAULT_LOG_DIR "/run/tpm2-tss/eventlog"
+#define FAPI_DEFAULT_LOG_DIR    "/run/tpm2-tss/eventlog"
 
 static bool is_dir(const char *path)
 {
@@ -67,7 +67,8 @@ static const char *json_string_field(json_object *obj, const char *key, const ch
 {
         json_object *v;
 
-        if (obj && json_object_object_get_ex(obj, key, &v) && json_object_is_type(v, json_type_string))
+        if (obj && json_object_object_get_ex(obj, key, &v) &&
+            json_object_is_type(v, json_type_string))
                 return json_object_get_string(v);
         return fallback;
 }
@@ -233,7 +234,7 @@ int fapi_setup_write(struct fapi_setup *setup)
                                  tmp && *tmp ? tmp : "/tmp", strerror(errno));
         setup->config_file_is_temp = true;
         text = json_object_to_json_string_ext(setup->config, JSON_C_TO_STRING_PLAIN |
-                                                                     JSON_C_TO_STRING_NOSLASHESCAPE);
+                                                                 JSON_C_TO_STRING_NOSLASHESCAPE);
         len = strlen(text);
         if (write(fd, text, len) != (ssize_t)len) {
                 close(fd);

@@ -8,15 +8,15 @@
 #include "settings.h"
 
 struct fapi_setup {
-        json_object *config;         /* the FAPI config tpmctl hands to FAPI */
-        char config_file[PATH_MAX];  /* where it is, for TSS2_FAPICONF */
-        bool config_file_is_temp;    /* ours to unlink once FAPI has read it */
-        char user_dir[PATH_MAX];     /* user keystore, "~" expanded */
-        char system_dir[PATH_MAX];   /* system keystore */
-        char lock_file[PATH_MAX];    /* beside the user keystore */
-        char profile_dir[PATH_MAX];  /* tpmctl's profiles */
-        char tcti[PATH_MAX];         /* TCTI configuration string ("" = FAPI's default) */
-        char profile[128];           /* FAPI's default profile: --profile, or the config's */
+        json_object *config;        /* the FAPI config tpmctl hands to FAPI */
+        char config_file[PATH_MAX]; /* where it is, for TSS2_FAPICONF */
+        bool config_file_is_temp;   /* ours to unlink once FAPI has read it */
+        char user_dir[PATH_MAX];    /* user keystore, "~" expanded */
+        char system_dir[PATH_MAX];  /* system keystore */
+        char lock_file[PATH_MAX];   /* beside the user keystore */
+        char profile_dir[PATH_MAX]; /* tpmctl's profiles */
+        char tcti[PATH_MAX];        /* TCTI configuration string ("" = FAPI's default) */
+        char profile[128];          /* FAPI's default profile: --profile, or the config's */
 };
 
 /* Where tpmctl's data (profiles/, policies/, fapi-config/) lives:

@@ -7,9 +7,9 @@
 
 /* The first handles of each range, spelled out: the tss2 header's macros
  * shift a signed 0x80 by 24 bits, which is undefined behaviour in C. */
-#define TRANSIENT_FIRST 0x80000000u
+#define TRANSIENT_FIRST      0x80000000u
 #define LOADED_SESSION_FIRST 0x02000000u
-#define SAVED_SESSION_FIRST 0x03000000u
+#define SAVED_SESSION_FIRST  0x03000000u
 
 static int list_handles(ESYS_CONTEXT *esys, TPM2_HANDLE first, TPMS_CAPABILITY_DATA **cap)
 {

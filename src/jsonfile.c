@@ -45,8 +45,10 @@ int json_parse_strict(const char *text, size_t len, const char *what, json_objec
         if (memchr(text, '\0', len))
                 return error_set(EXIT_BAD_INPUT, "%s: contains a NUL byte", what);
         if ((quote = single_quote_at(text, len)) < len)
-                return error_set(EXIT_BAD_INPUT, "%s: not valid JSON at byte %zu: strings take "
-                                 "double quotes", what, quote);
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s: not valid JSON at byte %zu: strings take "
+                                 "double quotes",
+                                 what, quote);
         json_tokener_set_flags(tok, JSON_TOKENER_STRICT);
         obj = json_tokener_parse_ex(tok, text, (int)len);
         if (!obj || json_tokener_get_error(tok) != json_tokener_success) {

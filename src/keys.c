@@ -15,9 +15,9 @@ int alg_profile(const char *alg, const char **profile)
         static const struct {
                 const char *alg, *profile;
         } table[] = {
-                {"rsa2048", "P_RSA2048SHA256"},
-                {"ecc256", "P_ECCP256SHA256"},
-                {"ecc384", "P_ECCP384SHA384"},
+            {"rsa2048", "P_RSA2048SHA256"},
+            {"ecc256", "P_ECCP256SHA256"},
+            {"ecc384", "P_ECCP384SHA384"},
         };
 
         for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
@@ -83,10 +83,12 @@ int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
         }
         key_type_string(spec, type, sizeof(type));
         if (spec->pcrs && (r = pcr_policy_import(tpm, spec->pcrs, password && password->size,
-                                                  pcr_policy, sizeof(pcr_policy))))
+                                                 pcr_policy, sizeof(pcr_policy))))
                 return r;
         rc = Fapi_CreateKey(tpm->fapi, path, type,
-                            spec->pcrs ? pcr_policy : spec->policy ? spec->policy : "",
+                            spec->pcrs     ? pcr_policy
+                            : spec->policy ? spec->policy
+                                           : "",
                             password && password->data ? (const char *)password->data : "");
         if (spec->pcrs)
                 Fapi_Delete(tpm->fapi, pcr_policy); /* the key keeps its own copy */

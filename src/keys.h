@@ -43,12 +43,12 @@ int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
 struct key_info {
         char path[FAPI_PATH_MAX]; /* full, with /PROFILE */
         TPM2B_PUBLIC public;
-        bool with_auth;           /* FAPI will ask for a password */
-        unsigned persistent;      /* 0 when not persistent */
+        bool with_auth;      /* FAPI will ask for a password */
+        unsigned persistent; /* 0 when not persistent */
         char description[256];
-        char signing_scheme[16];  /* "RSAPSS", "RSASSA", "ECDSA", "" */
+        char signing_scheme[16]; /* "RSAPSS", "RSASSA", "ECDSA", "" */
         bool has_policy;
-        json_object *json;        /* the keystore object; key_info_free() */
+        json_object *json; /* the keystore object; key_info_free() */
 };
 
 void key_info_free(struct key_info *info);

@@ -47,8 +47,8 @@ int keystore_lock(const char *lock_file, bool exclusive, int *fd_out)
         }
         fd = open(lock_file, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
         if (fd < 0)
-                return error_set(EXIT_TPM, "cannot open the keystore lock %s: %s",
-                                 lock_file, strerror(errno));
+                return error_set(EXIT_TPM, "cannot open the keystore lock %s: %s", lock_file,
+                                 strerror(errno));
         while (flock(fd, exclusive ? LOCK_EX : LOCK_SH) < 0) {
                 if (errno == EINTR)
                         continue;

@@ -155,7 +155,7 @@ static const char *without_profile(const char *path)
 
 static int is_hierarchy_object(const char *path)
 {
-        static const char *const protected[] = {"/",   "/HS", "/HS/SRK", "/HE", "/HE/EK",
+        static const char *const protected[] = {"/",   "/HS",      "/HS/SRK", "/HE",     "/HE/EK",
                                                 "/HN", "/LOCKOUT", "/HE/EK/", "/HS/SRK/"};
         const char *p = without_profile(path);
 

@@ -13,10 +13,10 @@ static const struct {
         const char *name;
         TPMI_ALG_HASH alg;
 } banks[] = {
-        {"sha1", TPM2_ALG_SHA1},
-        {"sha256", TPM2_ALG_SHA256},
-        {"sha384", TPM2_ALG_SHA384},
-        {"sha512", TPM2_ALG_SHA512},
+    {"sha1", TPM2_ALG_SHA1},
+    {"sha256", TPM2_ALG_SHA256},
+    {"sha384", TPM2_ALG_SHA384},
+    {"sha512", TPM2_ALG_SHA512},
 };
 
 int bank_parse(const char *name, TPMI_ALG_HASH *alg)
@@ -29,8 +29,9 @@ int bank_parse(const char *name, TPMI_ALG_HASH *alg)
                         return 0;
                 }
         }
-        return error_set(EXIT_BAD_INPUT, "unknown PCR bank \"%s\" (use sha1, sha256, sha384 or "
-                                         "sha512)",
+        return error_set(EXIT_BAD_INPUT,
+                         "unknown PCR bank \"%s\" (use sha1, sha256, sha384 or "
+                         "sha512)",
                          name);
 }
 
@@ -158,7 +159,7 @@ int pcr_read(ESYS_CONTEXT *esys, const TPML_PCR_SELECTION *sel, struct pcr_value
                         for (UINT32 lb = 0; lb < left.count; lb++)
                                 if (left.pcrSelections[lb].hash == read->pcrSelections[b].hash)
                                         left.pcrSelections[lb].pcrSelect[i / 8] &=
-                                                (BYTE) ~(1u << (i % 8));
+                                            (BYTE) ~(1u << (i % 8));
                 }
                 Esys_Free(read);
                 Esys_Free(values);

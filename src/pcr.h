@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <tss2/tss2_esys.h>
 
-#define PCR_COUNT 24
+#define PCR_COUNT      24
 #define PCR_MAX_VALUES 128
 
 /* "sha256" <-> TPM2_ALG_SHA256 (also accepts "TPM2_ALG_SHA256", "SHA256"). */

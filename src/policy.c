@@ -18,17 +18,21 @@ static const struct {
         const char *name;
         enum policy_type type;
 } known_types[] = {
-        {"POLICYPCR", POLICY_PCR},         {"POLICYAUTHVALUE", POLICY_AUTHVALUE},
-        {"POLICYPASSWORD", POLICY_PASSWORD}, {"POLICYSECRET", POLICY_SECRET},
-        {"POLICYOR", POLICY_OR},           {"POLICYCOMMANDCODE", POLICY_COMMANDCODE},
+    {"POLICYPCR", POLICY_PCR},
+    {"POLICYAUTHVALUE", POLICY_AUTHVALUE},
+    {"POLICYPASSWORD", POLICY_PASSWORD},
+    {"POLICYSECRET", POLICY_SECRET},
+    {"POLICYOR", POLICY_OR},
+    {"POLICYCOMMANDCODE", POLICY_COMMANDCODE},
 };
 
 /* Types the FAPI policy language has that tpmctl does not handle yet. */
 static const char *const other_types[] = {
-        "POLICYSIGNED",        "POLICYAUTHORIZE",   "POLICYLOCALITY",     "POLICYNV",
-        "POLICYCOUNTERTIMER",  "POLICYCPHASH",      "POLICYNAMEHASH",     "POLICYPHYSICALPRESENCE",
-        "POLICYDUPLICATIONSELECT", "POLICYNVWRITTEN", "POLICYTEMPLATE",  "POLICYAUTHORIZENV",
-        "POLICYACTION",
+    "POLICYSIGNED",    "POLICYAUTHORIZE",        "POLICYLOCALITY",
+    "POLICYNV",        "POLICYCOUNTERTIMER",     "POLICYCPHASH",
+    "POLICYNAMEHASH",  "POLICYPHYSICALPRESENCE", "POLICYDUPLICATIONSELECT",
+    "POLICYNVWRITTEN", "POLICYTEMPLATE",         "POLICYAUTHORIZENV",
+    "POLICYACTION",
 };
 
 static int bad(const char *pointer, const char *what)
@@ -64,7 +68,8 @@ static int hex_decode(const char *hex, uint8_t *out, size_t max, size_t *len)
                 return -1;
         for (size_t i = 0; i < n / 2; i++) {
                 unsigned v;
-                if (sscanf(hex + 2 * i, "%2x", &v) != 1 || !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
+                if (sscanf(hex + 2 * i, "%2x", &v) != 1 ||
+                    !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
                     !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
                         return -1;
                 out[i] = (uint8_t)v;
@@ -190,8 +195,7 @@ static int parse_pcr(json_object *el, const char *pointer, struct policy_element
 
 static int parse_list(json_object *list, const char *pointer, unsigned depth, struct policy *p);
 
-static int parse_or(json_object *el, const char *pointer, unsigned depth,
-                    struct policy_element *e)
+static int parse_or(json_object *el, const char *pointer, unsigned depth, struct policy_element *e)
 {
         json_object *branches = field(el, "branches");
         char ptr[256];
@@ -232,7 +236,8 @@ static int parse_secret(json_object *el, const char *pointer, struct policy_elem
                     json_object_get_string_len(path) == 0 ||
                     (size_t)json_object_get_string_len(path) >= sizeof(e->secret_path))
                         return bad(pointer, "objectPath must be a keystore path");
-                snprintf(e->secret_path, sizeof(e->secret_path), "%s", json_object_get_string(path));
+                snprintf(e->secret_path, sizeof(e->secret_path), "%s",
+                         json_object_get_string(path));
                 return 0;
         }
         if (!json_object_is_type(name, json_type_string) ||
@@ -333,7 +338,8 @@ int policy_parse(json_object *json, struct policy *p)
 
         memset(p, 0, sizeof(*p));
         if (!json_object_is_type(json, json_type_object))
-                return bad("", "a policy file is a JSON object with \"description\" and \"policy\"");
+                return bad("",
+                           "a policy file is a JSON object with \"description\" and \"policy\"");
         description = field(json, "description");
         if (description && !json_object_is_type(description, json_type_string))
                 return bad("/description", "must be a string");
@@ -418,7 +424,6 @@ int pcr_values_digest(const struct pcr_values *v, TPMI_ALG_HASH alg, TPM2B_DIGES
         return 0;
 }
 
-
 static int element_digest(const struct policy_element *e, TPMI_ALG_HASH alg, TPM2B_DIGEST *d)
 {
         /* the OR's branches go on from d */
@@ -445,8 +450,9 @@ static int element_digest(const struct policy_element *e, TPMI_ALG_HASH alg, TPM
                 return extend(alg, d, cc, 4, NULL, 0, NULL, 0);
         case POLICY_SECRET:
                 if (!e->secret_name.size)
-                        return error_set(EXIT_BAD_INPUT, "the POLICYSECRET names its object by "
-                                                         "path (%s): its digest needs the keystore",
+                        return error_set(EXIT_BAD_INPUT,
+                                         "the POLICYSECRET names its object by "
+                                         "path (%s): its digest needs the keystore",
                                          e->secret_path);
                 cc_bytes(TPM2_CC_PolicySecret, cc);
                 if ((r = extend(alg, d, cc, 4, e->secret_name.name, e->secret_name.size, NULL, 0)))

@@ -11,8 +11,8 @@
 
 #define POLICY_MAX_ELEMENTS 16
 #define POLICY_MAX_BRANCHES 8
-#define POLICY_MAX_DEPTH 4
-#define POLICY_MAX_BYTES (64u << 10)
+#define POLICY_MAX_DEPTH    4
+#define POLICY_MAX_BYTES    (64u << 10)
 
 enum policy_type {
         POLICY_PCR,

@@ -9,8 +9,7 @@
 #include "pcr.h"
 #include "pubkey.h"
 
-enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub,
-                                     struct policy *p)
+enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub, struct policy *p)
 {
         json_object *stored;
         TPM2B_DIGEST digest;
@@ -31,8 +30,8 @@ enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub
 }
 
 /* Appends "sha256:16" for each recorded value that differs from now. */
-static int changed_pcrs(ESYS_CONTEXT *esys, const struct policy_element *e, char *out,
-                        size_t size, bool *changed)
+static int changed_pcrs(ESYS_CONTEXT *esys, const struct policy_element *e, char *out, size_t size,
+                        bool *changed)
 {
         struct pcr_values now;
         int r;
@@ -54,8 +53,7 @@ static int changed_pcrs(ESYS_CONTEXT *esys, const struct policy_element *e, char
 }
 
 /* Whether every PCR element of p holds now; the first changes in `why`. */
-static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, char *why, size_t size,
-                     bool *hold)
+static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, char *why, size_t size, bool *hold)
 {
         int r;
 
@@ -72,8 +70,8 @@ static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, char *why, size
                         for (unsigned b = 0; b < e->n_branches && !any; b++) {
                                 bool branch_holds;
                                 char ignored[256] = "";
-                                if ((r = pcrs_hold(esys, &e->branches[b], ignored,
-                                                   sizeof(ignored), &branch_holds)))
+                                if ((r = pcrs_hold(esys, &e->branches[b], ignored, sizeof(ignored),
+                                                   &branch_holds)))
                                         return r;
                                 any = branch_holds;
                         }
@@ -118,8 +116,8 @@ static int run_pcr(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_elem
         return 0;
 }
 
-static int run_list(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p,
-                    TPMI_ALG_HASH alg, TPM2B_DIGEST *running);
+static int run_list(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg,
+                    TPM2B_DIGEST *running);
 
 /* PolicyOR: the branch whose PCRs hold now runs; the TPM then checks that
  * the session's digest is one of the branches' digests. */
@@ -176,8 +174,8 @@ static int run_element(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_
                 r = 0;
                 break;
         case POLICY_COMMANDCODE:
-                rc = Esys_PolicyCommandCode(esys, session, ESYS_TR_NONE, ESYS_TR_NONE,
-                                            ESYS_TR_NONE, e->code);
+                rc = Esys_PolicyCommandCode(esys, session, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                            e->code);
                 r = 0;
                 break;
         case POLICY_OR:
@@ -193,8 +191,8 @@ static int run_element(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_
         return policy_digest_extend(&one, alg, running);
 }
 
-static int run_list(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p,
-                    TPMI_ALG_HASH alg, TPM2B_DIGEST *running)
+static int run_list(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg,
+                    TPM2B_DIGEST *running)
 {
         int r;
 

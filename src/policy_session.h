@@ -15,8 +15,7 @@
  * reproduce it. NONE: the object has no policy. */
 enum object_policy_use { POLICY_NONE, POLICY_ENGINE, POLICY_FAPI_ONLY, POLICY_REFUSE };
 
-enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub,
-                                     struct policy *p);
+enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub, struct policy *p);
 
 /* Compares the PCR values a policy was made for with the TPM's: EXIT_POLICY
  * "policy not satisfied: PCR sha256:16 changed since sealing" when a PCR

@@ -18,7 +18,10 @@ static void policy_freep(struct policy *p)
 }
 
 /* A policy is zeroed before anything can fail, so the cleanup is safe. */
-#define POLICY_INIT {.n = 0}
+#define POLICY_INIT                                                                                \
+        {                                                                                          \
+                .n = 0                                                                             \
+        }
 
 bool key_policy_in_engine(const struct key_info *key, bool *refuse)
 {
@@ -87,28 +90,22 @@ static bool needs_auth(const struct policy *p)
         return false;
 }
 
-int sign_with_policy(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
-                     const unsigned char *digest, size_t len, const struct auth_source *auth,
-                     unsigned char **sig, size_t *sig_len)
+/* Loads the key and satisfies its policy in a fresh policy session: what
+ * every use of a policy-bound key starts with. */
+static int load_with_policy(struct tpm *tpm, const struct key_info *key,
+                            const struct auth_source *auth, ESYS_TR *object, ESYS_TR *session)
 {
         _cleanup_(policy_freep) struct policy policy = POLICY_INIT;
         _cleanup_secret_ struct secret password = {0};
         _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
         _cleanup_fapi_free_ char *policy_text = NULL;
         const TPMT_PUBLIC *area = &key->public.publicArea;
-        TPMT_TK_HASHCHECK no_ticket = {.tag = TPM2_ST_HASHCHECK, .hierarchy = TPM2_RH_NULL};
-        TPMT_SIG_SCHEME in_scheme = scheme_for(area, scheme);
-        TPM2B_DIGEST message = {.size = (UINT16)len};
         TPM2B_PRIVATE private = {0};
-        TPMT_SIGNATURE *signature = NULL;
         size_t pub_size = 0, priv_size = 0, offset = 0;
-        ESYS_TR srk, object, session;
+        ESYS_TR srk;
         TSS2_RC rc;
         int r;
 
-        if (len > sizeof(message.buffer))
-                return error_set(EXIT_BAD_INPUT, "the digest is too long");
-        memcpy(message.buffer, digest, len);
         if (object_policy(key->json, area, &policy) != POLICY_ENGINE)
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s", key->path);
         /* Before anything is loaded: a changed PCR is named. */
@@ -123,22 +120,43 @@ int sign_with_policy(struct tpm *tpm, const struct key_info *key, enum sig_schem
         if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &private))
                 return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", key->path);
         /* Sessions first: they take and close the SRK's ESYS object. */
-        if ((r = session_start_policy(tpm, area->nameAlg, &session)) || (r = srk_object(tpm, key->path, &srk)))
+        if ((r = session_start_policy(tpm, area->nameAlg, session)) ||
+            (r = srk_object(tpm, key->path, &srk)))
                 return r;
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &private,
-                       &key->public, &object);
+                       &key->public, object);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "loading %s", key->path);
-        tpm_track(tpm, object);
+        tpm_track(tpm, *object);
         if (password.size) {
                 TPM2B_AUTH value = {.size = (UINT16)password.size};
                 memcpy(value.buffer, password.data, password.size);
-                Esys_TR_SetAuth(tpm->esys, object, &value);
+                Esys_TR_SetAuth(tpm->esys, *object, &value);
                 OPENSSL_cleanse(&value, sizeof(value));
         }
-        if ((r = policy_run(tpm->esys, session, &policy, area->nameAlg)))
+        if ((r = policy_run(tpm->esys, *session, &policy, area->nameAlg)))
                 return r;
-        Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
+        Esys_TRSess_SetAttributes(tpm->esys, *session, TPMA_SESSION_CONTINUESESSION, 0xff);
+        return 0;
+}
+
+int sign_with_policy(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
+                     const unsigned char *digest, size_t len, const struct auth_source *auth,
+                     unsigned char **sig, size_t *sig_len)
+{
+        TPMT_TK_HASHCHECK no_ticket = {.tag = TPM2_ST_HASHCHECK, .hierarchy = TPM2_RH_NULL};
+        TPMT_SIG_SCHEME in_scheme = scheme_for(&key->public.publicArea, scheme);
+        TPM2B_DIGEST message = {.size = (UINT16)len};
+        TPMT_SIGNATURE *signature = NULL;
+        ESYS_TR object, session;
+        TSS2_RC rc;
+        int r;
+
+        if (len > sizeof(message.buffer))
+                return error_set(EXIT_BAD_INPUT, "the digest is too long");
+        memcpy(message.buffer, digest, len);
+        if ((r = load_with_policy(tpm, key, auth, &object, &session)))
+                return r;
         rc = Esys_Sign(tpm->esys, object, session, ESYS_TR_NONE, ESYS_TR_NONE, &message, &in_scheme,
                        &no_ticket, &signature);
         if (rc != TSS2_RC_SUCCESS)
@@ -146,4 +164,44 @@ int sign_with_policy(struct tpm *tpm, const struct key_info *key, enum sig_schem
         r = encode(signature, sig, sig_len);
         Esys_Free(signature);
         return r;
+}
+
+int decrypt_with_policy(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
+                        size_t len, const struct auth_source *auth, unsigned char **out,
+                        size_t *out_len)
+{
+        TPMT_RSA_DECRYPT scheme = {.scheme = TPM2_ALG_OAEP,
+                                   .details.oaep.hashAlg = key->public.publicArea.nameAlg};
+        TPM2B_PUBLIC_KEY_RSA cipher = {.size = (UINT16)len};
+        TPM2B_PUBLIC_KEY_RSA *plain = NULL;
+        TPM2B_DATA label = {0};
+        ESYS_TR object, session, crypt;
+        TSS2_RC rc;
+        int r;
+
+        if (len > sizeof(cipher.buffer))
+                return error_set(EXIT_BAD_INPUT, "the ciphertext is too long");
+        memcpy(cipher.buffer, in, len);
+        /* The plaintext is secret: it comes back in an encrypted response. */
+        if ((r = session_start_encrypted(tpm, &crypt)) ||
+            (r = load_with_policy(tpm, key, auth, &object, &session)))
+                return r;
+        rc = Esys_RSA_Decrypt(tpm->esys, object, session, crypt, ESYS_TR_NONE, &cipher, &scheme,
+                              &label, &plain);
+        if (rc != TSS2_RC_SUCCESS) {
+                if (tpm_rc_code(rc) == TPM2_RC_VALUE || tpm_rc_code(rc) == TPM2_RC_FAILURE)
+                        return error_set(EXIT_BAD_INPUT,
+                                         "decrypting with %s: the data was not "
+                                         "encrypted to this key, or was changed "
+                                         "(%s)",
+                                         key->path, rc_text(rc));
+                return error_rc(rc, "decrypting with %s", key->path);
+        }
+        *out = malloc(plain->size ? plain->size : 1);
+        if (*out)
+                memcpy(*out, plain->buffer, plain->size);
+        *out_len = plain->size;
+        OPENSSL_cleanse(plain, sizeof(*plain));
+        Esys_Free(plain);
+        return *out ? 0 : error_set(EXIT_TPM, "out of memory");
 }

@@ -10,6 +10,13 @@
  * error and returns true with *refuse when nobody can run it safely. */
 bool key_policy_in_engine(const struct key_info *key, bool *refuse);
 
+/* RSA-OAEP decryption with a key that has a policy (label-less OAEP with
+ * the key's name hash, as FAPI's decrypt scheme); the plaintext comes back
+ * through an encrypted session. */
+int decrypt_with_policy(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
+                        size_t len, const struct auth_source *auth, unsigned char **out,
+                        size_t *out_len);
+
 int sign_with_policy(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
                      const unsigned char *digest, size_t len, const struct auth_source *auth,
                      unsigned char **sig, size_t *sig_len);

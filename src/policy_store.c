@@ -13,7 +13,7 @@
 #include "policy.h"
 
 int pcr_policy_import(struct tpm *tpm, const char *spec, bool with_auth, char *policy_path,
-                             size_t size)
+                      size_t size)
 {
         _cleanup_json_ json_object *policy = NULL;
         TPML_PCR_SELECTION sel;
@@ -39,4 +39,3 @@ int pcr_policy_import(struct tpm *tpm, const char *spec, bool with_auth, char *p
                 return error_rc(rc, "storing the PCR policy");
         return 0;
 }
-

@@ -83,8 +83,8 @@ static unsigned profile_srk_handle(const struct tpm *tpm, const char *profile)
 static int evict(ESYS_CONTEXT *esys, TPM2_HANDLE handle)
 {
         ESYS_TR object, gone;
-        TSS2_RC rc = Esys_TR_FromTPMPublic(esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-                                           &object);
+        TSS2_RC rc =
+            Esys_TR_FromTPMPublic(esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &object);
         if (rc == TSS2_RC_SUCCESS)
                 rc = Esys_EvictControl(esys, ESYS_TR_RH_OWNER, object, ESYS_TR_PASSWORD,
                                        ESYS_TR_NONE, ESYS_TR_NONE, handle, &gone);

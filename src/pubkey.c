@@ -107,10 +107,10 @@ static int from_params(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **key)
 static int rsa_to_evp(const TPMT_PUBLIC *pub, EVP_PKEY **key)
 {
         _cleanup_(param_bld_freep) OSSL_PARAM_BLD *bld = OSSL_PARAM_BLD_new();
-        UINT32 exponent = pub->parameters.rsaDetail.exponent ? pub->parameters.rsaDetail.exponent
-                                                             : 65537;
+        UINT32 exponent =
+            pub->parameters.rsaDetail.exponent ? pub->parameters.rsaDetail.exponent : 65537;
         _cleanup_(bn_freep) BIGNUM *n =
-                BN_bin2bn(pub->unique.rsa.buffer, pub->unique.rsa.size, NULL);
+            BN_bin2bn(pub->unique.rsa.buffer, pub->unique.rsa.size, NULL);
         _cleanup_(bn_freep) BIGNUM *e = BN_new();
 
         if (!bld || !n || !e || !BN_set_word(e, exponent) ||
@@ -195,8 +195,7 @@ TPMI_ALG_HASH public_sign_hash(const TPMT_PUBLIC *pub)
 {
         TPMI_ALG_HASH scheme_hash = TPM2_ALG_NULL;
 
-        if (pub->type == TPM2_ALG_RSA &&
-            pub->parameters.rsaDetail.scheme.scheme != TPM2_ALG_NULL)
+        if (pub->type == TPM2_ALG_RSA && pub->parameters.rsaDetail.scheme.scheme != TPM2_ALG_NULL)
                 scheme_hash = pub->parameters.rsaDetail.scheme.details.anySig.hashAlg;
         else if (pub->type == TPM2_ALG_ECC &&
                  pub->parameters.eccDetail.scheme.scheme != TPM2_ALG_NULL)
@@ -240,8 +239,9 @@ int pem_read_public(const char *file, EVP_PKEY **key)
         *key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
         ERR_clear_error();
         if (!*key)
-                return error_set(EXIT_BAD_INPUT, "%s is not a PEM public key (expected \"-----BEGIN "
-                                                 "PUBLIC KEY-----\")",
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s is not a PEM public key (expected \"-----BEGIN "
+                                 "PUBLIC KEY-----\")",
                                  file);
         return 0;
 }

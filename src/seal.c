@@ -48,8 +48,9 @@ static int check_type(const char *type)
         strcpy(copy, type);
         for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
                 if (strcmp(t, "noda") != 0 && !(strncmp(t, "0x81", 4) == 0 && strlen(t) == 10))
-                        return error_set(EXIT_BAD_INPUT, "--type %s: \"%s\" is not a seal flag "
-                                                         "(noda, or a 0x81xxxxxx handle)",
+                        return error_set(EXIT_BAD_INPUT,
+                                         "--type %s: \"%s\" is not a seal flag "
+                                         "(noda, or a 0x81xxxxxx handle)",
                                          type, t);
         return 0;
 }
@@ -90,11 +91,13 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
                 sealed_len = sizeof(key);
         }
         if (spec->pcrs && (r = pcr_policy_import(tpm, spec->pcrs, password && password->size,
-                                                  policy_path, sizeof(policy_path))))
+                                                 policy_path, sizeof(policy_path))))
                 return r;
         /* data NULL: the TPM makes sealed_len random bytes itself. */
-        rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "",
-                             sealed_len, spec->pcrs ? policy_path : spec->policy ? spec->policy : "",
+        rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "", sealed_len,
+                             spec->pcrs     ? policy_path
+                             : spec->policy ? spec->policy
+                                            : "",
                              auth, data || envelope ? sealed : NULL);
         OPENSSL_cleanse(key, sizeof(key));
         if (policy_path[0])
@@ -134,8 +137,7 @@ static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_obj
         if ((r = object_resolve(tpm, user_path, o->path, sizeof(o->path))) ||
             (r = object_json(tpm, o->path, &obj)))
                 return r;
-        rc = Fapi_GetTpmBlobs(tpm->fapi, o->path, &pub, &pub_size, &priv, &priv_size,
-                              &policy_text);
+        rc = Fapi_GetTpmBlobs(tpm->fapi, o->path, &pub, &pub_size, &priv, &priv_size, &policy_text);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "reading %s", o->path);
         if ((r = public_unmarshal(pub, pub_size, &o->public)))
@@ -206,8 +208,7 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
                 if ((r = session_start_policy(tpm, o->public.publicArea.nameAlg, &session)) ||
                     (r = policy_run(tpm->esys, session, &o->policy, o->public.publicArea.nameAlg)))
                         return r;
-                Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION,
-                                          0xff);
+                Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
         } else {
                 session = crypt;
                 crypt = ESYS_TR_NONE;

@@ -8,8 +8,8 @@
 #include "auth.h"
 #include "context.h"
 
-#define SEAL_DIRECT_MAX 128       /* what the TPM seals itself */
-#define SEAL_MAX_INPUT (64u << 20) /* larger data goes into an envelope */
+#define SEAL_DIRECT_MAX    128         /* what the TPM seals itself */
+#define SEAL_MAX_INPUT     (64u << 20) /* larger data goes into an envelope */
 #define SEAL_ENVELOPE_FILE "tpmctl-sealed.bin"
 
 struct seal_spec {

@@ -46,14 +46,15 @@ int srk_object(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
                 snprintf(profile, sizeof(profile), "%s", tpm->setup.profile);
         handle = srk_persistent_handle(tpm, profile);
         if (!handle)
-                return error_set(EXIT_NOT_FOUND, "the keystore has no persistent storage root key "
-                                                 "for %s: run `tpmctl --profile %s provision`",
+                return error_set(EXIT_NOT_FOUND,
+                                 "the keystore has no persistent storage root key "
+                                 "for %s: run `tpmctl --profile %s provision`",
                                  profile, profile);
         snprintf(path, sizeof(path), "/%s/HS/SRK", profile);
         if ((r = object_json(tpm, path, &obj)))
                 return r;
-        rc = Esys_TR_FromTPMPublic(tpm->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-                                   srk);
+        rc =
+            Esys_TR_FromTPMPublic(tpm->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, srk);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "reading the storage root key 0x%08x", handle);
         rc = Esys_TR_GetName(tpm->esys, *srk, &name);
@@ -89,9 +90,8 @@ int session_start_policy(struct tpm *tpm, TPMI_ALG_HASH alg, ESYS_TR *session)
 
 static int start_salted(struct tpm *tpm, TPM2_SE type, TPMI_ALG_HASH alg, ESYS_TR *session)
 {
-        TPMT_SYM_DEF symmetric = {.algorithm = TPM2_ALG_AES,
-                                  .keyBits = {.aes = 128},
-                                  .mode = {.aes = TPM2_ALG_CFB}};
+        TPMT_SYM_DEF symmetric = {
+            .algorithm = TPM2_ALG_AES, .keyBits = {.aes = 128}, .mode = {.aes = TPM2_ALG_CFB}};
         ESYS_TR srk;
         TSS2_RC rc;
         int r;
@@ -99,16 +99,14 @@ static int start_salted(struct tpm *tpm, TPM2_SE type, TPMI_ALG_HASH alg, ESYS_T
         if ((r = srk_object(tpm, NULL, &srk)))
                 return r;
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-                                   ESYS_TR_NONE, NULL, type, &symmetric, alg,
-                                   session);
+                                   ESYS_TR_NONE, NULL, type, &symmetric, alg, session);
         Esys_TR_Close(tpm->esys, &srk);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "starting an encrypted session");
         tpm_track(tpm, *session);
-        rc = Esys_TRSess_SetAttributes(tpm->esys, *session,
-                                       TPMA_SESSION_CONTINUESESSION | TPMA_SESSION_ENCRYPT |
-                                               TPMA_SESSION_DECRYPT,
-                                       0xff);
+        rc = Esys_TRSess_SetAttributes(
+            tpm->esys, *session,
+            TPMA_SESSION_CONTINUESESSION | TPMA_SESSION_ENCRYPT | TPMA_SESSION_DECRYPT, 0xff);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "setting the session's attributes");
         return 0;

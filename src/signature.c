@@ -134,8 +134,7 @@ enum sig_scheme default_scheme(EVP_PKEY *key, const char *keystore_scheme)
 }
 
 int verify_digest(EVP_PKEY *key, enum sig_scheme scheme, const EVP_MD *md,
-                  const unsigned char *digest, size_t len, const unsigned char *sig,
-                  size_t sig_len)
+                  const unsigned char *digest, size_t len, const unsigned char *sig, size_t sig_len)
 {
         _cleanup_(pkey_ctx_freep) EVP_PKEY_CTX *ctx = EVP_PKEY_CTX_new(key, NULL);
         bool rsa = EVP_PKEY_base_id(key) == EVP_PKEY_RSA;
@@ -148,9 +147,9 @@ int verify_digest(EVP_PKEY *key, enum sig_scheme scheme, const EVP_MD *md,
                                  rsa ? "n RSA" : "n ECC");
         if (!ctx || EVP_PKEY_verify_init(ctx) <= 0 || EVP_PKEY_CTX_set_signature_md(ctx, md) <= 0)
                 return error_set(EXIT_TPM, "OpenSSL cannot verify with this key");
-        if (rsa && EVP_PKEY_CTX_set_rsa_padding(ctx, scheme == SCHEME_RSAPSS
-                                                             ? RSA_PKCS1_PSS_PADDING
-                                                             : RSA_PKCS1_PADDING) <= 0)
+        if (rsa &&
+            EVP_PKEY_CTX_set_rsa_padding(ctx, scheme == SCHEME_RSAPSS ? RSA_PKCS1_PSS_PADDING
+                                                                      : RSA_PKCS1_PADDING) <= 0)
                 return error_set(EXIT_TPM, "OpenSSL cannot set the RSA padding");
         if (rsa && scheme == SCHEME_RSAPSS)
                 EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_AUTO);

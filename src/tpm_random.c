@@ -28,8 +28,8 @@ int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
                 TSS2_RC rc;
 
                 watchdog_kick();
-                rc = Esys_GetRandom(tpm->esys, session, ESYS_TR_NONE, ESYS_TR_NONE,
-                                            (UINT16)want, &bytes);
+                rc = Esys_GetRandom(tpm->esys, session, ESYS_TR_NONE, ESYS_TR_NONE, (UINT16)want,
+                                    &bytes);
                 if (rc != TSS2_RC_SUCCESS)
                         return error_rc(rc, "reading random bytes from the TPM");
                 if (bytes->size == 0) {

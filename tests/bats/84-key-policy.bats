@@ -59,3 +59,23 @@ setup_file() {
 	run tpmctl key create both --pcrs sha256:7 --policy /policy/x
 	assert_failure 2
 }
+
+@test "a decrypt key bound to PCRs decrypts through the engine; exit 6 after a change" {
+	tpmctl -q key create pcrbox --type decrypt --pcrs sha256:0,7,23
+	head -c 3000 /dev/urandom >"$BATS_TEST_TMPDIR/plain"
+	tpmctl encrypt pcrbox -i "$BATS_TEST_TMPDIR/plain" -o "$BATS_TEST_TMPDIR/cipher"
+	echo small | tpmctl encrypt pcrbox -o "$BATS_TEST_TMPDIR/small"
+	export TCTI_PCAP_FILE=$BATS_TEST_TMPDIR/bus.pcap
+	run tpmctl --tcti "pcap:$TPMCTL_TCTI" decrypt pcrbox -i "$BATS_TEST_TMPDIR/small"
+	assert_success
+	assert_output "small"
+	! grep -q small "$TCTI_PCAP_FILE"
+	unset TCTI_PCAP_FILE
+	tpmctl decrypt pcrbox -i "$BATS_TEST_TMPDIR/cipher" -o "$BATS_TEST_TMPDIR/back"
+	cmp "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/back"
+	tpmctl -q pcr extend 23 --digest "sha256:$(printf '%064d' 8)"
+	run tpmctl decrypt pcrbox -i "$BATS_TEST_TMPDIR/cipher" -o "$BATS_TEST_TMPDIR/back2"
+	assert_failure 6
+	assert_output --partial "PCR sha256:23 changed"
+	tpmctl -q delete pcrbox
+}

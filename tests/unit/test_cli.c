@@ -14,12 +14,12 @@
 struct settings settings = {.timeout = DEFAULT_TIMEOUT};
 bool opt_help, opt_version;
 const struct cli_option global_options[] = {
-        {"tcti", 0, OPT_STRING, &settings.tcti, "TCTI", "t"},
-        {"json", 0, OPT_FLAG, &settings.json, NULL, "j"},
-        {"quiet", 'q', OPT_FLAG, &settings.quiet, NULL, "q"},
-        {"timeout", 0, OPT_UINT, &settings.timeout, "SECONDS", "s"},
-        {"help", 'h', OPT_FLAG, &opt_help, NULL, "h"},
-        {0},
+    {"tcti", 0, OPT_STRING, &settings.tcti, "TCTI", "t"},
+    {"json", 0, OPT_FLAG, &settings.json, NULL, "j"},
+    {"quiet", 'q', OPT_FLAG, &settings.quiet, NULL, "q"},
+    {"timeout", 0, OPT_UINT, &settings.timeout, "SECONDS", "s"},
+    {"help", 'h', OPT_FLAG, &opt_help, NULL, "h"},
+    {0},
 };
 const struct command *const commands[] = {&cmd_delete, &cmd_flush, NULL};
 
@@ -113,9 +113,9 @@ static void command_options_are_parsed(void **state)
 
 static void every_option_has_help(void **state)
 {
-        const struct command *all[] = {&cmd_provision, &cmd_info,  &cmd_health, &cmd_list,
-                                       &cmd_delete,    &cmd_flush, &cmd_help,   &cmd_config,
-                                       &cmd_completion};
+        const struct command *all[] = {&cmd_provision, &cmd_info,   &cmd_health,
+                                       &cmd_list,      &cmd_delete, &cmd_flush,
+                                       &cmd_help,      &cmd_config, &cmd_completion};
         (void)state;
         for (size_t i = 0; i < sizeof(all) / sizeof(all[0]); i++) {
                 assert_non_null(all[i]->summary);
@@ -129,14 +129,14 @@ static void every_option_has_help(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test_setup(global_options_before_and_after_command, reset),
-                cmocka_unit_test_setup(equals_form_and_numbers, reset),
-                cmocka_unit_test_setup(bad_numbers_are_usage_errors, reset),
-                cmocka_unit_test_setup(unknown_options_and_missing_arguments, reset),
-                cmocka_unit_test_setup(argument_counts_are_checked, reset),
-                cmocka_unit_test_setup(double_dash_ends_options, reset),
-                cmocka_unit_test_setup(command_options_are_parsed, reset),
-                cmocka_unit_test_setup(every_option_has_help, reset),
+            cmocka_unit_test_setup(global_options_before_and_after_command, reset),
+            cmocka_unit_test_setup(equals_form_and_numbers, reset),
+            cmocka_unit_test_setup(bad_numbers_are_usage_errors, reset),
+            cmocka_unit_test_setup(unknown_options_and_missing_arguments, reset),
+            cmocka_unit_test_setup(argument_counts_are_checked, reset),
+            cmocka_unit_test_setup(double_dash_ends_options, reset),
+            cmocka_unit_test_setup(command_options_are_parsed, reset),
+            cmocka_unit_test_setup(every_option_has_help, reset),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -99,9 +99,10 @@ static void malformed_headers_are_refused(void **state)
         env_bytes[8] = 0;
         env_bytes[9] = 0; /* no wrapped key */
         assert_int_equal(envelope_parse(env_bytes, env_len, &env), EXIT_BAD_INPUT);
-        assert_int_equal(envelope_parse((const unsigned char *)"TPMCTLE2xxxxxxxxxxxxxxxxxxxxxxxxxxxxx",
-                                        37, &env),
-                         EXIT_BAD_INPUT);
+        assert_int_equal(
+            envelope_parse((const unsigned char *)"TPMCTLE2xxxxxxxxxxxxxxxxxxxxxxxxxxxxx", 37,
+                           &env),
+            EXIT_BAD_INPUT);
         free(env_bytes);
 }
 
@@ -121,12 +122,12 @@ static void nonces_differ(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(round_trip),
-                cmocka_unit_test(empty_data),
-                cmocka_unit_test(every_flipped_bit_is_caught),
-                cmocka_unit_test(wrong_key_is_caught),
-                cmocka_unit_test(malformed_headers_are_refused),
-                cmocka_unit_test(nonces_differ),
+            cmocka_unit_test(round_trip),
+            cmocka_unit_test(empty_data),
+            cmocka_unit_test(every_flipped_bit_is_caught),
+            cmocka_unit_test(wrong_key_is_caught),
+            cmocka_unit_test(malformed_headers_are_refused),
+            cmocka_unit_test(nonces_differ),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

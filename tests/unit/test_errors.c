@@ -25,8 +25,7 @@ static void tpm_auth_failures_are_auth(void **state)
         (void)state;
         /* 0x98e: authorization failure in session 1 */
         assert_int_equal(rc_meaning(0x98e).exit_code, EXIT_AUTH);
-        assert_int_equal(rc_meaning(TPM2_RC_BAD_AUTH | TPM2_RC_S | TPM2_RC_1).exit_code,
-                         EXIT_AUTH);
+        assert_int_equal(rc_meaning(TPM2_RC_BAD_AUTH | TPM2_RC_S | TPM2_RC_1).exit_code, EXIT_AUTH);
         assert_int_equal(rc_meaning(TPM2_RC_LOCKOUT).exit_code, EXIT_AUTH);
         assert_non_null(strstr(rc_meaning(TPM2_RC_LOCKOUT).sentence, "clear-lockout"));
         assert_int_equal(rc_meaning(TSS2_FAPI_RC_AUTHORIZATION_FAILED).exit_code, EXIT_AUTH);
@@ -71,8 +70,8 @@ static void not_provisioned_says_provision(void **state)
 {
         (void)state;
         assert_int_equal(rc_meaning(TSS2_FAPI_RC_NOT_PROVISIONED).exit_code, EXIT_NOT_FOUND);
-        assert_non_null(strstr(rc_meaning(TSS2_FAPI_RC_NOT_PROVISIONED).sentence,
-                               "tpmctl provision"));
+        assert_non_null(
+            strstr(rc_meaning(TSS2_FAPI_RC_NOT_PROVISIONED).sentence, "tpmctl provision"));
 }
 
 static void bad_signature_is_invalid(void **state)
@@ -116,17 +115,17 @@ static void error_rc_message_has_context_sentence_and_code(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(fapi_bad_path_is_not_found),
-                cmocka_unit_test(tpm_auth_failures_are_auth),
-                cmocka_unit_test(policy_failures_are_policy),
-                cmocka_unit_test(object_memory_says_flush),
-                cmocka_unit_test(unreachable_tpm_is_unavailable),
-                cmocka_unit_test(existing_objects_are_exists),
-                cmocka_unit_test(not_provisioned_says_provision),
-                cmocka_unit_test(bad_signature_is_invalid),
-                cmocka_unit_test(bad_values_are_bad_input),
-                cmocka_unit_test(unknown_codes_are_tpm_errors),
-                cmocka_unit_test(error_rc_message_has_context_sentence_and_code),
+            cmocka_unit_test(fapi_bad_path_is_not_found),
+            cmocka_unit_test(tpm_auth_failures_are_auth),
+            cmocka_unit_test(policy_failures_are_policy),
+            cmocka_unit_test(object_memory_says_flush),
+            cmocka_unit_test(unreachable_tpm_is_unavailable),
+            cmocka_unit_test(existing_objects_are_exists),
+            cmocka_unit_test(not_provisioned_says_provision),
+            cmocka_unit_test(bad_signature_is_invalid),
+            cmocka_unit_test(bad_values_are_bad_input),
+            cmocka_unit_test(unknown_codes_are_tpm_errors),
+            cmocka_unit_test(error_rc_message_has_context_sentence_and_code),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -102,10 +102,10 @@ static void devices_are_written_in_place(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(write_then_refuse_overwrite),
-                cmocka_unit_test(secret_files_are_0600),
-                cmocka_unit_test(reads_are_bounded),
-                cmocka_unit_test(devices_are_written_in_place),
+            cmocka_unit_test(write_then_refuse_overwrite),
+            cmocka_unit_test(secret_files_are_0600),
+            cmocka_unit_test(reads_are_bounded),
+            cmocka_unit_test(devices_are_written_in_place),
         };
         return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -63,11 +63,11 @@ static void nul_bytes_are_refused(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(valid_json_parses),
-                cmocka_unit_test(trailing_garbage_is_refused),
-                cmocka_unit_test(truncated_and_malformed_are_refused),
-                cmocka_unit_test(deep_nesting_is_refused),
-                cmocka_unit_test(nul_bytes_are_refused),
+            cmocka_unit_test(valid_json_parses),
+            cmocka_unit_test(trailing_garbage_is_refused),
+            cmocka_unit_test(truncated_and_malformed_are_refused),
+            cmocka_unit_test(deep_nesting_is_refused),
+            cmocka_unit_test(nul_bytes_are_refused),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -78,10 +78,10 @@ static void one_source_at_a_time(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(algorithms_pick_profiles),
-                cmocka_unit_test(type_strings_are_fapis),
-                cmocka_unit_test(password_rules),
-                cmocka_unit_test(one_source_at_a_time),
+            cmocka_unit_test(algorithms_pick_profiles),
+            cmocka_unit_test(type_strings_are_fapis),
+            cmocka_unit_test(password_rules),
+            cmocka_unit_test(one_source_at_a_time),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

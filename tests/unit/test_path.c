@@ -69,19 +69,20 @@ static void device_paths_become_device_tctis(void **state)
 {
         char buf[64];
         (void)state;
-        assert_string_equal(tcti_conf_string("/dev/tpmrm0", buf, sizeof(buf)), "device:/dev/tpmrm0");
+        assert_string_equal(tcti_conf_string("/dev/tpmrm0", buf, sizeof(buf)),
+                            "device:/dev/tpmrm0");
         assert_string_equal(tcti_conf_string("swtpm:path=/x", buf, sizeof(buf)), "swtpm:path=/x");
 }
 
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-                cmocka_unit_test(bare_name_goes_under_srk),
-                cmocka_unit_test(paths_with_slash_are_kept),
-                cmocka_unit_test(bad_paths_are_bad_input),
-                cmocka_unit_test(relative_paths_get_a_slash),
-                cmocka_unit_test(resource_managers_are_recognised),
-                cmocka_unit_test(device_paths_become_device_tctis),
+            cmocka_unit_test(bare_name_goes_under_srk),
+            cmocka_unit_test(paths_with_slash_are_kept),
+            cmocka_unit_test(bad_paths_are_bad_input),
+            cmocka_unit_test(relative_paths_get_a_slash),
+            cmocka_unit_test(resource_managers_are_recognised),
+            cmocka_unit_test(device_paths_become_device_tctis),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
