@@ -1,15 +1,19 @@
 /* tpmctl pcr extend: extend a PCR with data or a digest. */
 #include <stdio.h>
+#include <openssl/evp.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
 #include "../src/errors.h"
+#include "../src/fileio.h"
+#include "../src/keystore.h"
 #include "../src/pcr.h"
 #include "../src/pubkey.h"
-#include "../src/signature.h"
 #include "cli.h"
+
+#define EXTEND_MAX_INPUT (64u << 20)
 
 static const char *input, *digest_text, *log_text;
 
@@ -51,24 +55,59 @@ static int parse_digest(const char *text, TPML_DIGEST_VALUES *values)
         return 0;
 }
 
+/* Reads the input once (it may be a pipe) and hashes it for every bank. */
 static int hash_input(ESYS_CONTEXT *esys, const char *file, TPML_DIGEST_VALUES *values)
 {
+        _cleanup_free_ unsigned char *data = NULL;
         TPML_PCR_SELECTION banks;
         size_t len;
         int r;
 
-        if ((r = pcr_all_banks(esys, &banks)))
+        if ((r = file_read(file, EXTEND_MAX_INPUT, &data, &len)) ||
+            (r = pcr_all_banks(esys, &banks)))
                 return r;
         values->count = 0;
         for (UINT32 b = 0; b < banks.count; b++) {
                 TPMI_ALG_HASH alg = banks.pcrSelections[b].hash;
                 values->digests[values->count].hashAlg = alg;
-                if ((r = digest_input(file, tpm_hash_md(alg), false,
-                                      (unsigned char *)&values->digests[values->count].digest,
-                                      &len)))
-                        return r;
+                if (!EVP_Digest(data, len, (unsigned char *)&values->digests[values->count].digest,
+                                NULL, tpm_hash_md(alg), NULL))
+                        return error_set(EXIT_TPM, "hashing the input failed");
                 values->count++;
         }
+        return 0;
+}
+
+/* One JSON line per extend in KEYSTORE/eventlog/tpmctl-pcr.log. */
+static int write_log(const struct tpm *tpm, unsigned index, const TPML_DIGEST_VALUES *values,
+                     const char *text)
+{
+        _cleanup_json_ json_object *entry = json_object_new_object();
+        json_object *digests = json_object_new_object();
+        char dir[4200], file[4300], hex[2 * sizeof(TPMU_HA) + 1];
+        const char *line;
+        FILE *log;
+        int r;
+
+        snprintf(dir, sizeof(dir), "%s/../eventlog", tpm->setup.user_dir);
+        snprintf(file, sizeof(file), "%s/tpmctl-pcr.log", dir);
+        for (UINT32 i = 0; i < values->count; i++) {
+                size_t size = tpm_hash_size(values->digests[i].hashAlg);
+                for (size_t k = 0; k < size; k++)
+                        sprintf(hex + 2 * k, "%02x",
+                                ((const BYTE *)&values->digests[i].digest)[k]);
+                json_object_object_add(digests, bank_name(values->digests[i].hashAlg),
+                                       json_object_new_string(hex));
+        }
+        json_object_object_add(entry, "pcr", json_object_new_int((int)index));
+        json_object_object_add(entry, "digests", digests);
+        json_object_object_add(entry, "log", json_object_new_string(text));
+        line = json_object_to_json_string_ext(entry, JSON_C_TO_STRING_PLAIN);
+        if ((r = mkdir_private(dir)))
+                return r;
+        if (!(log = fopen(file, "a")) || fprintf(log, "%s\n", line) < 0 || fclose(log) != 0)
+                return error_set(EXIT_TPM, "PCR %u was extended, but %s could not be written",
+                                 index, file);
         return 0;
 }
 
@@ -85,26 +124,13 @@ static int run(const struct settings *s, int argc, char **argv)
                 return error_set(EXIT_BAD_INPUT, "%s is not a PCR index (0 to 23)", argv[0]);
         if (!!input == !!digest_text)
                 return error_set(EXIT_USAGE, "give -i FILE or --digest BANK:HEX");
-        if (input && strcmp(input, "-") == 0)
-                return error_set(EXIT_USAGE, "-i -: stdin is read once per bank; give a file");
         if ((digest_text && (r = parse_digest(digest_text, &values))) ||
             (r = tpm_open(s, NEED_ESYS | LOCK_EXCLUSIVE, &tpm)) ||
             (input && (r = hash_input(tpm->esys, input, &values))) ||
             (r = pcr_extend(tpm->esys, (unsigned)index, &values)))
                 return r;
-        if (log_text) {
-                char file[4200];
-                FILE *log;
-                snprintf(file, sizeof(file), "%s/../eventlog/tpmctl-pcr.log", tpm->setup.user_dir);
-                if ((log = fopen(file, "a"))) {
-                        json_object *entry = json_object_new_object();
-                        json_object_object_add(entry, "pcr", json_object_new_int((int)index));
-                        json_object_object_add(entry, "log", json_object_new_string(log_text));
-                        fprintf(log, "%s\n", json_object_to_json_string(entry));
-                        json_object_put(entry);
-                        fclose(log);
-                }
-        }
+        if (log_text && (r = write_log(tpm, (unsigned)index, &values, log_text)))
+                return r;
         if (!s->quiet && !s->json)
                 printf("extended PCR %lu\n", index);
         return 0;

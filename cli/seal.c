@@ -18,7 +18,7 @@ static struct auth_source auth = {.option_prefix = "auth"};
 static const struct cli_option options[] = {
     {"input", 'i', OPT_STRING, &input, "FILE", "the secret to seal (\"-\": stdin)"},
     {"random", 0, OPT_STRING, &random_text, "N",
-     "seal N random bytes that the TPM makes (up to 128 never leave it)"},
+     "seal N random bytes from the TPM (they cross the bus only encrypted)"},
     {"pcrs", 0, OPT_STRING, &pcrs, "SPEC",
      "bind to these PCRs' values now, e.g. sha256:0,7 or sha1:0+sha256:7"},
     {"policy", 0, OPT_STRING, &policy, "POLICYPATH", "bind to a keystore policy"},

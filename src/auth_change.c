@@ -168,9 +168,9 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
                 return r;
         /* The new password travels encrypted (command parameter encryption).
          * Sessions first: they take and close the SRK's ESYS object. */
-        if ((r = session_start_encrypted(tpm, &crypt)))
+        if ((r = session_start_encrypted(tpm, t.path, &crypt)))
                 return r;
-        if (policy && (r = session_start_policy(tpm, t.public.publicArea.nameAlg, &session)))
+        if (policy && (r = session_start_policy(tpm, t.path, t.public.publicArea.nameAlg, &session)))
                 return r;
         if ((r = srk_object(tpm, t.path, &srk)))
                 return r;

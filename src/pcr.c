@@ -90,12 +90,17 @@ int pcr_spec_parse(const char *spec, TPML_PCR_SELECTION *sel)
                      item = strtok_r(NULL, ",", &index_save)) {
                         char *end;
                         unsigned long index = strtoul(item, &end, 10);
-                        if (end == item || *end)
+                        if (!strchr("0123456789", item[0]) || end == item || *end)
                                 return error_set(EXIT_BAD_INPUT,
                                                  "PCR selection \"%s\": \"%s\" is not a PCR "
                                                  "number",
                                                  spec, item);
-                        if ((r = pcr_select(sel, bank, index > 99 ? 99 : (unsigned)index)))
+                        if (index >= PCR_COUNT)
+                                return error_set(EXIT_BAD_INPUT,
+                                                 "PCR selection \"%s\": PCR %s does not exist "
+                                                 "(0 to 23)",
+                                                 spec, item);
+                        if ((r = pcr_select(sel, bank, (unsigned)index)))
                                 return r;
                 }
         }

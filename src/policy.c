@@ -263,9 +263,11 @@ static int parse_command_code(json_object *el, const char *pointer, struct polic
                      {"TPM2_CC_Duplicate", TPM2_CC_Duplicate}};
         json_object *code = field(el, "code");
 
+        /* FAPI writes "Unseal" where a person writes "TPM2_CC_Unseal". */
         if (code && json_object_is_type(code, json_type_string))
                 for (size_t i = 0; i < sizeof(codes) / sizeof(codes[0]); i++)
-                        if (strcmp(json_object_get_string(code), codes[i].name) == 0) {
+                        if (strcmp(json_object_get_string(code), codes[i].name) == 0 ||
+                            strcmp(json_object_get_string(code), codes[i].name + 8) == 0) {
                                 e->code = codes[i].cc;
                                 return 0;
                         }

@@ -120,7 +120,7 @@ static int load_with_policy(struct tpm *tpm, const struct key_info *key,
         if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &private))
                 return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", key->path);
         /* Sessions first: they take and close the SRK's ESYS object. */
-        if ((r = session_start_policy(tpm, area->nameAlg, session)) ||
+        if ((r = session_start_policy(tpm, key->path, area->nameAlg, session)) ||
             (r = srk_object(tpm, key->path, &srk)))
                 return r;
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &private,
@@ -183,7 +183,7 @@ int decrypt_with_policy(struct tpm *tpm, const struct key_info *key, const unsig
                 return error_set(EXIT_BAD_INPUT, "the ciphertext is too long");
         memcpy(cipher.buffer, in, len);
         /* The plaintext is secret: it comes back in an encrypted response. */
-        if ((r = session_start_encrypted(tpm, &crypt)) ||
+        if ((r = session_start_encrypted(tpm, key->path, &crypt)) ||
             (r = load_with_policy(tpm, key, auth, &object, &session)))
                 return r;
         rc = Esys_RSA_Decrypt(tpm->esys, object, session, crypt, ESYS_TR_NONE, &cipher, &scheme,

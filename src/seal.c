@@ -29,6 +29,18 @@
  * itself is in the TPM. */
 static const unsigned char sealed_marker[] = "tpmctl-sealed-key";
 
+/* What the TPM holds for a secret kept in an envelope: this prefix, then
+ * the AES key. Unsealing it without the envelope is an error, never the
+ * key passed off as the secret. */
+#define KEY_PREFIX "tpmctl envelope key v1:"
+#define KEY_PREFIX_LEN (sizeof(KEY_PREFIX) - 1)
+
+static bool holds_envelope_key(const unsigned char *data, size_t len)
+{
+        return len == KEY_PREFIX_LEN + ENVELOPE_KEY_LEN &&
+               memcmp(data, KEY_PREFIX, KEY_PREFIX_LEN) == 0;
+}
+
 static int envelope_file(const struct tpm *tpm, const char *full_path, char *out, size_t size)
 {
         int n = snprintf(out, size, "%s%s/" SEAL_ENVELOPE_FILE, tpm->setup.user_dir, full_path);
@@ -47,7 +59,9 @@ static int check_type(const char *type)
                 return error_set(EXIT_BAD_INPUT, "--type %s: too long", type);
         strcpy(copy, type);
         for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-                if (strcmp(t, "noda") != 0 && !(strncmp(t, "0x81", 4) == 0 && strlen(t) == 10))
+                if (strcmp(t, "noda") != 0 &&
+                    !(strncmp(t, "0x81", 4) == 0 && strlen(t) == 10 &&
+                      strspn(t + 2, "0123456789abcdefABCDEF") == 8))
                         return error_set(EXIT_BAD_INPUT,
                                          "--type %s: \"%s\" is not a seal flag "
                                          "(noda, or a 0x81xxxxxx handle)",
@@ -60,7 +74,7 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
 {
         char policy_path[128] = "", full[FAPI_PATH_MAX], file[PATH_MAX];
         const char *auth = password && password->data ? (const char *)password->data : "";
-        unsigned char key[ENVELOPE_KEY_LEN];
+        unsigned char key[KEY_PREFIX_LEN + ENVELOPE_KEY_LEN];
         _cleanup_secret_ struct secret random_data = {0};
         _cleanup_free_ unsigned char *envelope = NULL;
         const unsigned char *sealed = data;
@@ -81,11 +95,15 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
                 data = random_data.data;
                 len = random_len;
         }
-        if (data && len > SEAL_DIRECT_MAX) {
-                if (RAND_bytes(key, sizeof(key)) != 1)
+        /* Data that looks like an envelope key goes into an envelope too, so
+         * that unseal can always tell the two apart. */
+        if (data && (len > SEAL_DIRECT_MAX ||
+                     (len >= KEY_PREFIX_LEN && memcmp(data, KEY_PREFIX, KEY_PREFIX_LEN) == 0))) {
+                memcpy(key, KEY_PREFIX, KEY_PREFIX_LEN);
+                if (RAND_bytes(key + KEY_PREFIX_LEN, ENVELOPE_KEY_LEN) != 1)
                         return error_set(EXIT_TPM, "no random numbers from OpenSSL");
-                if ((r = envelope_seal(key, sealed_marker, sizeof(sealed_marker), data, len,
-                                       &envelope, &envelope_len)))
+                if ((r = envelope_seal(key + KEY_PREFIX_LEN, sealed_marker, sizeof(sealed_marker),
+                                       data, len, &envelope, &envelope_len)))
                         return r;
                 sealed = key;
                 sealed_len = sizeof(key);
@@ -202,10 +220,10 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
          * that authorizes nothing, since the TPM keys a policy session's
          * encryption with the object's password even when the policy does
          * not ask for it. */
-        if ((r = session_start_encrypted(tpm, &crypt)))
+        if ((r = session_start_encrypted(tpm, o->path, &crypt)))
                 return r;
         if (has_policy) {
-                if ((r = session_start_policy(tpm, o->public.publicArea.nameAlg, &session)) ||
+                if ((r = session_start_policy(tpm, o->path, o->public.publicArea.nameAlg, &session)) ||
                     (r = policy_run(tpm->esys, session, &o->policy, o->public.publicArea.nameAlg)))
                         return r;
                 Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
@@ -245,18 +263,19 @@ static int open_envelope(const struct tpm *tpm, const char *full, struct secret 
         size_t len;
         int r;
 
-        *is_envelope = false;
+        *is_envelope = holds_envelope_key(key->data, key->size);
+        if (!*is_envelope)
+                return 0;
         if ((r = envelope_file(tpm, full, file, sizeof(file))))
                 return r;
         if (access(file, F_OK) != 0)
-                return 0;
-        *is_envelope = true;
+                return error_set(EXIT_NOT_FOUND,
+                                 "the encrypted secret of %s (%s) is missing from the keystore",
+                                 full, file);
         if ((r = file_read(file, SEAL_MAX_INPUT + 4096, &data, &len)) ||
             (r = envelope_parse(data, len, &env)))
                 return r;
-        if (key->size != ENVELOPE_KEY_LEN)
-                return error_set(EXIT_BAD_INPUT, "%s: the sealed key has the wrong size", full);
-        return envelope_open(&env, key->data, &out->data, &out->size);
+        return envelope_open(&env, key->data + KEY_PREFIX_LEN, &out->data, &out->size);
 }
 
 static void sealed_objectp(struct sealed_object **o)

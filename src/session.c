@@ -76,19 +76,22 @@ int srk_object(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
         return 0;
 }
 
-static int start_salted(struct tpm *tpm, TPM2_SE type, TPMI_ALG_HASH alg, ESYS_TR *session);
+static int start_salted(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,
+                        ESYS_TR *session);
 
-int session_start_encrypted(struct tpm *tpm, ESYS_TR *session)
+int session_start_encrypted(struct tpm *tpm, const char *for_path, ESYS_TR *session)
 {
-        return start_salted(tpm, TPM2_SE_HMAC, TPM2_ALG_SHA256, session);
+        return start_salted(tpm, for_path, TPM2_SE_HMAC, TPM2_ALG_SHA256, session);
 }
 
-int session_start_policy(struct tpm *tpm, TPMI_ALG_HASH alg, ESYS_TR *session)
+int session_start_policy(struct tpm *tpm, const char *for_path, TPMI_ALG_HASH alg,
+                         ESYS_TR *session)
 {
-        return start_salted(tpm, TPM2_SE_POLICY, alg, session);
+        return start_salted(tpm, for_path, TPM2_SE_POLICY, alg, session);
 }
 
-static int start_salted(struct tpm *tpm, TPM2_SE type, TPMI_ALG_HASH alg, ESYS_TR *session)
+static int start_salted(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,
+                        ESYS_TR *session)
 {
         TPMT_SYM_DEF symmetric = {
             .algorithm = TPM2_ALG_AES, .keyBits = {.aes = 128}, .mode = {.aes = TPM2_ALG_CFB}};
@@ -96,7 +99,7 @@ static int start_salted(struct tpm *tpm, TPM2_SE type, TPMI_ALG_HASH alg, ESYS_T
         TSS2_RC rc;
         int r;
 
-        if ((r = srk_object(tpm, NULL, &srk)))
+        if ((r = srk_object(tpm, for_path, &srk)))
                 return r;
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
                                    ESYS_TR_NONE, NULL, type, &symmetric, alg, session);

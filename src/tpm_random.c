@@ -20,7 +20,7 @@ int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
 
         if (len > RANDOM_MAX)
                 return error_set(EXIT_BAD_INPUT, "at most %u bytes at a time", RANDOM_MAX);
-        if (len && (r = session_start_encrypted(tpm, &session)))
+        if (len && (r = session_start_encrypted(tpm, NULL, &session)))
                 return r;
         while (done < len) {
                 TPM2B_DIGEST *bytes = NULL;

@@ -57,3 +57,15 @@ load helpers
 	assert_failure 3
 	assert_output --partial "a sha256 digest is 32 bytes of hex"
 }
+
+@test "pcr extend -i - reads stdin once and extends every bank with its hash" {
+	before=$(tpmctl --json pcr read sha256:14+sha1:14)
+	echo "piped" | tpmctl -q pcr extend 14 -i - --log "from a pipe"
+	after=$(tpmctl --json pcr read sha256:14+sha1:14)
+	b256=$(jq -r '.sha256."14"' <<<"$before") b1=$(jq -r '.sha1."14"' <<<"$before")
+	e256=$( (printf '%s' "$b256" | xxd -r -p; echo piped | openssl dgst -sha256 -binary) | openssl dgst -sha256 -binary | xxd -p -c 64)
+	e1=$( (printf '%s' "$b1" | xxd -r -p; echo piped | openssl dgst -sha1 -binary) | openssl dgst -sha1 -binary | xxd -p -c 64)
+	assert_equal "$(jq -r '.sha256."14"' <<<"$after")" "$e256"
+	assert_equal "$(jq -r '.sha1."14"' <<<"$after")" "$e1"
+	tail -1 "$TPMCTL_KEYSTORE/eventlog/tpmctl-pcr.log" | jq -e '.pcr == 14 and .log == "from a pipe" and (.digests.sha256 | length) == 64'
+}

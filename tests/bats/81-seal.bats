@@ -172,3 +172,38 @@ secret_on_bus() { # secret_on_bus NAME SEAL-OPTIONS... -> fails if the marker sh
 	assert_equal "$(jq -r .pcrs <<<"$output")" "sha256:7"
 	tpmctl -q delete js
 }
+
+@test "a large secret whose encrypted part went missing: exit 4, never the key" {
+	head -c 1000 /dev/urandom >"$BATS_TEST_TMPDIR/big"
+	tpmctl -q seal lost -i "$BATS_TEST_TMPDIR/big"
+	rm "$TPMCTL_KEYSTORE/user/P_RSA2048SHA256/HS/SRK/lost/tpmctl-sealed.bin"
+	run tpmctl unseal lost -o "$BATS_TEST_TMPDIR/out"
+	assert_failure 4
+	assert_output --partial "is missing from the keystore"
+	[ ! -e "$BATS_TEST_TMPDIR/out" ]
+	tpmctl -q delete lost
+}
+
+@test "small data that looks like tpmctl's own envelope key still round-trips" {
+	printf 'tpmctl envelope key v1:%s' "$(head -c 32 /dev/zero | tr '\0' k)" >"$BATS_TEST_TMPDIR/tricky"
+	tpmctl -q seal tricky -i "$BATS_TEST_TMPDIR/tricky"
+	tpmctl unseal tricky -o "$BATS_TEST_TMPDIR/back"
+	cmp "$BATS_TEST_TMPDIR/tricky" "$BATS_TEST_TMPDIR/back"
+	tpmctl -q delete tricky
+}
+
+@test "--auth-file - is refused (stdin may carry the data): use --auth-fd 0" {
+	run bash -c "echo data | '$TPMCTL' seal st -i - --auth-file -"
+	assert_failure 2
+	assert_output --partial "--auth-fd 0"
+}
+
+@test "an object in another profile unseals when the active profile is not provisioned" {
+	echo other | tpmctl seal /P_ECCP256SHA256/HS/SRK/elsewhere -i -
+	rm -rf "$TPMCTL_KEYSTORE/system/P_ECCP384SHA384"
+	tpm2_evictcontrol -T "$TPMCTL_TCTI" -C o -c 0x81000004 >/dev/null
+	run tpmctl --profile P_ECCP384SHA384 unseal /P_ECCP256SHA256/HS/SRK/elsewhere
+	assert_success
+	assert_output "other"
+	tpmctl -q delete /P_ECCP256SHA256/HS/SRK/elsewhere
+}
