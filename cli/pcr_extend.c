@@ -94,8 +94,7 @@ static int write_log(const struct tpm *tpm, unsigned index, const TPML_DIGEST_VA
         for (UINT32 i = 0; i < values->count; i++) {
                 size_t size = tpm_hash_size(values->digests[i].hashAlg);
                 for (size_t k = 0; k < size; k++)
-                        sprintf(hex + 2 * k, "%02x",
-                                ((const BYTE *)&values->digests[i].digest)[k]);
+                        sprintf(hex + 2 * k, "%02x", ((const BYTE *)&values->digests[i].digest)[k]);
                 json_object_object_add(digests, bank_name(values->digests[i].hashAlg),
                                        json_object_new_string(hex));
         }

@@ -204,8 +204,9 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
         if ((r = auth_check(src)))
                 return r;
         if (src->file && strcmp(src->file, "-") == 0)
-                return error_set(EXIT_USAGE, "--%s-file -: stdin may carry the data; use "
-                                             "--%s-fd 0 to read the password from it",
+                return error_set(EXIT_USAGE,
+                                 "--%s-file -: stdin may carry the data; use "
+                                 "--%s-fd 0 to read the password from it",
                                  src->option_prefix, src->option_prefix);
         if (src->file) {
                 snprintf(origin, sizeof(origin), "%s", src->file);

@@ -32,7 +32,7 @@ static const unsigned char sealed_marker[] = "tpmctl-sealed-key";
 /* What the TPM holds for a secret kept in an envelope: this prefix, then
  * the AES key. Unsealing it without the envelope is an error, never the
  * key passed off as the secret. */
-#define KEY_PREFIX "tpmctl envelope key v1:"
+#define KEY_PREFIX     "tpmctl envelope key v1:"
 #define KEY_PREFIX_LEN (sizeof(KEY_PREFIX) - 1)
 
 static bool holds_envelope_key(const unsigned char *data, size_t len)
@@ -59,9 +59,8 @@ static int check_type(const char *type)
                 return error_set(EXIT_BAD_INPUT, "--type %s: too long", type);
         strcpy(copy, type);
         for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
-                if (strcmp(t, "noda") != 0 &&
-                    !(strncmp(t, "0x81", 4) == 0 && strlen(t) == 10 &&
-                      strspn(t + 2, "0123456789abcdefABCDEF") == 8))
+                if (strcmp(t, "noda") != 0 && !(strncmp(t, "0x81", 4) == 0 && strlen(t) == 10 &&
+                                                strspn(t + 2, "0123456789abcdefABCDEF") == 8))
                         return error_set(EXIT_BAD_INPUT,
                                          "--type %s: \"%s\" is not a seal flag "
                                          "(noda, or a 0x81xxxxxx handle)",
@@ -223,7 +222,8 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
         if ((r = session_start_encrypted(tpm, o->path, &crypt)))
                 return r;
         if (has_policy) {
-                if ((r = session_start_policy(tpm, o->path, o->public.publicArea.nameAlg, &session)) ||
+                if ((r = session_start_policy(tpm, o->path, o->public.publicArea.nameAlg,
+                                              &session)) ||
                     (r = policy_run(tpm->esys, session, &o->policy, o->public.publicArea.nameAlg)))
                         return r;
                 Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);

@@ -84,8 +84,7 @@ int session_start_encrypted(struct tpm *tpm, const char *for_path, ESYS_TR *sess
         return start_salted(tpm, for_path, TPM2_SE_HMAC, TPM2_ALG_SHA256, session);
 }
 
-int session_start_policy(struct tpm *tpm, const char *for_path, TPMI_ALG_HASH alg,
-                         ESYS_TR *session)
+int session_start_policy(struct tpm *tpm, const char *for_path, TPMI_ALG_HASH alg, ESYS_TR *session)
 {
         return start_salted(tpm, for_path, TPM2_SE_POLICY, alg, session);
 }
