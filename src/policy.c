@@ -327,9 +327,9 @@ static int parse_list(json_object *list, const char *pointer, unsigned depth, st
                 return bad(pointer, "a policy has 1 to 16 elements");
         for (size_t i = 0; i < n; i++) {
                 pointer_to(ptr, pointer, "/%zu", i);
+                p->n++; /* counted first: policy_free() frees a half-parsed element */
                 if ((r = parse_element(json_object_array_get_idx(list, i), ptr, depth, &p->e[i])))
                         return r;
-                p->n++;
         }
         return 0;
 }
@@ -361,6 +361,7 @@ int policy_file_read(const char *file, json_object **json, struct policy *p)
                 return r;
         if ((r = policy_parse(*json, p))) {
                 char message[1024];
+                policy_free(p);
                 snprintf(message, sizeof(message), "%s", error_message());
                 json_object_put(*json);
                 *json = NULL;

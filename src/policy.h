@@ -53,7 +53,8 @@ struct policy {
  * JSON pointer of the first thing wrong. */
 int policy_parse(json_object *json, struct policy *p);
 
-/* Reads, size-checks, strictly parses and validates a policy file. */
+/* Reads, size-checks, strictly parses and validates a policy file. On
+ * failure nothing is left to free. */
 int policy_file_read(const char *file, json_object **json, struct policy *p);
 
 void policy_free(struct policy *p);
