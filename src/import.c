@@ -1,0 +1,312 @@
+/* Bringing tpm2-tools blobs into the FAPI keystore; see import.h. */
+#include "import.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <string.h>
+#include <tss2/tss2_mu.h>
+#include <tss2/tss2_rc.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "errors.h"
+#include "fileio.h"
+#include "keystore.h"
+#include "objects.h"
+#include "pcr.h"
+#include "path.h"
+#include "pubkey.h"
+#include "session.h"
+
+static json_object *hex(const uint8_t *data, size_t len)
+{
+        char *text = malloc(2 * len + 1);
+        json_object *s;
+
+        if (!text)
+                return NULL;
+        for (size_t i = 0; i < len; i++)
+                sprintf(text + 2 * i, "%02x", data[i]);
+        text[2 * len] = '\0';
+        s = json_object_new_string(text);
+        free(text);
+        return s;
+}
+
+/* FAPI's names for algorithms: "SHA256", "RSAPSS", "NIST_P256". */
+static const char *alg(TPM2_ALG_ID id)
+{
+        switch (id) {
+        case TPM2_ALG_SHA1:
+                return "SHA1";
+        case TPM2_ALG_SHA256:
+                return "SHA256";
+        case TPM2_ALG_SHA384:
+                return "SHA384";
+        case TPM2_ALG_SHA512:
+                return "SHA512";
+        case TPM2_ALG_RSASSA:
+                return "RSASSA";
+        case TPM2_ALG_RSAPSS:
+                return "RSAPSS";
+        case TPM2_ALG_RSAES:
+                return "RSAES";
+        case TPM2_ALG_OAEP:
+                return "OAEP";
+        case TPM2_ALG_ECDSA:
+                return "ECDSA";
+        case TPM2_ALG_ECDH:
+                return "ECDH";
+        case TPM2_ALG_HMAC:
+                return "HMAC";
+        case TPM2_ALG_XOR:
+                return "XOR";
+        case TPM2_ALG_AES:
+                return "AES";
+        case TPM2_ALG_CFB:
+                return "CFB";
+        default:
+                return "NULL";
+        }
+}
+
+static json_object *scheme(TPM2_ALG_ID id, TPMI_ALG_HASH hash)
+{
+        json_object *o = json_object_new_object(), *details;
+
+        json_object_object_add(o, "scheme", json_object_new_string(alg(id)));
+        if (id != TPM2_ALG_NULL) {
+                details = json_object_new_object();
+                json_object_object_add(details, "hashAlg", json_object_new_string(alg(hash)));
+                json_object_object_add(o, "details", details);
+        }
+        return o;
+}
+
+static json_object *symmetric(const TPMT_SYM_DEF_OBJECT *sym)
+{
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "algorithm", json_object_new_string(alg(sym->algorithm)));
+        if (sym->algorithm != TPM2_ALG_NULL) {
+                json_object_object_add(o, "keyBits", json_object_new_int(sym->keyBits.aes));
+                json_object_object_add(o, "mode", json_object_new_string(alg(sym->mode.aes)));
+        }
+        return o;
+}
+
+static json_object *attributes(TPMA_OBJECT a)
+{
+        static const struct {
+                TPMA_OBJECT bit;
+                const char *name;
+        } names[] = {
+            {TPMA_OBJECT_FIXEDTPM, "fixedTPM"},
+            {TPMA_OBJECT_STCLEAR, "stClear"},
+            {TPMA_OBJECT_FIXEDPARENT, "fixedParent"},
+            {TPMA_OBJECT_SENSITIVEDATAORIGIN, "sensitiveDataOrigin"},
+            {TPMA_OBJECT_USERWITHAUTH, "userWithAuth"},
+            {TPMA_OBJECT_ADMINWITHPOLICY, "adminWithPolicy"},
+            {TPMA_OBJECT_NODA, "noDA"},
+            {TPMA_OBJECT_ENCRYPTEDDUPLICATION, "encryptedDuplication"},
+            {TPMA_OBJECT_RESTRICTED, "restricted"},
+            {TPMA_OBJECT_DECRYPT, "decrypt"},
+            {TPMA_OBJECT_SIGN_ENCRYPT, "sign"},
+        };
+        json_object *o = json_object_new_object();
+
+        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+                json_object_object_add(o, names[i].name, json_object_new_int(!!(a & names[i].bit)));
+        return o;
+}
+
+static const char *curve(TPMI_ECC_CURVE id)
+{
+        switch (id) {
+        case TPM2_ECC_NIST_P256:
+                return "NIST_P256";
+        case TPM2_ECC_NIST_P384:
+                return "NIST_P384";
+        case TPM2_ECC_NIST_P521:
+                return "NIST_P521";
+        default:
+                return "NONE";
+        }
+}
+
+json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
+{
+        const TPMT_PUBLIC *p = &pub->publicArea;
+        json_object *root = json_object_new_object(), *area = json_object_new_object();
+        json_object *params = json_object_new_object(), *unique;
+        uint8_t buf[sizeof(TPMT_PUBLIC)];
+        size_t size = 0;
+
+        Tss2_MU_TPMT_PUBLIC_Marshal(p, buf, sizeof(buf), &size);
+        json_object_object_add(area, "type",
+                               json_object_new_string(p->type == TPM2_ALG_RSA   ? "RSA"
+                                                      : p->type == TPM2_ALG_ECC ? "ECC"
+                                                                                : "KEYEDHASH"));
+        json_object_object_add(area, "nameAlg", json_object_new_string(alg(p->nameAlg)));
+        json_object_object_add(area, "objectAttributes", attributes(p->objectAttributes));
+        json_object_object_add(area, "authPolicy", hex(p->authPolicy.buffer, p->authPolicy.size));
+        switch (p->type) {
+        case TPM2_ALG_RSA:
+                json_object_object_add(params, "symmetric",
+                                       symmetric(&p->parameters.rsaDetail.symmetric));
+                json_object_object_add(
+                    params, "scheme",
+                    scheme(p->parameters.rsaDetail.scheme.scheme,
+                           p->parameters.rsaDetail.scheme.details.anySig.hashAlg));
+                json_object_object_add(params, "keyBits",
+                                       json_object_new_int(p->parameters.rsaDetail.keyBits));
+                json_object_object_add(params, "exponent",
+                                       json_object_new_int64(p->parameters.rsaDetail.exponent));
+                unique = hex(p->unique.rsa.buffer, p->unique.rsa.size);
+                break;
+        case TPM2_ALG_ECC:
+                json_object_object_add(params, "symmetric",
+                                       symmetric(&p->parameters.eccDetail.symmetric));
+                json_object_object_add(
+                    params, "scheme",
+                    scheme(p->parameters.eccDetail.scheme.scheme,
+                           p->parameters.eccDetail.scheme.details.anySig.hashAlg));
+                json_object_object_add(
+                    params, "curveID",
+                    json_object_new_string(curve(p->parameters.eccDetail.curveID)));
+                json_object_object_add(params, "kdf",
+                                       scheme(p->parameters.eccDetail.kdf.scheme,
+                                              p->parameters.eccDetail.kdf.details.mgf1.hashAlg));
+                unique = json_object_new_object();
+                json_object_object_add(unique, "x",
+                                       hex(p->unique.ecc.x.buffer, p->unique.ecc.x.size));
+                json_object_object_add(unique, "y",
+                                       hex(p->unique.ecc.y.buffer, p->unique.ecc.y.size));
+                break;
+        default:
+                json_object_object_add(
+                    params, "scheme",
+                    scheme(p->parameters.keyedHashDetail.scheme.scheme,
+                           p->parameters.keyedHashDetail.scheme.details.hmac.hashAlg));
+                unique = hex(p->unique.keyedHash.buffer, p->unique.keyedHash.size);
+        }
+        json_object_object_add(area, "parameters", params);
+        json_object_object_add(area, "unique", unique);
+        json_object_object_add(root, "size", json_object_new_int((int)size));
+        json_object_object_add(root, "publicArea", area);
+        return root;
+}
+
+/* What FAPI signs with when the key leaves the scheme open, as its profiles
+ * do: RSA-PSS or ECDSA with the key's name hash. */
+static json_object *signing_scheme(const TPMT_PUBLIC *p)
+{
+        if (!(p->objectAttributes & TPMA_OBJECT_SIGN_ENCRYPT) ||
+            (p->type != TPM2_ALG_RSA && p->type != TPM2_ALG_ECC))
+                return NULL;
+        if (p->type == TPM2_ALG_RSA && p->parameters.rsaDetail.scheme.scheme != TPM2_ALG_NULL)
+                return scheme(p->parameters.rsaDetail.scheme.scheme,
+                              p->parameters.rsaDetail.scheme.details.anySig.hashAlg);
+        if (p->type == TPM2_ALG_ECC && p->parameters.eccDetail.scheme.scheme != TPM2_ALG_NULL)
+                return scheme(p->parameters.eccDetail.scheme.scheme,
+                              p->parameters.eccDetail.scheme.details.anySig.hashAlg);
+        return scheme(p->type == TPM2_ALG_RSA ? TPM2_ALG_RSAPSS : TPM2_ALG_ECDSA, p->nameAlg);
+}
+
+/* Loads the blobs under the SRK of the path's profile once: the TPM checks
+ * that they belong there, and names the object. */
+static int check_blobs(struct tpm *tpm, const char *full, const TPM2B_PUBLIC *public,
+                       const TPM2B_PRIVATE *private, TPM2B_NAME *name)
+{
+        TPM2B_NAME *loaded_name = NULL;
+        ESYS_TR srk, object;
+        TSS2_RC rc;
+        int r;
+
+        if ((r = srk_object(tpm, full, &srk)))
+                return r;
+        rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, private,
+                       public, &object);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_set(EXIT_BAD_INPUT,
+                                 "the blobs do not load under this keystore's storage root key: "
+                                 "they were made under another parent, or do not belong "
+                                 "together (%s)",
+                                 rc_text(rc));
+        tpm_track(tpm, object);
+        rc = Esys_TR_GetName(tpm->esys, object, &loaded_name);
+        if (rc == TSS2_RC_SUCCESS)
+                *name = *loaded_name;
+        Esys_Free(loaded_name);
+        Esys_FlushContext(tpm->esys, object);
+        tpm_untrack(tpm, object);
+        return rc == TSS2_RC_SUCCESS ? 0 : error_rc(rc, "naming the imported object");
+}
+
+int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, size_t pub_size,
+                 const unsigned char *priv, size_t priv_size, bool with_auth)
+{
+        _cleanup_json_ json_object *obj = json_object_new_object();
+        _cleanup_fapi_free_ uint8_t *check_pub = NULL, *check_priv = NULL;
+        _cleanup_fapi_free_ char *check_policy = NULL;
+        TPM2B_PUBLIC public = {0};
+        TPM2B_PRIVATE private = {0};
+        TPM2B_NAME name = {0};
+        char full[FAPI_PATH_MAX], dir[PATH_MAX * 2], file[PATH_MAX * 2 + 16];
+        size_t offset = 0, n1 = 0, n2 = 0;
+        const char *text;
+        TSS2_RC rc;
+        int r;
+
+        if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(pub, pub_size, &offset, &public) || offset != pub_size)
+                return error_set(EXIT_BAD_INPUT, "the public blob is not a TPM2B_PUBLIC (as "
+                                                 "`tpm2_create -u` writes)");
+        offset = 0;
+        if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &private) ||
+            offset != priv_size)
+                return error_set(EXIT_BAD_INPUT, "the private blob is not a TPM2B_PRIVATE (as "
+                                                 "`tpm2_create -r` writes)");
+        if (public.publicArea.type != TPM2_ALG_RSA && public.publicArea.type != TPM2_ALG_ECC &&
+            public.publicArea.type != TPM2_ALG_KEYEDHASH)
+                return error_set(EXIT_BAD_INPUT, "only RSA and ECC keys and sealed data can be "
+                                                 "imported");
+        if ((r = object_resolve(tpm, path, full, sizeof(full))) != EXIT_NOT_FOUND)
+                return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
+        error_clear();
+        if (strncmp(full, "/P_", 3) != 0 || !strstr(full, "/HS/SRK/"))
+                return error_set(EXIT_BAD_INPUT, "import under a storage root key: /HS/SRK/NAME");
+        if ((r = check_blobs(tpm, full, &public, &private, &name)))
+                return r;
+
+        json_object_object_add(obj, "objectType", json_object_new_int(1));
+        json_object_object_add(obj, "system", json_object_new_string("NO"));
+        json_object_object_add(obj, "with_auth", json_object_new_string(with_auth ? "YES" : "NO"));
+        json_object_object_add(obj, "persistent_handle", json_object_new_int(0));
+        json_object_object_add(obj, "public", public_to_fapi_json(&public));
+        json_object_object_add(obj, "serialization", json_object_new_string(""));
+        json_object_object_add(obj, "private", hex(private.buffer, private.size));
+        json_object_object_add(obj, "policyInstance", json_object_new_string(""));
+        json_object_object_add(obj, "description", json_object_new_string(""));
+        json_object_object_add(obj, "certificate", json_object_new_string(""));
+        if (signing_scheme(&public.publicArea))
+                json_object_object_add(obj, "signing_scheme", signing_scheme(&public.publicArea));
+        json_object_object_add(obj, "name", hex(name.name, name.size));
+        json_object_object_add(obj, "delete_prohibited", json_object_new_string("NO"));
+        json_object_object_add(obj, "ek_profile", json_object_new_string("NO"));
+
+        snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, full);
+        snprintf(file, sizeof(file), "%s/object.json", dir);
+        text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+                                                       JSON_C_TO_STRING_NOSLASHESCAPE);
+        if ((r = mkdir_private(dir)) || (r = file_write(file, text, strlen(text), WRITE_SECRET)))
+                return r;
+        /* FAPI must read it back as one of its own. */
+        rc = Fapi_GetTpmBlobs(tpm->fapi, full, &check_pub, &n1, &check_priv, &n2, &check_policy);
+        if (rc != TSS2_RC_SUCCESS || n1 != pub_size || memcmp(check_pub, pub, n1) != 0) {
+                unlink(file);
+                rmdir(dir);
+                return rc ? error_rc(rc, "FAPI does not read the imported object back")
+                          : error_set(EXIT_TPM, "FAPI reads the imported object back changed");
+        }
+        return 0;
+}

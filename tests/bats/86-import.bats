@@ -1,0 +1,99 @@
+#!/usr/bin/env bats
+# import of tpm2-tools blobs, checked by using them and by OpenSSL.
+
+load helpers
+
+setup_file() {
+	start_tpm
+	echo "imported and signed" >"$BATS_FILE_TMPDIR/data"
+	printf 'toolpw' >"$BATS_FILE_TMPDIR/pw"
+}
+
+# tpm2_create under the SRK; tpm2-tools leaves its objects loaded without a
+# resource manager, so flush after it.
+tool_create() { # tool_create NAME ARGS...
+	local name=$1; shift
+	tpm2_create -T "$TPMCTL_TCTI" -C 0x81000001 -u "$BATS_TEST_TMPDIR/$name.pub" \
+		-r "$BATS_TEST_TMPDIR/$name.priv" "$@" >/dev/null
+	tpm2_flushcontext -T "$TPMCTL_TCTI" --transient-object
+}
+
+@test "tpm2_create rsa and ecc keys, with and without password -> import -> sign -> openssl verify" {
+	for g in rsa ecc; do
+		for pw in no yes; do
+			name=$g-$pw auth=()
+			if [ "$pw" = yes ]; then
+				tool_create "$name" -G "$g" -p "file:$BATS_FILE_TMPDIR/pw"
+				auth=(--auth-file "$BATS_FILE_TMPDIR/pw")
+			else
+				tool_create "$name" -G "$g"
+			fi
+			run tpmctl import "$name" --pub "$BATS_TEST_TMPDIR/$name.pub" --priv "$BATS_TEST_TMPDIR/$name.priv" "${auth[@]}"
+			assert_success
+			assert_output "imported /HS/SRK/$name"
+			run tpmctl sign "$name" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/$name.sig" "${auth[@]}"
+			assert_success
+			tpmctl export-public "$name" -o "$BATS_TEST_TMPDIR/$name.pem"
+			opts=()
+			[ "$g" = rsa ] && opts=(-sigopt rsa_padding_mode:pss)
+			run openssl dgst -sha256 "${opts[@]}" -verify "$BATS_TEST_TMPDIR/$name.pem" \
+				-signature "$BATS_TEST_TMPDIR/$name.sig" "$BATS_FILE_TMPDIR/data"
+			assert_output "Verified OK"
+			tpmctl -q delete "$name"
+		done
+	done
+}
+
+@test "tpm2_create -i secret -> import -> unseal gives it back" {
+	echo "a tool's secret" >"$BATS_TEST_TMPDIR/secret"
+	tool_create sealed -i "$BATS_TEST_TMPDIR/secret"
+	tpmctl -q import sealed --pub "$BATS_TEST_TMPDIR/sealed.pub" --priv "$BATS_TEST_TMPDIR/sealed.priv"
+	run tpmctl unseal sealed
+	assert_success
+	assert_output "a tool's secret"
+	tpmctl -q delete sealed
+}
+
+@test "round trip: create, export, delete, import elsewhere: FAPI's fields are the same, and it signs" {
+	tpmctl -q key create orig --alg rsa2048
+	obj=$TPMCTL_KEYSTORE/user/P_RSA2048SHA256/HS/SRK
+	cp "$obj/orig/object.json" "$BATS_TEST_TMPDIR/orig.json"
+	tpmctl -q export orig --format tpm2-tools -o "$BATS_TEST_TMPDIR/orig"
+	tpmctl -q delete orig
+	tpmctl -q import moved --pub "$BATS_TEST_TMPDIR/orig.pub" --priv "$BATS_TEST_TMPDIR/orig.priv"
+	for field in objectType system with_auth persistent_handle public private name signing_scheme description certificate delete_prohibited; do
+		assert_equal "$(jq -cS ".$field" "$obj/moved/object.json")" "$(jq -cS ".$field" "$BATS_TEST_TMPDIR/orig.json")"
+	done
+	run tpmctl sign moved -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/moved.sig"
+	assert_success
+	tpmctl -q delete moved
+}
+
+@test "bad input: truncated, swapped, garbage, another parent: exit 3, nothing written" {
+	tool_create good -G ecc
+	head -c 40 "$BATS_TEST_TMPDIR/good.pub" >"$BATS_TEST_TMPDIR/short.pub"
+	head -c 1000 /dev/urandom >"$BATS_TEST_TMPDIR/garbage"
+	tpm2_createprimary -T "$TPMCTL_TCTI" -C o -G ecc -c "$BATS_TEST_TMPDIR/other.ctx" >/dev/null
+	tpm2_flushcontext -T "$TPMCTL_TCTI" --transient-object
+	tpm2_create -T "$TPMCTL_TCTI" -C "$BATS_TEST_TMPDIR/other.ctx" -G ecc -u "$BATS_TEST_TMPDIR/other.pub" \
+		-r "$BATS_TEST_TMPDIR/other.priv" >/dev/null
+	tpm2_flushcontext -T "$TPMCTL_TCTI" --transient-object
+	for pair in "short.pub good.priv" "good.priv good.pub" "garbage good.priv" "good.pub garbage" "other.pub other.priv" "good.pub other.priv"; do
+		set -- $pair
+		run tpmctl import bad --pub "$BATS_TEST_TMPDIR/$1" --priv "$BATS_TEST_TMPDIR/$2"
+		[ "$status" -eq 3 ] || fail "$pair: exit $status: $output"
+		[ ! -e "$TPMCTL_KEYSTORE/user/P_RSA2048SHA256/HS/SRK/bad" ] || fail "$pair left a keystore entry"
+	done
+	run tpmctl import bad --pub "$BATS_TEST_TMPDIR/other.pub" --priv "$BATS_TEST_TMPDIR/other.priv"
+	assert_output --partial "made under another parent"
+}
+
+@test "import needs --pub and --priv; an existing path exits 9" {
+	run tpmctl import x --pub /dev/null
+	assert_failure 2
+	tool_create dup -G ecc
+	tpmctl -q import dup --pub "$BATS_TEST_TMPDIR/dup.pub" --priv "$BATS_TEST_TMPDIR/dup.priv"
+	run tpmctl import dup --pub "$BATS_TEST_TMPDIR/dup.pub" --priv "$BATS_TEST_TMPDIR/dup.priv"
+	assert_failure 9
+	tpmctl -q delete dup
+}
