@@ -34,7 +34,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         /* The new password first, before anything is locked or loaded; its
          * length is checked against the object's name hash later. */
-        if ((r = auth_read(&new_auth, argv[0], !auth_given(&new_auth) || new_auth.prompt, 64,
+        if ((r = auth_read(&new_auth, argv[0], !auth_given(&new_auth) || new_auth.prompt, 4096,
                            &password)) ||
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)) ||
             (r = auth_change(tpm, argv[0], &current, &password)))

@@ -1,4 +1,5 @@
 /* tpmctl import: tpm2-tools blobs into the keystore. */
+#include <openssl/crypto.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -8,18 +9,68 @@
 #include "../src/fileio.h"
 #include "../src/import.h"
 #include "../src/path.h"
+#include "../src/provision.h"
 #include "auth_options.h"
 #include "cli.h"
 
-static const char *pub_file, *priv_file;
+static const char *pub_file, *priv_file, *pem_file;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
     {"pub", 0, OPT_STRING, &pub_file, "FILE", "the public blob (tpm2_create -u)"},
     {"priv", 0, OPT_STRING, &priv_file, "FILE", "the private blob (tpm2_create -r)"},
+    {"pem", 0, OPT_STRING, &pem_file, "FILE",
+     "a TSS2 PRIVATE KEY file (tpm2-openssl, tpm2_encodeobject, tpmctl export)"},
     AUTH_OPTIONS(auth),
     {0},
 };
+
+static void key_filep(struct tss2_key_file *k)
+{
+        OPENSSL_free(k->der);
+}
+
+/* The profile whose SRK is at handle, for a path given without one. */
+static const char *profile_of_parent(const struct tpm *tpm, unsigned long handle)
+{
+        static const char *const profiles[] = {"P_RSA2048SHA256", "P_ECCP256SHA256",
+                                               "P_ECCP384SHA384"};
+
+        if (srk_persistent_handle(tpm, tpm->setup.profile) == handle)
+                return tpm->setup.profile;
+        for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+                if (srk_persistent_handle(tpm, profiles[i]) == handle)
+                        return profiles[i];
+        return NULL;
+}
+
+/* A TSS2 PRIVATE KEY file: its parent must be one of the keystore's SRKs. */
+static int import_pem(const struct settings *s, const char *path)
+{
+        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_(key_filep) struct tss2_key_file key = {0};
+        _cleanup_secret_ struct secret pem = {0};
+        const char *profile;
+        char full[1024];
+        int r;
+
+        if ((r = file_read(pem_file, 64 * 1024, &pem.data, &pem.size)) ||
+            (r = tss2_key_file_parse(pem.data, pem.size, &key)) ||
+            (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)))
+                return r;
+        if (!(profile = profile_of_parent(tpm, key.parent)))
+                return error_set(EXIT_BAD_INPUT,
+                                 "the key file's parent 0x%08lx is not a storage root key of this "
+                                 "keystore",
+                                 key.parent);
+        if (strncmp(path, "/P_", 3) == 0)
+                snprintf(full, sizeof(full), "%s", path);
+        else
+                snprintf(full, sizeof(full), "/%s%s", profile, path);
+        /* tpm2_encodeobject -p writes emptyAuth TRUE: an --auth-* option wins. */
+        return import_blobs(tpm, full, key.pub, key.pub_size, key.priv, key.priv_size,
+                            !key.empty_auth || auth_given(&auth));
+}
 
 static int run(const struct settings *s, int argc, char **argv)
 {
@@ -31,9 +82,19 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
-        if (!pub_file || !priv_file)
-                return error_set(EXIT_USAGE, "give --pub FILE.pub and --priv FILE.priv");
-        if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))) ||
+        if (!!pem_file == !!(pub_file || priv_file) || (!pem_file && !(pub_file && priv_file)))
+                return error_set(EXIT_USAGE, "give --pub FILE.pub and --priv FILE.priv, or --pem "
+                                             "FILE");
+        if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))))
+                return r;
+        if (pem_file) {
+                if ((r = import_pem(s, path)))
+                        return r;
+                if (!s->quiet && !s->json)
+                        printf("imported %s\n", path);
+                return 0;
+        }
+        if ((r = file_read(pub_file, 4096, &pub, &pub_size)) ||
             (r = file_read(pub_file, 4096, &pub, &pub_size)) ||
             (r = file_read(priv_file, 4096, &priv.data, &priv.size)) ||
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)) ||
@@ -50,7 +111,7 @@ const struct command cmd_import = {
     .min_args = 1,
     .max_args = 1,
     .run = run,
-    .summary = "import a key or sealed object made by tpm2_create under the SRK",
+    .summary = "import a key or sealed object made under the SRK (tpm2-tools blobs or PEM)",
     .details = "Example: tpm2_create -C 0x81000001 -G ecc -u k.pub -r k.priv &&\n"
                "         tpmctl import mykey --pub k.pub --priv k.priv\n"
                "Give an --auth-* option when the object has a password (it is not read now;\n"

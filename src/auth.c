@@ -155,7 +155,8 @@ static int prompt_line(int tty, const char *prompt, unsigned char *buf, size_t c
         return r;
 }
 
-static int read_from_tty(const char *what, bool confirm, unsigned char **data, size_t *len)
+static int read_from_tty(const struct auth_source *src, const char *what, bool confirm,
+                         unsigned char **data, size_t *len)
 {
         _cleanup_close_ int tty = open("/dev/tty", O_RDWR | O_NOCTTY | O_CLOEXEC);
         unsigned char *first, *again;
@@ -166,14 +167,15 @@ static int read_from_tty(const char *what, bool confirm, unsigned char **data, s
         if (tty < 0)
                 return error_set(EXIT_AUTH,
                                  "%s needs a password and there is no terminal to ask "
-                                 "on: use --auth-file, --auth-fd or --auth-env",
-                                 what);
+                                 "on: use --%s-file, --%s-fd or --%s-env",
+                                 what, src->option_prefix, src->option_prefix, src->option_prefix);
         if (!(first = calloc(1, AUTH_READ_MAX + 2)) || !(again = calloc(1, AUTH_READ_MAX + 2))) {
                 free(first);
                 return error_set(EXIT_TPM, "out of memory");
         }
         watchdog_pause();
-        snprintf(prompt, sizeof(prompt), "Password for %s: ", what);
+        snprintf(prompt, sizeof(prompt), "%s for %s: ",
+                 strcmp(src->option_prefix, "new-auth") == 0 ? "New password" : "Password", what);
         r = prompt_line(tty, prompt, first, AUTH_READ_MAX + 2, &first_len);
         if (!r && confirm) {
                 r = prompt_line(tty, "Again, to confirm: ", again, AUTH_READ_MAX + 2, &again_len);
@@ -238,7 +240,7 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
                 memcpy(data, value, len);
         } else {
                 snprintf(origin, sizeof(origin), "the terminal");
-                r = read_from_tty(what, confirm, &data, &len);
+                r = read_from_tty(src, what, confirm, &data, &len);
         }
         if (r)
                 return r;

@@ -32,6 +32,7 @@ struct target {
         TPM2B_PUBLIC public;
         TPM2B_PRIVATE private;
         bool with_auth;
+        unsigned persistent;
 };
 
 static void target_free(struct target *t)
@@ -63,6 +64,8 @@ static int read_target(struct tpm *tpm, const char *user_path, struct target *t)
                                  t->path);
         t->with_auth = json_object_object_get_ex(t->json, "with_auth", &with_auth) &&
                        strcmp(json_object_get_string(with_auth), "YES") == 0;
+        if (json_object_object_get_ex(t->json, "persistent_handle", &with_auth))
+                t->persistent = (unsigned)json_object_get_int64(with_auth);
         return 0;
 }
 
@@ -106,12 +109,7 @@ static bool allows_change_auth(const struct policy *p)
 
 static bool needs_auth(const struct policy *p, bool with_auth)
 {
-        if (!p)
-                return with_auth;
-        for (unsigned i = 0; i < p->n; i++)
-                if (p->e[i].type == POLICY_AUTHVALUE || p->e[i].type == POLICY_PASSWORD)
-                        return true;
-        return false;
+        return p ? policy_needs_auth(p) : with_auth;
 }
 
 /* Writes the new private blob into the keystore object, atomically. FAPI
@@ -151,6 +149,11 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
 
         if ((r = read_target(tpm, user_path, &t)) || (r = target_policy(&t, &policy)))
                 return r;
+        if (t.persistent)
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s is persistent at 0x%08x: its password lives in the TPM's "
+                                 "copy, which this command does not replace; create it again",
+                                 t.path, t.persistent);
         max = tpm_hash_size(t.public.publicArea.nameAlg);
         if (new_password->size > max)
                 return error_set(EXIT_BAD_INPUT,
@@ -161,7 +164,7 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
                 return error_set(EXIT_POLICY,
                                  "policy not satisfied: the policy of %s does not allow changing "
                                  "its password (no PolicyCommandCode TPM2_CC_ObjectChangeAuth); "
-                                 "seal the secret again with the new password",
+                                 "create the object again with the new password",
                                  t.path);
         if ((policy && (r = policy_check_pcrs(tpm->esys, policy))) ||
             (needs_auth(policy, t.with_auth) && (r = auth_read(current, t.path, false, max, &old))))
@@ -170,7 +173,8 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
          * Sessions first: they take and close the SRK's ESYS object. */
         if ((r = session_start_encrypted(tpm, t.path, &crypt)))
                 return r;
-        if (policy && (r = session_start_policy(tpm, t.path, t.public.publicArea.nameAlg, &session)))
+        if (policy &&
+            (r = session_start_policy(tpm, t.path, t.public.publicArea.nameAlg, &session)))
                 return r;
         if ((r = srk_object(tpm, t.path, &srk)))
                 return r;

@@ -2,6 +2,11 @@
 #include "import.h"
 
 #include <limits.h>
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/err.h>
+#include <openssl/objects.h>
+#include <openssl/pem.h>
 #include <stdio.h>
 #include <string.h>
 #include <tss2/tss2_mu.h>
@@ -308,5 +313,97 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
                 return rc ? error_rc(rc, "FAPI does not read the imported object back")
                           : error_set(EXIT_TPM, "FAPI reads the imported object back changed");
         }
+        return 0;
+}
+
+static void asn1_object_freep(ASN1_OBJECT **o)
+{
+        ASN1_OBJECT_free(*o);
+}
+static void asn1_integer_freep(ASN1_INTEGER **i)
+{
+        ASN1_INTEGER_free(*i);
+}
+static void openssl_freep(void *p)
+{
+        OPENSSL_free(*(void **)p);
+}
+static void bio_freep(BIO **b)
+{
+        BIO_free(*b);
+}
+
+/* One DER element's header at *p, of the universal tag want; its length. */
+static bool der_header(const unsigned char **p, const unsigned char *end, int want, long *len)
+{
+        int tag, class;
+
+        return !(ASN1_get_object(p, len, &tag, &class, end - *p) & 0x80) && tag == want &&
+               class == V_ASN1_UNIVERSAL && *len <= end - *p;
+}
+
+/* TPMKey ::= SEQUENCE { type OID, emptyAuth [0] EXPLICIT BOOLEAN OPTIONAL,
+ *                       parent INTEGER, pubkey OCTET STRING, privkey OCTET STRING } */
+static bool parse_tpm_key(const unsigned char *p, const unsigned char *end,
+                          struct tss2_key_file *key)
+{
+        _cleanup_(asn1_object_freep) ASN1_OBJECT *oid = NULL;
+        _cleanup_(asn1_integer_freep) ASN1_INTEGER *parent = NULL;
+        char oid_text[64];
+        uint64_t handle;
+        long n;
+        int tag, class;
+
+        if (!der_header(&p, end, V_ASN1_SEQUENCE, &n))
+                return false;
+        end = p + n;
+        if (!(oid = d2i_ASN1_OBJECT(NULL, &p, end - p)) ||
+            OBJ_obj2txt(oid_text, sizeof(oid_text), oid, 1) <= 0 ||
+            strcmp(oid_text, "2.23.133.10.1.3") != 0)
+                return false;
+        if (p < end && *p == 0xa0) { /* emptyAuth */
+                if (ASN1_get_object(&p, &n, &tag, &class, end - p) & 0x80 || n != 3 ||
+                    p[0] != V_ASN1_BOOLEAN || p[1] != 1)
+                        return false;
+                key->empty_auth = p[2] != 0;
+                p += 3;
+        }
+        if (!(parent = d2i_ASN1_INTEGER(NULL, &p, end - p)) ||
+            ASN1_INTEGER_get_uint64(&handle, parent) != 1)
+                return false;
+        key->parent = (unsigned long)handle;
+        if (!der_header(&p, end, V_ASN1_OCTET_STRING, &n))
+                return false;
+        key->pub = p;
+        key->pub_size = (size_t)n;
+        p += n;
+        if (!der_header(&p, end, V_ASN1_OCTET_STRING, &n))
+                return false;
+        key->priv = p;
+        key->priv_size = (size_t)n;
+        return p + n == end;
+}
+
+int tss2_key_file_parse(const unsigned char *pem, size_t len, struct tss2_key_file *key)
+{
+        _cleanup_(bio_freep) BIO *bio = BIO_new_mem_buf(pem, (int)len);
+        _cleanup_(openssl_freep) char *name = NULL;
+        _cleanup_(openssl_freep) char *header = NULL;
+        unsigned char *der = NULL;
+        long der_len = 0;
+        bool ok;
+
+        memset(key, 0, sizeof(*key));
+        ok = bio && PEM_read_bio(bio, &name, &header, &der, &der_len) &&
+             strcmp(name, "TSS2 PRIVATE KEY") == 0 && parse_tpm_key(der, der + der_len, key);
+        ERR_clear_error();
+        if (!ok) {
+                OPENSSL_free(der);
+                memset(key, 0, sizeof(*key));
+                return error_set(EXIT_BAD_INPUT, "not a TSS2 PRIVATE KEY file of a loadable key "
+                                                 "(\"-----BEGIN TSS2 PRIVATE KEY-----\", OID "
+                                                 "2.23.133.10.1.3)");
+        }
+        key->der = der;
         return 0;
 }

@@ -14,3 +14,15 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
 
 /* FAPI's JSON for a public area (RSA, ECC or keyed-hash). Pure. */
 json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub);
+
+/* Splits a TSS2 PRIVATE KEY PEM (the TPM 2.0 key file format) into its
+ * blobs, parent handle and emptyAuth. Pure; blobs point into *der, which
+ * the caller frees. */
+struct tss2_key_file {
+        unsigned char *der;
+        const unsigned char *pub, *priv;
+        size_t pub_size, priv_size;
+        unsigned long parent;
+        bool empty_auth;
+};
+int tss2_key_file_parse(const unsigned char *pem, size_t len, struct tss2_key_file *key);

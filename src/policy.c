@@ -214,8 +214,10 @@ static int parse_or(json_object *el, const char *pointer, unsigned depth, struct
                 if (!json_object_is_type(branch, json_type_object))
                         return bad(ptr, "a branch must be an object with name and policy");
                 name = field(branch, "name");
-                if (name && !json_object_is_type(name, json_type_string))
-                        return bad(ptr, "a branch's name must be a string");
+                if (!name || !json_object_is_type(name, json_type_string) ||
+                    !field(branch, "description") ||
+                    !json_object_is_type(field(branch, "description"), json_type_string))
+                        return bad(ptr, "a branch needs \"name\" and \"description\" strings");
                 policy = field(branch, "policy");
                 pointer_to(ptr, pointer, "/branches/%zu/policy", i);
                 if ((r = parse_list(policy, ptr, depth + 1, &e->branches[i])))
@@ -287,7 +289,7 @@ static int parse_element(json_object *el, const char *pointer, unsigned depth,
                 return bad(pointer, "each policy element needs a \"type\" string");
         name = json_object_get_string(type);
         for (size_t i = 0; i < sizeof(known_types) / sizeof(known_types[0]); i++) {
-                if (strcasecmp(name, known_types[i].name) != 0)
+                if (strcmp(name, known_types[i].name) != 0)
                         continue;
                 e->type = known_types[i].type;
                 switch (e->type) {
@@ -304,7 +306,7 @@ static int parse_element(json_object *el, const char *pointer, unsigned depth,
                 }
         }
         for (size_t i = 0; i < sizeof(other_types) / sizeof(other_types[0]); i++)
-                if (strcasecmp(name, other_types[i]) == 0) {
+                if (strcmp(name, other_types[i]) == 0) {
                         snprintf(what, sizeof(what), "%s is not supported by tpmctl yet", name);
                         return bad(pointer, what);
                 }
@@ -337,15 +339,19 @@ static int parse_list(json_object *list, const char *pointer, unsigned depth, st
 int policy_parse(json_object *json, struct policy *p)
 {
         json_object *description;
+        int r;
 
         memset(p, 0, sizeof(*p));
         if (!json_object_is_type(json, json_type_object))
                 return bad("",
                            "a policy file is a JSON object with \"description\" and \"policy\"");
+        if ((r = parse_list(field(json, "policy"), "/policy", 0, p)))
+                return r;
+        /* FAPI refuses a policy without one. */
         description = field(json, "description");
-        if (description && !json_object_is_type(description, json_type_string))
-                return bad("/description", "must be a string");
-        return parse_list(field(json, "policy"), "/policy", 0, p);
+        if (!description || !json_object_is_type(description, json_type_string))
+                return bad("/description", "a policy needs a \"description\" string");
+        return 0;
 }
 
 int policy_file_read(const char *file, json_object **json, struct policy *p)
@@ -504,6 +510,18 @@ int policy_digest(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *diges
         memset(digest, 0, sizeof(*digest));
         digest->size = (UINT16)size;
         return policy_digest_extend(p, alg, digest);
+}
+
+bool policy_needs_auth(const struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++) {
+                if (p->e[i].type == POLICY_AUTHVALUE || p->e[i].type == POLICY_PASSWORD)
+                        return true;
+                for (unsigned b = 0; b < p->e[i].n_branches; b++)
+                        if (policy_needs_auth(&p->e[i].branches[b]))
+                                return true;
+        }
+        return false;
 }
 
 bool policy_has_multi_pcr(const struct policy *p)

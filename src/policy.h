@@ -69,6 +69,10 @@ int policy_digest_extend(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST
 /* The digest of a list of PCR values, as TPM2_PolicyPCR takes it. */
 int pcr_values_digest(const struct pcr_values *v, TPMI_ALG_HASH alg, TPM2B_DIGEST *digest);
 
+/* Whether running p needs the object's password (POLICYAUTHVALUE or
+ * POLICYPASSWORD anywhere, OR branches included). */
+bool policy_needs_auth(const struct policy *p);
+
 /* Whether tpmctl's own session engine can run this policy (else FAPI must). */
 bool policy_runs_in_engine(const struct policy *p);
 

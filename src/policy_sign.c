@@ -82,14 +82,6 @@ static int encode(const TPMT_SIGNATURE *s, unsigned char **out, size_t *len)
         return *out ? 0 : error_set(EXIT_TPM, "out of memory");
 }
 
-static bool needs_auth(const struct policy *p)
-{
-        for (unsigned i = 0; i < p->n; i++)
-                if (p->e[i].type == POLICY_AUTHVALUE || p->e[i].type == POLICY_PASSWORD)
-                        return true;
-        return false;
-}
-
 /* Loads the key and satisfies its policy in a fresh policy session: what
  * every use of a policy-bound key starts with. */
 static int load_with_policy(struct tpm *tpm, const struct key_info *key,
@@ -110,7 +102,7 @@ static int load_with_policy(struct tpm *tpm, const struct key_info *key,
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s", key->path);
         /* Before anything is loaded: a changed PCR is named. */
         if ((r = policy_check_pcrs(tpm->esys, &policy)) ||
-            (needs_auth(&policy) &&
+            (policy_needs_auth(&policy) &&
              (r = auth_read(auth, key->path, false, tpm_hash_size(area->nameAlg), &password))))
                 return r;
         rc = Fapi_GetTpmBlobs(tpm->fapi, key->path, &pub, &pub_size, &priv, &priv_size,

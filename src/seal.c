@@ -171,18 +171,6 @@ static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_obj
         return 0;
 }
 
-static bool policy_needs_auth(const struct policy *p)
-{
-        for (unsigned i = 0; i < p->n; i++) {
-                if (p->e[i].type == POLICY_AUTHVALUE || p->e[i].type == POLICY_PASSWORD)
-                        return true;
-                for (unsigned b = 0; b < p->e[i].n_branches; b++)
-                        if (policy_needs_auth(&p->e[i].branches[b]))
-                                return true;
-        }
-        return false;
-}
-
 static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
                               const struct auth_source *auth, TPM2B_SENSITIVE_DATA **data)
 {

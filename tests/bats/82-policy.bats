@@ -56,7 +56,7 @@ policies=$BATS_TEST_DIRNAME/../../policies
 
 @test "policy digest works offline for explicit values" {
 	cat >"$BATS_TEST_TMPDIR/p.json" <<JSON
-{"policy": [{"type": "POLICYPCR", "pcrs": [
+{"description": "PCRs 0 and 16 zero, and the password", "policy": [{"type": "POLICYPCR", "pcrs": [
   {"pcr": 0, "hashAlg": "TPM2_ALG_SHA256", "digest": "$(printf '%064d' 0)"},
   {"pcr": 16, "hashAlg": "TPM2_ALG_SHA256", "digest": "$(printf '%064d' 0)"}]},
   {"type": "POLICYAUTHVALUE"}]}
@@ -115,4 +115,16 @@ JSON
 	run tpmctl policy import /HS/SRK/x "$policies/password.json"
 	assert_failure 3
 	assert_output --partial "policies live under /policy/"
+}
+
+@test "what FAPI would refuse is refused first: lower-case types, no description, unnamed branches" {
+	printf '{"description": "d", "policy": [{"type": "policyauthvalue"}]}' >"$BATS_TEST_TMPDIR/lower.json"
+	printf '{"policy": [{"type": "POLICYAUTHVALUE"}]}' >"$BATS_TEST_TMPDIR/nodesc.json"
+	printf '{"description": "d", "policy": [{"type": "POLICYOR", "branches": [{"policy": [{"type": "POLICYAUTHVALUE"}]}, {"policy": [{"type": "POLICYPASSWORD"}]}]}]}' >"$BATS_TEST_TMPDIR/unnamed.json"
+	for f in lower nodesc unnamed; do
+		run tpmctl policy digest "$BATS_TEST_TMPDIR/$f.json"
+		assert_failure 3
+	done
+	run tpmctl policy digest "$BATS_TEST_TMPDIR/nodesc.json"
+	assert_output --partial 'policy /description: a policy needs a "description" string'
 }

@@ -84,3 +84,19 @@ setup_file() {
 	assert_failure 3
 	tpmctl -q delete k6
 }
+
+@test "a persistent key's password cannot be changed in the keystore copy alone: exit 3" {
+	tpmctl -q key create pk --alg ecc256 --noda --persistent 0x81000020 --auth-file "$BATS_FILE_TMPDIR/old"
+	run tpmctl auth change pk --auth-file "$BATS_FILE_TMPDIR/old" --new-auth-file "$BATS_FILE_TMPDIR/new"
+	assert_failure 3
+	assert_output --partial "is persistent at 0x81000020"
+	tpmctl -q delete pk
+}
+
+@test "without a terminal the new password's options are named" {
+	tpmctl -q key create k7 --alg ecc256 --noda
+	run setsid "$TPMCTL" auth change k7 </dev/null
+	assert_failure 5
+	assert_output --partial "--new-auth-file, --new-auth-fd or --new-auth-env"
+	tpmctl -q delete k7
+}

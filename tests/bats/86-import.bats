@@ -97,3 +97,46 @@ tool_create() { # tool_create NAME ARGS...
 	assert_failure 9
 	tpmctl -q delete dup
 }
+
+@test "export --format pem -> delete -> import --pem -> sign" {
+	tpmctl -q key create viapem --alg ecc256
+	tpmctl -q export viapem --format pem -o "$BATS_TEST_TMPDIR/k.pem"
+	tpmctl -q delete viapem
+	run tpmctl import back --pem "$BATS_TEST_TMPDIR/k.pem"
+	assert_success
+	run tpmctl sign back -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig"
+	assert_success
+	run tpmctl verify back -s "$BATS_TEST_TMPDIR/sig" -i "$BATS_FILE_TMPDIR/data"
+	assert_success
+	tpmctl -q delete back
+}
+
+@test "tpm2_encodeobject PEM -> import --pem -> sign, with the key's password" {
+	tool_create enc -G ecc -p "file:$BATS_FILE_TMPDIR/pw"
+	tpm2_encodeobject -T "$TPMCTL_TCTI" -C 0x81000001 -u "$BATS_TEST_TMPDIR/enc.pub" \
+		-r "$BATS_TEST_TMPDIR/enc.priv" -p -o "$BATS_TEST_TMPDIR/enc.pem"
+	tpm2_flushcontext -T "$TPMCTL_TCTI" --transient-object
+	tpm2_flushcontext -T "$TPMCTL_TCTI" --loaded-session
+	# tpm2_encodeobject -p writes emptyAuth TRUE all the same: the option says it.
+	run tpmctl import enc --pem "$BATS_TEST_TMPDIR/enc.pem" --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	run tpmctl --json key show enc
+	assert_equal "$(jq -r .needs_password <<<"$output")" "true"
+	run tpmctl sign enc -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig" --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	tpmctl -q delete enc
+}
+
+@test "import --pem of a PEM of the wrong type, or garbage, exits 3" {
+	tpmctl -q key create pubonly --alg ecc256
+	tpmctl export-public pubonly -o "$BATS_TEST_TMPDIR/pub.pem"
+	run tpmctl import wrong --pem "$BATS_TEST_TMPDIR/pub.pem"
+	assert_failure 3
+	assert_output --partial "not a TSS2 PRIVATE KEY file"
+	head -c 500 /dev/urandom >"$BATS_TEST_TMPDIR/garbage.pem"
+	run tpmctl import wrong --pem "$BATS_TEST_TMPDIR/garbage.pem"
+	assert_failure 3
+	run tpmctl import wrong --pem "$BATS_TEST_TMPDIR/pub.pem" --pub "$BATS_TEST_TMPDIR/pub.pem"
+	assert_failure 2
+	tpmctl -q delete pubonly
+}
