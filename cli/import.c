@@ -13,12 +13,14 @@
 #include "auth_options.h"
 #include "cli.h"
 
-static const char *pub_file, *priv_file, *pem_file;
+static const char *pub_file, *priv_file, *pem_file, *pubkey_file;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
     {"pub", 0, OPT_STRING, &pub_file, "FILE", "the public blob (tpm2_create -u)"},
     {"priv", 0, OPT_STRING, &priv_file, "FILE", "the private blob (tpm2_create -r)"},
+    {"pubkey", 0, OPT_STRING, &pubkey_file, "FILE",
+     "an RSA or EC public key (PEM), stored at /ext/NAME for verify"},
     {"pem", 0, OPT_STRING, &pem_file, "FILE",
      "a TSS2 PRIVATE KEY file (tpm2-openssl, tpm2_encodeobject, tpmctl export)"},
     AUTH_OPTIONS(auth),
@@ -82,9 +84,19 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
-        if (!!pem_file == !!(pub_file || priv_file) || (!pem_file && !(pub_file && priv_file)))
-                return error_set(EXIT_USAGE, "give --pub FILE.pub and --priv FILE.priv, or --pem "
-                                             "FILE");
+        if (pubkey_file && !pem_file && !pub_file && !priv_file) {
+                if ((r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)) ||
+                    (r = import_public_key(tpm, argv[0], pubkey_file)))
+                        return r;
+                if (!s->quiet && !s->json)
+                        printf("imported the public key %s\n", argv[0]);
+                return 0;
+        }
+        if (pubkey_file || !!pem_file == !!(pub_file || priv_file) ||
+            (!pem_file && !(pub_file && priv_file)))
+                return error_set(EXIT_USAGE,
+                                 "give --pub FILE.pub and --priv FILE.priv, --pem FILE, "
+                                 "or --pubkey FILE");
         if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))))
                 return r;
         if (pem_file) {

@@ -6,6 +6,7 @@
 #include "../src/context.h"
 #include "../src/errors.h"
 #include "../src/fileio.h"
+#include "../src/import.h"
 #include "../src/keys.h"
 #include "../src/pubkey.h"
 #include "../src/signature.h"
@@ -72,13 +73,21 @@ static int run(const struct settings *s, int argc, char **argv)
                 if (!md)
                         md = pem_hash(pkey);
         } else {
-                if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
-                    (r = key_info_read(tpm, argv[0], &key)) ||
-                    (r = public_to_evp(&key.public, &pkey)))
+                if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)))
                         return r;
-                if (!md)
-                        md = tpm_hash_md(public_sign_hash(&key.public.publicArea));
-                keystore_scheme = key.signing_scheme;
+                if (strncmp(argv[0], "/ext/", 5) == 0) { /* imported with --pubkey */
+                        if ((r = external_key(tpm, argv[0], &pkey)))
+                                return r;
+                        if (!md)
+                                md = pem_hash(pkey);
+                } else {
+                        if ((r = key_info_read(tpm, argv[0], &key)) ||
+                            (r = public_to_evp(&key.public, &pkey)))
+                                return r;
+                        if (!md)
+                                md = tpm_hash_md(public_sign_hash(&key.public.publicArea));
+                        keystore_scheme = key.signing_scheme;
+                }
         }
         if (scheme == SCHEME_DEFAULT)
                 scheme = default_scheme(pkey, keystore_scheme);

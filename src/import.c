@@ -407,3 +407,54 @@ int tss2_key_file_parse(const unsigned char *pem, size_t len, struct tss2_key_fi
         key->der = der;
         return 0;
 }
+
+int import_public_key(struct tpm *tpm, const char *path, const char *pem_file)
+{
+        _cleanup_pkey_ EVP_PKEY *key = NULL;
+        _cleanup_free_ char *pem = NULL;
+        char full[FAPI_PATH_MAX];
+        size_t len;
+        TSS2_RC rc;
+        int r;
+
+        if (strchr(path, '/'))
+                snprintf(full, sizeof(full), "%s", path);
+        else
+                snprintf(full, sizeof(full), "/ext/%s", path);
+        if (strncmp(full, "/ext/", 5) != 0 || full[5] == '\0')
+                return error_set(EXIT_BAD_INPUT, "public keys live under /ext/: /ext/NAME");
+        /* OpenSSL reads it first: FAPI is not trusted with malformed input. */
+        if ((r = pem_read_public(pem_file, &key)) ||
+            (r = file_read(pem_file, 64 * 1024, (unsigned char **)&pem, &len)))
+                return r;
+        if (EVP_PKEY_base_id(key) != EVP_PKEY_RSA && EVP_PKEY_base_id(key) != EVP_PKEY_EC)
+                return error_set(EXIT_BAD_INPUT, "%s is neither an RSA nor an EC key", pem_file);
+        rc = Fapi_Import(tpm->fapi, full, pem);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "storing the public key at %s", full);
+        return 0;
+}
+
+int external_key(const struct tpm *tpm, const char *full_path, EVP_PKEY **key)
+{
+        _cleanup_json_ json_object *obj = NULL;
+        _cleanup_(bio_freep) BIO *bio = NULL;
+        json_object *type, *pem;
+        int r;
+
+        if (strncmp(full_path, "/ext/", 5) != 0)
+                return error_set(EXIT_NOT_FOUND, "%s is not an external key", full_path);
+        if ((r = object_json(tpm, full_path, &obj)))
+                return r;
+        if (!json_object_object_get_ex(obj, "objectType", &type) ||
+            json_object_get_int(type) != 3 ||
+            !json_object_object_get_ex(obj, "pem_ext_public", &pem))
+                return error_set(EXIT_NOT_FOUND, "%s is not an external key", full_path);
+        if (!(bio = BIO_new_mem_buf(json_object_get_string(pem), -1)) ||
+            !(*key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL))) {
+                ERR_clear_error();
+                return error_set(EXIT_BAD_INPUT, "the public key stored at %s is malformed",
+                                 full_path);
+        }
+        return 0;
+}

@@ -4,6 +4,8 @@
 #pragma once
 
 #include "auth.h"
+#include <openssl/evp.h>
+
 #include "context.h"
 
 /* Imports TPM2B_PUBLIC/TPM2B_PRIVATE blobs made under the profile's SRK at
@@ -26,3 +28,11 @@ struct tss2_key_file {
         bool empty_auth;
 };
 int tss2_key_file_parse(const unsigned char *pem, size_t len, struct tss2_key_file *key);
+
+/* Stores an RSA or ECC public key (SubjectPublicKeyInfo PEM) at /ext/NAME,
+ * as FAPI keeps external keys, for `verify /ext/NAME`. */
+int import_public_key(struct tpm *tpm, const char *path, const char *pem_file);
+
+/* The OpenSSL key of an external key stored at a full /ext/... path;
+ * EXIT_NOT_FOUND when the object is not one. */
+int external_key(const struct tpm *tpm, const char *full_path, EVP_PKEY **key);

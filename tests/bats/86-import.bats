@@ -140,3 +140,22 @@ tool_create() { # tool_create NAME ARGS...
 	assert_failure 2
 	tpmctl -q delete pubonly
 }
+
+@test "import --pubkey stores an OpenSSL public key under /ext for verify" {
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$BATS_TEST_TMPDIR/ec.key" 2>/dev/null
+	openssl pkey -in "$BATS_TEST_TMPDIR/ec.key" -pubout -out "$BATS_TEST_TMPDIR/ec.pub"
+	openssl dgst -sha256 -sign "$BATS_TEST_TMPDIR/ec.key" -out "$BATS_TEST_TMPDIR/ec.sig" "$BATS_FILE_TMPDIR/data"
+	run tpmctl import partner --pubkey "$BATS_TEST_TMPDIR/ec.pub"
+	assert_success
+	run tpmctl verify /ext/partner -s "$BATS_TEST_TMPDIR/ec.sig" -i "$BATS_FILE_TMPDIR/data"
+	assert_success
+	assert_output "valid"
+	echo tampered >>"$BATS_TEST_TMPDIR/other"
+	run tpmctl verify /ext/partner -s "$BATS_TEST_TMPDIR/ec.sig" -i "$BATS_TEST_TMPDIR/other"
+	assert_failure 1
+	run tpmctl list /ext
+	assert_output --partial "/ext/partner"
+	run tpmctl import bad --pubkey "$BATS_FILE_TMPDIR/data"
+	assert_failure 3
+	tpmctl -q delete /ext/partner
+}
