@@ -1,5 +1,8 @@
 /* tpmctl import: tpm2-tools blobs into the keystore. */
+#include <openssl/bio.h>
 #include <openssl/crypto.h>
+#include <openssl/err.h>
+#include <openssl/pem.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -10,10 +13,11 @@
 #include "../src/import.h"
 #include "../src/path.h"
 #include "../src/provision.h"
+#include "../src/wrap.h"
 #include "auth_options.h"
 #include "cli.h"
 
-static const char *pub_file, *priv_file, *pem_file, *pubkey_file;
+static const char *pub_file, *priv_file, *pem_file, *pubkey_file, *wrap_file;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
@@ -21,6 +25,8 @@ static const struct cli_option options[] = {
     {"priv", 0, OPT_STRING, &priv_file, "FILE", "the private blob (tpm2_create -r)"},
     {"pubkey", 0, OPT_STRING, &pubkey_file, "FILE",
      "an RSA or EC public key (PEM), stored at /ext/NAME for verify"},
+    {"wrap", 0, OPT_STRING, &wrap_file, "FILE",
+     "move an OpenSSL RSA-2048 or P-256/P-384 private key (PEM) into the TPM"},
     {"pem", 0, OPT_STRING, &pem_file, "FILE",
      "a TSS2 PRIVATE KEY file (tpm2-openssl, tpm2_encodeobject, tpmctl export)"},
     AUTH_OPTIONS(auth),
@@ -74,6 +80,34 @@ static int import_pem(const struct settings *s, const char *path)
                             !key.empty_auth || auth_given(&auth));
 }
 
+static void bio_freep(BIO **b)
+{
+        BIO_free(*b);
+}
+
+/* An OpenSSL private key, moved into the TPM; the key's bytes are wiped. */
+static int import_wrapped(const struct settings *s, const char *path)
+{
+        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_secret_ struct secret pem = {0}, password = {0};
+        _cleanup_pkey_ EVP_PKEY *key = NULL;
+        _cleanup_(bio_freep) BIO *bio = NULL;
+        int r;
+
+        if ((r = file_read(wrap_file, 64 * 1024, &pem.data, &pem.size)))
+                return r;
+        if (!(bio = BIO_new_mem_buf(pem.data, (int)pem.size)) ||
+            !(key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL))) {
+                ERR_clear_error();
+                return error_set(EXIT_BAD_INPUT, "%s is not an unencrypted PEM private key",
+                                 wrap_file);
+        }
+        if ((auth_given(&auth) && (r = auth_read(&auth, path, auth.prompt, 32, &password))) ||
+            (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)))
+                return r;
+        return wrap_import(tpm, path, key, &password);
+}
+
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
@@ -84,6 +118,14 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
+        if (wrap_file && !pubkey_file && !pem_file && !pub_file && !priv_file) {
+                if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))) ||
+                    (r = import_wrapped(s, path)))
+                        return r;
+                if (!s->quiet && !s->json)
+                        printf("imported %s\n", path);
+                return 0;
+        }
         if (pubkey_file && !pem_file && !pub_file && !priv_file) {
                 if ((r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)) ||
                     (r = import_public_key(tpm, argv[0], pubkey_file)))
@@ -92,7 +134,7 @@ static int run(const struct settings *s, int argc, char **argv)
                         printf("imported the public key %s\n", argv[0]);
                 return 0;
         }
-        if (pubkey_file || !!pem_file == !!(pub_file || priv_file) ||
+        if (pubkey_file || wrap_file || !!pem_file == !!(pub_file || priv_file) ||
             (!pem_file && !(pub_file && priv_file)))
                 return error_set(EXIT_USAGE,
                                  "give --pub FILE.pub and --priv FILE.priv, --pem FILE, "

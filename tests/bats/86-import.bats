@@ -159,3 +159,50 @@ tool_create() { # tool_create NAME ARGS...
 	assert_failure 3
 	tpmctl -q delete /ext/partner
 }
+
+@test "import --wrap of openssl RSA-2048 and P-256 keys -> sign -> verify with the original public key" {
+	openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$BATS_TEST_TMPDIR/rsa.key" 2>/dev/null
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$BATS_TEST_TMPDIR/ec.key" 2>/dev/null
+	for k in rsa ec; do
+		openssl pkey -in "$BATS_TEST_TMPDIR/$k.key" -pubout -out "$BATS_TEST_TMPDIR/$k.pub"
+		run tpmctl import "wrapped-$k" --wrap "$BATS_TEST_TMPDIR/$k.key"
+		assert_success
+		run tpmctl sign "wrapped-$k" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/$k.sig"
+		assert_success
+		opts=()
+		[ "$k" = rsa ] && opts=(-sigopt rsa_padding_mode:pss)
+		run openssl dgst -sha256 "${opts[@]}" -verify "$BATS_TEST_TMPDIR/$k.pub" \
+			-signature "$BATS_TEST_TMPDIR/$k.sig" "$BATS_FILE_TMPDIR/data"
+		assert_output "Verified OK"
+		tpmctl -q delete "wrapped-$k"
+	done
+}
+
+@test "import --wrap: the private key never crosses the TPM bus in clear; a password is set" {
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$BATS_TEST_TMPDIR/ec.key" 2>/dev/null
+	secret=$(openssl pkey -in "$BATS_TEST_TMPDIR/ec.key" -outform DER | tail -c +8 | head -c 32 | xxd -p -c 64)
+	export TCTI_PCAP_FILE=$BATS_TEST_TMPDIR/bus.pcap
+	run tpmctl --tcti "pcap:$TPMCTL_TCTI" import wpw --wrap "$BATS_TEST_TMPDIR/ec.key" --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	unset TCTI_PCAP_FILE
+	python3 - "$secret" "$BATS_TEST_TMPDIR/bus.pcap" <<'PY'
+import sys
+d = bytes.fromhex(sys.argv[1]); bus = open(sys.argv[2], 'rb').read()
+assert len(d) == 32 and d not in bus and d[:16] not in bus, "the private key crossed the bus"
+PY
+	run tpmctl sign wpw -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig" --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	printf 'other\n' >"$BATS_TEST_TMPDIR/bad"
+	run tpmctl sign wpw -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig2" --auth-file "$BATS_TEST_TMPDIR/bad"
+	assert_failure 5
+	tpmctl -q delete wpw
+}
+
+@test "import --wrap of something that is not a private key exits 3" {
+	run tpmctl import nokey --wrap "$BATS_FILE_TMPDIR/data"
+	assert_failure 3
+	assert_output --partial "not an unencrypted PEM private key"
+	openssl genpkey -algorithm ED25519 -out "$BATS_TEST_TMPDIR/ed.key"
+	run tpmctl import nokey --wrap "$BATS_TEST_TMPDIR/ed.key"
+	assert_failure 3
+}
