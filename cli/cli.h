@@ -63,3 +63,5 @@ int parse_command_line(const struct command *cmd, int words, int *argc, char ***
 
 /* Output helpers for commands. */
 void print_json(json_object *obj); /* to stdout, then frees obj */
+/* One path per line, or a JSON array with --json. */
+void print_paths(const struct settings *s, char *const *paths, size_t n);

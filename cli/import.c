@@ -80,11 +80,6 @@ static int import_pem(const struct settings *s, const char *path)
                             !key.empty_auth || auth_given(&auth));
 }
 
-static void bio_freep(BIO **b)
-{
-        BIO_free(*b);
-}
-
 /* An OpenSSL private key, moved into the TPM; the key's bytes are wiped. */
 static int import_wrapped(const struct settings *s, const char *path)
 {

@@ -196,3 +196,16 @@ void print_json(struct json_object *obj)
                                                                JSON_C_TO_STRING_NOSLASHESCAPE));
         json_object_put(obj);
 }
+
+void print_paths(const struct settings *s, char *const *paths, size_t n)
+{
+        if (s->json) {
+                json_object *a = json_object_new_array();
+                for (size_t i = 0; i < n; i++)
+                        json_object_array_add(a, json_object_new_string(paths[i]));
+                print_json(a);
+                return;
+        }
+        for (size_t i = 0; i < n; i++)
+                printf("%s\n", paths[i]);
+}

@@ -25,15 +25,7 @@ static int run(const struct settings *s, int argc, char **argv)
         }
         if (r)
                 return r;
-        if (s->json) {
-                json_object *a = json_object_new_array();
-                for (size_t i = 0; i < n; i++)
-                        json_object_array_add(a, json_object_new_string(paths[i]));
-                print_json(a);
-        } else {
-                for (size_t i = 0; i < n; i++)
-                        printf("%s\n", paths[i]);
-        }
+        print_paths(s, paths, n);
         objects_list_free(paths);
         return 0;
 }

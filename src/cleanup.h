@@ -5,6 +5,9 @@
 
 #include <dirent.h>
 #include <json-c/json.h>
+#include <openssl/asn1.h>
+#include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <stdio.h>
@@ -53,6 +56,37 @@ static inline void fapi_freep(void *p)
         Fapi_Free(*(void **)p);
 }
 #define _cleanup_fapi_free_ _cleanup_(fapi_freep)
+
+/* OpenSSL objects. */
+static inline void bio_freep(BIO **b)
+{
+        BIO_free_all(*b);
+}
+
+static inline void bn_freep(BIGNUM **b)
+{
+        BN_clear_free(*b); /* may hold a private key's part */
+}
+
+static inline void asn1_object_freep(ASN1_OBJECT **o)
+{
+        ASN1_OBJECT_free(*o);
+}
+
+static inline void asn1_integer_freep(ASN1_INTEGER **i)
+{
+        ASN1_INTEGER_free(*i);
+}
+
+static inline void asn1_octets_freep(ASN1_OCTET_STRING **s)
+{
+        ASN1_OCTET_STRING_free(*s);
+}
+
+static inline void openssl_freep(void *p)
+{
+        OPENSSL_free(*(void **)p);
+}
 
 static inline void pkey_freep(EVP_PKEY **k)
 {

@@ -91,30 +91,13 @@ int export_blobs(struct tpm *tpm, const char *user_path, struct exported *e)
                 (len) += (size_t)n_;                                                               \
         } while (0)
 
-static void object_freep(ASN1_OBJECT **o)
-{
-        ASN1_OBJECT_free(*o);
-}
-static void integer_freep(ASN1_INTEGER **i)
-{
-        ASN1_INTEGER_free(*i);
-}
-static void octets_freep(ASN1_OCTET_STRING **s)
-{
-        ASN1_OCTET_STRING_free(*s);
-}
-static void bio_freep(BIO **b)
-{
-        BIO_free_all(*b);
-}
-
 int export_pem(const struct exported *e, char **pem, size_t *len)
 {
         static const unsigned char empty_auth[] = {0xa0, 0x03, 0x01, 0x01, 0xff};
-        _cleanup_(object_freep) ASN1_OBJECT *type = OBJ_txt2obj(OID_LOADABLE_KEY, 1);
-        _cleanup_(integer_freep) ASN1_INTEGER *parent = ASN1_INTEGER_new();
-        _cleanup_(octets_freep) ASN1_OCTET_STRING *pub = ASN1_OCTET_STRING_new();
-        _cleanup_(octets_freep) ASN1_OCTET_STRING *priv = ASN1_OCTET_STRING_new();
+        _cleanup_(asn1_object_freep) ASN1_OBJECT *type = OBJ_txt2obj(OID_LOADABLE_KEY, 1);
+        _cleanup_(asn1_integer_freep) ASN1_INTEGER *parent = ASN1_INTEGER_new();
+        _cleanup_(asn1_octets_freep) ASN1_OCTET_STRING *pub = ASN1_OCTET_STRING_new();
+        _cleanup_(asn1_octets_freep) ASN1_OCTET_STRING *priv = ASN1_OCTET_STRING_new();
         _cleanup_(bio_freep) BIO *bio = BIO_new(BIO_s_mem());
         _cleanup_free_ unsigned char *der = NULL;
         size_t body = 0, total, header;

@@ -316,23 +316,6 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
         return 0;
 }
 
-static void asn1_object_freep(ASN1_OBJECT **o)
-{
-        ASN1_OBJECT_free(*o);
-}
-static void asn1_integer_freep(ASN1_INTEGER **i)
-{
-        ASN1_INTEGER_free(*i);
-}
-static void openssl_freep(void *p)
-{
-        OPENSSL_free(*(void **)p);
-}
-static void bio_freep(BIO **b)
-{
-        BIO_free(*b);
-}
-
 /* One DER element's header at *p, of the universal tag want; its length. */
 static bool der_header(const unsigned char **p, const unsigned char *end, int want, long *len)
 {

@@ -87,11 +87,6 @@ static void params_freep(OSSL_PARAM **p)
         OSSL_PARAM_free(*p);
 }
 
-static void bn_freep(BIGNUM **b)
-{
-        BN_free(*b);
-}
-
 static int from_params(const char *type, OSSL_PARAM_BLD *bld, EVP_PKEY **key)
 {
         _cleanup_(params_freep) OSSL_PARAM *params = OSSL_PARAM_BLD_to_param(bld);
@@ -201,11 +196,6 @@ TPMI_ALG_HASH public_sign_hash(const TPMT_PUBLIC *pub)
                  pub->parameters.eccDetail.scheme.scheme != TPM2_ALG_NULL)
                 scheme_hash = pub->parameters.eccDetail.scheme.details.anySig.hashAlg;
         return tpm_hash_md(scheme_hash) ? scheme_hash : pub->nameAlg;
-}
-
-static void bio_freep(BIO **b)
-{
-        BIO_free_all(*b);
 }
 
 int evp_to_pem(EVP_PKEY *key, char **pem, size_t *len)

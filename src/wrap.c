@@ -24,11 +24,6 @@
 
 #define SHA256_SIZE 32
 
-static void bn_freep(BIGNUM **b)
-{
-        BN_clear_free(*b);
-}
-
 /* SP 800-108 counter-mode KDF with HMAC-SHA256, as the TPM's KDFa. */
 static int kdfa(const uint8_t *key, size_t key_len, const char *label, const uint8_t *context_u,
                 size_t u_len, unsigned bits, uint8_t *out)
