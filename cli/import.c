@@ -12,6 +12,7 @@
 #include "../src/fileio.h"
 #include "../src/import.h"
 #include "../src/path.h"
+#include "../src/objects.h"
 #include "../src/provision.h"
 #include "../src/wrap.h"
 #include "auth_options.h"
@@ -26,7 +27,7 @@ static const struct cli_option options[] = {
     {"pubkey", 0, OPT_STRING, &pubkey_file, "FILE",
      "an RSA or EC public key (PEM), stored at /ext/NAME for verify"},
     {"wrap", 0, OPT_STRING, &wrap_file, "FILE",
-     "move an OpenSSL RSA-2048 or P-256/P-384 private key (PEM) into the TPM"},
+     "move an OpenSSL RSA-2048 or P-256 private key (PEM) into the TPM"},
     {"pem", 0, OPT_STRING, &pem_file, "FILE",
      "a TSS2 PRIVATE KEY file (tpm2-openssl, tpm2_encodeobject, tpmctl export)"},
     AUTH_OPTIONS(auth),
@@ -71,13 +72,28 @@ static int import_pem(const struct settings *s, const char *path)
                                  "the key file's parent 0x%08lx is not a storage root key of this "
                                  "keystore",
                                  key.parent);
-        if (strncmp(path, "/P_", 3) == 0)
+        if (strncmp(path, "/P_", 3) == 0) {
                 snprintf(full, sizeof(full), "%s", path);
-        else
+        } else {
+                /* Bare names name one object whatever its profile. */
+                if ((r = object_resolve(tpm, path, full, sizeof(full))) != EXIT_NOT_FOUND)
+                        return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
+                error_clear();
                 snprintf(full, sizeof(full), "/%s%s", profile, path);
+        }
         /* tpm2_encodeobject -p writes emptyAuth TRUE: an --auth-* option wins. */
         return import_blobs(tpm, full, key.pub, key.pub_size, key.priv, key.priv_size,
                             !key.empty_auth || auth_given(&auth));
+}
+
+/* An encrypted PEM is refused rather than prompted for. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+        (void)buf;
+        (void)size;
+        (void)rwflag;
+        (void)u;
+        return -1;
 }
 
 /* An OpenSSL private key, moved into the TPM; the key's bytes are wiped. */
@@ -92,7 +108,7 @@ static int import_wrapped(const struct settings *s, const char *path)
         if ((r = file_read(wrap_file, 64 * 1024, &pem.data, &pem.size)))
                 return r;
         if (!(bio = BIO_new_mem_buf(pem.data, (int)pem.size)) ||
-            !(key = PEM_read_bio_PrivateKey(bio, NULL, NULL, NULL))) {
+            !(key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL))) {
                 ERR_clear_error();
                 return error_set(EXIT_BAD_INPUT, "%s is not an unencrypted PEM private key",
                                  wrap_file);
@@ -121,7 +137,9 @@ static int run(const struct settings *s, int argc, char **argv)
                         printf("imported %s\n", path);
                 return 0;
         }
-        if (pubkey_file && !pem_file && !pub_file && !priv_file) {
+        if (pubkey_file && !wrap_file && !pem_file && !pub_file && !priv_file) {
+                if (auth_given(&auth))
+                        return error_set(EXIT_USAGE, "a public key has no password");
                 if ((r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)) ||
                     (r = import_public_key(tpm, argv[0], pubkey_file)))
                         return r;
@@ -144,7 +162,6 @@ static int run(const struct settings *s, int argc, char **argv)
                 return 0;
         }
         if ((r = file_read(pub_file, 4096, &pub, &pub_size)) ||
-            (r = file_read(pub_file, 4096, &pub, &pub_size)) ||
             (r = file_read(priv_file, 4096, &priv.data, &priv.size)) ||
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)) ||
             (r = import_blobs(tpm, path, pub, pub_size, priv.data, priv.size, auth_given(&auth))))

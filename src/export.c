@@ -60,8 +60,8 @@ int export_blobs(struct tpm *tpm, const char *user_path, struct exported *e)
         if ((r = public_unmarshal(pub, pub_size, &public)))
                 return r;
         if (strncmp(e->path, "/P_", 3) != 0 || !(end = strchr(e->path + 1, '/')) ||
-            strncmp(end, "/HS/SRK/", 8) != 0)
-                return error_set(EXIT_BAD_INPUT, "%s is not a child of a storage root key",
+            strncmp(end, "/HS/SRK/", 8) != 0 || strchr(end + 8, '/'))
+                return error_set(EXIT_BAD_INPUT, "%s is not a direct child of a storage root key",
                                  e->path);
         snprintf(profile, sizeof(profile), "%.*s", (int)(end - e->path - 1), e->path + 1);
         e->parent = srk_persistent_handle(tpm, profile);
@@ -101,6 +101,7 @@ int export_pem(const struct exported *e, char **pem, size_t *len)
         _cleanup_(bio_freep) BIO *bio = BIO_new(BIO_s_mem());
         _cleanup_free_ unsigned char *der = NULL;
         size_t body = 0, total, header;
+        unsigned char *start;
         char *data;
         long n;
 
@@ -127,12 +128,28 @@ int export_pem(const struct exported *e, char **pem, size_t *len)
         APPEND(der + header, body, i2d_ASN1_OCTET_STRING, priv);
         if (body > 0xffff)
                 return error_set(EXIT_TPM, "the key file is too large");
-        der[0] = 0x30; /* SEQUENCE, long form length in two bytes */
-        der[1] = 0x82;
-        der[2] = (unsigned char)(body >> 8);
-        der[3] = (unsigned char)body;
-        total = header + body;
-        if (!PEM_write_bio(bio, "TSS2 PRIVATE KEY", "", der, (long)total))
+        /* The SEQUENCE header in DER's shortest form, right before the body. */
+        {
+                unsigned char head[4] = {0x30};
+                size_t head_len;
+                if (body < 0x80) {
+                        head[1] = (unsigned char)body;
+                        head_len = 2;
+                } else if (body < 0x100) {
+                        head[1] = 0x81;
+                        head[2] = (unsigned char)body;
+                        head_len = 3;
+                } else {
+                        head[1] = 0x82;
+                        head[2] = (unsigned char)(body >> 8);
+                        head[3] = (unsigned char)body;
+                        head_len = 4;
+                }
+                memcpy(der + header - head_len, head, head_len);
+                start = der + header - head_len;
+                total = head_len + body;
+        }
+        if (!PEM_write_bio(bio, "TSS2 PRIVATE KEY", "", start, (long)total))
                 return error_set(EXIT_TPM, "cannot write the PEM key file");
         n = BIO_get_mem_data(bio, &data);
         if (n <= 0 || !(*pem = malloc((size_t)n + 1)))

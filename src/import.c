@@ -206,10 +206,11 @@ json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
  * do: RSA-PSS or ECDSA with the key's name hash. */
 static json_object *signing_scheme(const TPMT_PUBLIC *p)
 {
-        if (!(p->objectAttributes & TPMA_OBJECT_SIGN_ENCRYPT) ||
-            (p->type != TPM2_ALG_RSA && p->type != TPM2_ALG_ECC))
+        /* FAPI 3.2.1 reads no key object without one, decrypt keys included. */
+        if (p->type != TPM2_ALG_RSA && p->type != TPM2_ALG_ECC)
                 return NULL;
-        if (p->type == TPM2_ALG_RSA && p->parameters.rsaDetail.scheme.scheme != TPM2_ALG_NULL)
+        if (p->type == TPM2_ALG_RSA && p->parameters.rsaDetail.scheme.scheme != TPM2_ALG_NULL &&
+            (p->objectAttributes & TPMA_OBJECT_SIGN_ENCRYPT))
                 return scheme(p->parameters.rsaDetail.scheme.scheme,
                               p->parameters.rsaDetail.scheme.details.anySig.hashAlg);
         if (p->type == TPM2_ALG_ECC && p->parameters.eccDetail.scheme.scheme != TPM2_ALG_NULL)
@@ -278,8 +279,17 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
         if ((r = object_resolve(tpm, path, full, sizeof(full))) != EXIT_NOT_FOUND)
                 return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
         error_clear();
-        if (strncmp(full, "/P_", 3) != 0 || !strstr(full, "/HS/SRK/"))
-                return error_set(EXIT_BAD_INPUT, "import under a storage root key: /HS/SRK/NAME");
+        {
+                const char *srk = strstr(full, "/HS/SRK/");
+                if (strncmp(full, "/P_", 3) != 0 || !srk || strchr(srk + 8, '/') ||
+                    strchr(full + 1, '/') != srk)
+                        return error_set(EXIT_BAD_INPUT,
+                                         "import right under a storage root key: /HS/SRK/NAME");
+        }
+        if (public.publicArea.authPolicy.size)
+                return error_set(EXIT_BAD_INPUT, "the object has a policy (authPolicy), which the "
+                                                 "keystore could not record: importing it is not "
+                                                 "supported");
         if ((r = check_blobs(tpm, full, &public, &private, &name)))
                 return r;
 

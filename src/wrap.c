@@ -114,11 +114,8 @@ static int areas(EVP_PKEY *key, TPM2B_PUBLIC *pub, TPMT_SENSITIVE *sens)
         p->type = TPM2_ALG_ECC;
         if (strcmp(group, "prime256v1") == 0)
                 p->parameters.eccDetail.curveID = TPM2_ECC_NIST_P256;
-        else if (strcmp(group, "secp384r1") == 0)
-                p->parameters.eccDetail.curveID = TPM2_ECC_NIST_P384;
         else
-                return error_set(EXIT_BAD_INPUT, "the EC key's curve %s is not P-256 or P-384",
-                                 group);
+                return error_set(EXIT_BAD_INPUT, "the EC key's curve %s is not P-256", group);
         p->parameters.eccDetail.symmetric.algorithm = TPM2_ALG_NULL;
         p->parameters.eccDetail.scheme.scheme = TPM2_ALG_NULL;
         p->parameters.eccDetail.kdf.scheme = TPM2_ALG_NULL;
@@ -126,7 +123,7 @@ static int areas(EVP_PKEY *key, TPM2B_PUBLIC *pub, TPMT_SENSITIVE *sens)
             !EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_EC_PUB_Y, &b) ||
             !EVP_PKEY_get_bn_param(key, OSSL_PKEY_PARAM_PRIV_KEY, &d))
                 return error_set(EXIT_BAD_INPUT, "the EC key lacks its private part");
-        size_t coord = p->parameters.eccDetail.curveID == TPM2_ECC_NIST_P256 ? 32 : 48;
+        size_t coord = 32;
         if (BN_bn2binpad(a, p->unique.ecc.x.buffer, (int)coord) < 0 ||
             BN_bn2binpad(b, p->unique.ecc.y.buffer, (int)coord) < 0 ||
             BN_bn2binpad(d, sens->sensitive.ecc.buffer, (int)coord) < 0)

@@ -8,6 +8,6 @@
 #include "auth.h"
 #include "context.h"
 
-/* Imports key (RSA, or ECC on P-256/P-384) as a signing key at path, with
+/* Imports key (RSA-2048, or ECC on P-256) as a signing key at path, with
  * password as its auth value. */
 int wrap_import(struct tpm *tpm, const char *path, EVP_PKEY *key, const struct secret *password);

@@ -206,3 +206,27 @@ PY
 	run tpmctl import nokey --wrap "$BATS_TEST_TMPDIR/ed.key"
 	assert_failure 3
 }
+
+@test "a decrypt key round-trips through export and import" {
+	tpmctl -q key create box --type decrypt
+	tpmctl -q export box --format tpm2-tools -o "$BATS_TEST_TMPDIR/box"
+	echo "for the box" | tpmctl encrypt box -o "$BATS_TEST_TMPDIR/c"
+	tpmctl -q delete box
+	run tpmctl import box2 --pub "$BATS_TEST_TMPDIR/box.pub" --priv "$BATS_TEST_TMPDIR/box.priv"
+	assert_success
+	run tpmctl decrypt box2 -i "$BATS_TEST_TMPDIR/c"
+	assert_output "for the box"
+	tpmctl -q delete box2
+}
+
+@test "objects with a policy, and paths below a key, are refused (exit 3)" {
+	tpmctl -q key create pk --alg rsa2048 --pcrs sha256:7
+	tpmctl -q export pk --format tpm2-tools -o "$BATS_TEST_TMPDIR/pk"
+	run tpmctl import pk2 --pub "$BATS_TEST_TMPDIR/pk.pub" --priv "$BATS_TEST_TMPDIR/pk.priv"
+	assert_failure 3
+	assert_output --partial "has a policy"
+	tpmctl -q delete pk
+	tool_create k -G ecc
+	run tpmctl import /HS/SRK/a/b --pub "$BATS_TEST_TMPDIR/k.pub" --priv "$BATS_TEST_TMPDIR/k.priv"
+	assert_failure 3
+}
