@@ -253,6 +253,7 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
                  const unsigned char *priv, size_t priv_size, bool with_auth)
 {
         _cleanup_json_ json_object *obj = json_object_new_object();
+        json_object *scheme_json;
         _cleanup_fapi_free_ uint8_t *check_pub = NULL, *check_priv = NULL;
         _cleanup_fapi_free_ char *check_policy = NULL;
         TPM2B_PUBLIC public = {0};
@@ -303,8 +304,8 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
         json_object_object_add(obj, "policyInstance", json_object_new_string(""));
         json_object_object_add(obj, "description", json_object_new_string(""));
         json_object_object_add(obj, "certificate", json_object_new_string(""));
-        if (signing_scheme(&public.publicArea))
-                json_object_object_add(obj, "signing_scheme", signing_scheme(&public.publicArea));
+        if ((scheme_json = signing_scheme(&public.publicArea)))
+                json_object_object_add(obj, "signing_scheme", scheme_json);
         json_object_object_add(obj, "name", hex(name.name, name.size));
         json_object_object_add(obj, "delete_prohibited", json_object_new_string("NO"));
         json_object_object_add(obj, "ek_profile", json_object_new_string("NO"));
