@@ -145,3 +145,21 @@ all_commands() {
 		assert_equal "$man" "$readme"
 	done
 }
+
+@test "meson install puts the binary, man pages, completion, profiles, policies and the FAPI template in place" {
+	build=$(dirname "$TPMCTL")
+	[ -f "$build/build.ninja" ] || fail "TPMCTL is not in a meson build directory"
+	run meson install -C "$build" --destdir "$BATS_TEST_TMPDIR/root" --no-rebuild
+	assert_success
+	root=$BATS_TEST_TMPDIR/root
+	prefix=$(meson introspect "$build" --buildoptions | jq -r '.[] | select(.name == "prefix") | .value')
+	[ -x "$root$prefix/bin/tpmctl" ]
+	[ -f "$root$prefix/share/man/man1/tpmctl.1" ]
+	[ -f "$root$prefix/share/man/man7/tpmctl-profiles.7" ]
+	[ -f "$root$prefix/share/bash-completion/completions/tpmctl" ]
+	for p in P_RSA2048SHA256 P_ECCP256SHA256 P_ECCP384SHA384; do
+		[ -f "$root$prefix/share/tpmctl/profiles/$p.json" ]
+	done
+	[ -f "$root$prefix/share/tpmctl/policies/pcr-boot.json" ]
+	[ -f "$root$prefix/share/tpmctl/fapi-config/fapi-config.json" ]
+}
