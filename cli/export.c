@@ -81,7 +81,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 json_object_object_add(o, "parent", json_object_new_int64(e.parent));
                 json_object_object_add(o, "empty_auth", json_object_new_boolean(!e.with_auth));
                 print_json(o);
-        } else if (!s->quiet) {
+        } else if (!s->quiet && strcmp(output, "-") != 0) {
                 printf("wrote %s (TSS2 PRIVATE KEY, parent 0x%08x%s)\n", output, e.parent,
                        e.with_auth ? ", needs its password" : "");
         }

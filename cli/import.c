@@ -119,6 +119,18 @@ static int import_wrapped(const struct settings *s, const char *path)
         return wrap_import(tpm, path, key, &password);
 }
 
+static int report(const struct settings *s, const char *path)
+{
+        if (s->json) {
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "path", json_object_new_string(path));
+                print_json(o);
+        } else if (!s->quiet) {
+                printf("imported %s\n", path);
+        }
+        return 0;
+}
+
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
@@ -133,9 +145,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))) ||
                     (r = import_wrapped(s, path)))
                         return r;
-                if (!s->quiet && !s->json)
-                        printf("imported %s\n", path);
-                return 0;
+                return report(s, path);
         }
         if (pubkey_file && !wrap_file && !pem_file && !pub_file && !priv_file) {
                 if (auth_given(&auth))
@@ -143,9 +153,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 if ((r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)) ||
                     (r = import_public_key(tpm, argv[0], pubkey_file)))
                         return r;
-                if (!s->quiet && !s->json)
-                        printf("imported the public key %s\n", argv[0]);
-                return 0;
+                return report(s, argv[0]);
         }
         if (pubkey_file || wrap_file || !!pem_file == !!(pub_file || priv_file) ||
             (!pem_file && !(pub_file && priv_file)))
@@ -157,18 +165,14 @@ static int run(const struct settings *s, int argc, char **argv)
         if (pem_file) {
                 if ((r = import_pem(s, path)))
                         return r;
-                if (!s->quiet && !s->json)
-                        printf("imported %s\n", path);
-                return 0;
+                return report(s, path);
         }
         if ((r = file_read(pub_file, 4096, &pub, &pub_size)) ||
             (r = file_read(priv_file, 4096, &priv.data, &priv.size)) ||
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)) ||
             (r = import_blobs(tpm, path, pub, pub_size, priv.data, priv.size, auth_given(&auth))))
                 return r;
-        if (!s->quiet && !s->json)
-                printf("imported %s\n", path);
-        return 0;
+        return report(s, path);
 }
 
 const struct command cmd_import = {

@@ -166,7 +166,7 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
                                  "its password (no PolicyCommandCode TPM2_CC_ObjectChangeAuth); "
                                  "create the object again with the new password",
                                  t.path);
-        if ((policy && (r = policy_check_pcrs(tpm->esys, policy))) ||
+        if ((policy && (r = policy_check_pcrs(tpm->esys, policy, TPM2_CC_ObjectChangeAuth))) ||
             (needs_auth(policy, t.with_auth) && (r = auth_read(current, t.path, false, max, &old))))
                 return r;
         /* The new password travels encrypted (command parameter encryption).
@@ -190,7 +190,8 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
                 OPENSSL_cleanse(&value, sizeof(value));
         }
         if (policy) {
-                if ((r = policy_run(tpm->esys, session, policy, t.public.publicArea.nameAlg)))
+                if ((r = policy_run(tpm->esys, session, policy, t.public.publicArea.nameAlg,
+                                    TPM2_CC_ObjectChangeAuth)))
                         return r;
                 Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
         } else {

@@ -7,6 +7,8 @@
 #include <string.h>
 
 #include "errors.h"
+#include "flush.h"
+#include "settings.h"
 
 struct fapi_auth {
         const struct auth_source *src;
@@ -57,11 +59,26 @@ int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_
         return 0;
 }
 
+/* FAPI 3.2.1 leaves the object (and its sessions) loaded when a command
+ * fails, and on swtpm the TPM soon has no room left (0x902). Without a
+ * resource manager tpmctl holds the keystore lock exclusively, so whatever
+ * is loaded now is garbage: flush it. With one, it goes with the connection. */
+static void flush_after_failure(struct tpm *tpm)
+{
+        struct flush_count n;
+
+        if (tpm->esys && !tcti_resource_managed(tpm->setup.tcti)) {
+                flush_all(tpm->esys, true, true, &n);
+                tpm->n_loaded = 0; /* flushed with the rest */
+        }
+}
+
 int fapi_error(struct tpm *tpm, TSS2_RC rc, const char *fmt, ...)
 {
         char context[512];
         va_list ap;
 
+        flush_after_failure(tpm);
         if (tpm->auth && tpm->auth->error)
                 return error_set(tpm->auth->error, "%s", tpm->auth->message);
         va_start(ap, fmt);

@@ -52,8 +52,10 @@ static int changed_pcrs(ESYS_CONTEXT *esys, const struct policy_element *e, char
         return 0;
 }
 
-/* Whether every PCR element of p holds now; the first changes in `why`. */
-static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, char *why, size_t size, bool *hold)
+/* Whether p can be satisfied now for command cc: every PCR element holds
+ * and every PolicyCommandCode names cc; the first changed PCRs in `why`. */
+static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc, char *why, size_t size,
+                     bool *hold)
 {
         int r;
 
@@ -66,17 +68,22 @@ static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, char *why, size
                         if ((r = changed_pcrs(esys, e, why, size, &changed)))
                                 return r;
                         *hold = !changed;
+                } else if (e->type == POLICY_COMMANDCODE && e->code != cc) {
+                        snprintf(why, size, "the policy does not allow this command");
+                        *hold = false;
                 } else if (e->type == POLICY_OR) {
                         for (unsigned b = 0; b < e->n_branches && !any; b++) {
                                 bool branch_holds;
                                 char ignored[256] = "";
-                                if ((r = pcrs_hold(esys, &e->branches[b], ignored, sizeof(ignored),
-                                                   &branch_holds)))
+                                if ((r = pcrs_hold(esys, &e->branches[b], cc, ignored,
+                                                   sizeof(ignored), &branch_holds)))
                                         return r;
                                 any = branch_holds;
                         }
                         if (!any) {
-                                snprintf(why, size, "no branch of the OR matches the PCRs now");
+                                snprintf(why, size,
+                                         "no branch of the OR matches the PCRs now (or allows "
+                                         "this command)");
                                 *hold = false;
                         }
                 }
@@ -84,18 +91,18 @@ static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, char *why, size
         return 0;
 }
 
-int policy_check_pcrs(ESYS_CONTEXT *esys, const struct policy *p)
+int policy_check_pcrs(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc)
 {
         char why[512] = "";
-        bool hold;
+        bool hold, pcr;
         int r;
 
-        if ((r = pcrs_hold(esys, p, why, sizeof(why), &hold)))
+        if ((r = pcrs_hold(esys, p, cc, why, sizeof(why), &hold)))
                 return r;
+        pcr = !strstr(why, "branch") && !strstr(why, "command");
         if (!hold)
-                return error_set(EXIT_POLICY, "policy not satisfied: %s%s%s",
-                                 strstr(why, "branch") ? "" : "PCR ", why,
-                                 strstr(why, "branch") ? "" : " changed since sealing");
+                return error_set(EXIT_POLICY, "policy not satisfied: %s%s%s", pcr ? "PCR " : "",
+                                 why, pcr ? " changed since sealing" : "");
         return 0;
 }
 
@@ -117,12 +124,12 @@ static int run_pcr(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_elem
 }
 
 static int run_list(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg,
-                    TPM2B_DIGEST *running);
+                    TPM2_CC cc, TPM2B_DIGEST *running);
 
 /* PolicyOR: the branch whose PCRs hold now runs; the TPM then checks that
  * the session's digest is one of the branches' digests. */
 static int run_or(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_element *e,
-                  TPMI_ALG_HASH alg, TPM2B_DIGEST *running)
+                  TPMI_ALG_HASH alg, TPM2_CC cc, TPM2B_DIGEST *running)
 {
         TPML_DIGEST branches = {.count = e->n_branches};
         int chosen = -1, r;
@@ -137,7 +144,7 @@ static int run_or(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_eleme
                         return r;
                 if (chosen >= 0)
                         continue;
-                if ((r = pcrs_hold(esys, &e->branches[b], why, sizeof(why), &hold)))
+                if ((r = pcrs_hold(esys, &e->branches[b], cc, why, sizeof(why), &hold)))
                         return r;
                 if (hold)
                         chosen = (int)b;
@@ -145,7 +152,7 @@ static int run_or(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_eleme
         if (chosen < 0)
                 return error_set(EXIT_POLICY, "policy not satisfied: no branch of the OR matches "
                                               "the PCRs now");
-        if ((r = run_list(esys, session, &e->branches[chosen], alg, running)))
+        if ((r = run_list(esys, session, &e->branches[chosen], alg, cc, running)))
                 return r;
         rc = Esys_PolicyOR(esys, session, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &branches);
         if (rc != TSS2_RC_SUCCESS)
@@ -155,7 +162,7 @@ static int run_or(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_eleme
 }
 
 static int run_element(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_element *e,
-                       TPMI_ALG_HASH alg, TPM2B_DIGEST *running)
+                       TPMI_ALG_HASH alg, TPM2_CC cc, TPM2B_DIGEST *running)
 {
         struct policy one = {.n = 1};
         TSS2_RC rc = TSS2_RC_SUCCESS;
@@ -179,7 +186,7 @@ static int run_element(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_
                 r = 0;
                 break;
         case POLICY_OR:
-                return run_or(esys, session, e, alg, running);
+                return run_or(esys, session, e, alg, cc, running);
         default:
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run this policy element");
         }
@@ -192,19 +199,20 @@ static int run_element(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_
 }
 
 static int run_list(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg,
-                    TPM2B_DIGEST *running)
+                    TPM2_CC cc, TPM2B_DIGEST *running)
 {
         int r;
 
         for (unsigned i = 0; i < p->n; i++)
-                if ((r = run_element(esys, session, &p->e[i], alg, running)))
+                if ((r = run_element(esys, session, &p->e[i], alg, cc, running)))
                         return r;
         return 0;
 }
 
-int policy_run(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg)
+int policy_run(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg,
+               TPM2_CC cc)
 {
         TPM2B_DIGEST running = {.size = (UINT16)tpm_hash_size(alg)};
 
-        return run_list(esys, session, p, alg, &running);
+        return run_list(esys, session, p, alg, cc, &running);
 }

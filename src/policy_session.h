@@ -17,10 +17,14 @@ enum object_policy_use { POLICY_NONE, POLICY_ENGINE, POLICY_FAPI_ONLY, POLICY_RE
 
 enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub, struct policy *p);
 
-/* Compares the PCR values a policy was made for with the TPM's: EXIT_POLICY
+/* Compares the PCR values a policy was made for with the TPM's, for command
+ * cc: EXIT_POLICY
  * "policy not satisfied: PCR sha256:16 changed since sealing" when a PCR
  * element (or every branch of an OR) no longer holds. Nothing is loaded. */
-int policy_check_pcrs(ESYS_CONTEXT *esys, const struct policy *p);
+int policy_check_pcrs(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc);
 
-/* Runs p in a policy session whose hash is alg. */
-int policy_run(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg);
+/* Runs p in a policy session whose hash is alg, for command cc (an OR runs
+ * the first branch whose PCRs hold and whose PolicyCommandCode, if any, is
+ * cc). */
+int policy_run(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy *p, TPMI_ALG_HASH alg,
+               TPM2_CC cc);

@@ -85,7 +85,8 @@ static int encode(const TPMT_SIGNATURE *s, unsigned char **out, size_t *len)
 /* Loads the key and satisfies its policy in a fresh policy session: what
  * every use of a policy-bound key starts with. */
 static int load_with_policy(struct tpm *tpm, const struct key_info *key,
-                            const struct auth_source *auth, ESYS_TR *object, ESYS_TR *session)
+                            const struct auth_source *auth, TPM2_CC cc, ESYS_TR *object,
+                            ESYS_TR *session)
 {
         _cleanup_(policy_freep) struct policy policy = POLICY_INIT;
         _cleanup_secret_ struct secret password = {0};
@@ -101,7 +102,7 @@ static int load_with_policy(struct tpm *tpm, const struct key_info *key,
         if (object_policy(key->json, area, &policy) != POLICY_ENGINE)
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s", key->path);
         /* Before anything is loaded: a changed PCR is named. */
-        if ((r = policy_check_pcrs(tpm->esys, &policy)) ||
+        if ((r = policy_check_pcrs(tpm->esys, &policy, cc)) ||
             (policy_needs_auth(&policy) &&
              (r = auth_read(auth, key->path, false, tpm_hash_size(area->nameAlg), &password))))
                 return r;
@@ -126,7 +127,7 @@ static int load_with_policy(struct tpm *tpm, const struct key_info *key,
                 Esys_TR_SetAuth(tpm->esys, *object, &value);
                 OPENSSL_cleanse(&value, sizeof(value));
         }
-        if ((r = policy_run(tpm->esys, *session, &policy, area->nameAlg)))
+        if ((r = policy_run(tpm->esys, *session, &policy, area->nameAlg, cc)))
                 return r;
         Esys_TRSess_SetAttributes(tpm->esys, *session, TPMA_SESSION_CONTINUESESSION, 0xff);
         return 0;
@@ -147,7 +148,7 @@ int sign_with_policy(struct tpm *tpm, const struct key_info *key, enum sig_schem
         if (len > sizeof(message.buffer))
                 return error_set(EXIT_BAD_INPUT, "the digest is too long");
         memcpy(message.buffer, digest, len);
-        if ((r = load_with_policy(tpm, key, auth, &object, &session)))
+        if ((r = load_with_policy(tpm, key, auth, TPM2_CC_Sign, &object, &session)))
                 return r;
         rc = Esys_Sign(tpm->esys, object, session, ESYS_TR_NONE, ESYS_TR_NONE, &message, &in_scheme,
                        &no_ticket, &signature);
@@ -176,7 +177,7 @@ int decrypt_with_policy(struct tpm *tpm, const struct key_info *key, const unsig
         memcpy(cipher.buffer, in, len);
         /* The plaintext is secret: it comes back in an encrypted response. */
         if ((r = session_start_encrypted(tpm, key->path, &crypt)) ||
-            (r = load_with_policy(tpm, key, auth, &object, &session)))
+            (r = load_with_policy(tpm, key, auth, TPM2_CC_RSA_Decrypt, &object, &session)))
                 return r;
         rc = Esys_RSA_Decrypt(tpm->esys, object, session, crypt, ESYS_TR_NONE, &cipher, &scheme,
                               &label, &plain);

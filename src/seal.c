@@ -182,7 +182,7 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
         int r;
 
         /* Before anything is loaded: a changed PCR is named, not guessed. */
-        if (has_policy && (r = policy_check_pcrs(tpm->esys, &o->policy)))
+        if (has_policy && (r = policy_check_pcrs(tpm->esys, &o->policy, TPM2_CC_Unseal)))
                 return r;
         if (need_auth && (r = auth_read(auth, o->path, false,
                                         tpm_hash_size(o->public.publicArea.nameAlg), &password)))
@@ -212,7 +212,8 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
         if (has_policy) {
                 if ((r = session_start_policy(tpm, o->path, o->public.publicArea.nameAlg,
                                               &session)) ||
-                    (r = policy_run(tpm->esys, session, &o->policy, o->public.publicArea.nameAlg)))
+                    (r = policy_run(tpm->esys, session, &o->policy, o->public.publicArea.nameAlg,
+                                    TPM2_CC_Unseal)))
                         return r;
                 Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
         } else {

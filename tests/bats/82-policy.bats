@@ -128,3 +128,20 @@ JSON
 	run tpmctl policy digest "$BATS_TEST_TMPDIR/nodesc.json"
 	assert_output --partial 'policy /description: a policy needs a "description" string'
 }
+
+@test "a policy FAPI runs that fails leaves nothing loaded (FAPI 3.2.1 would leak the object)" {
+	tpmctl -q policy import secret3 "$policies/secret-endorsement.json"
+	echo kept | tpmctl seal sx -i - --policy /policy/secret3
+	tpm2_changeauth -T "$TPMCTL_TCTI" -c e endorsement-pw
+	printf 'not it\n' >"$BATS_TEST_TMPDIR/wrong"
+	for i in 1 2 3 4; do
+		run tpmctl -q unseal sx --auth-file "$BATS_TEST_TMPDIR/wrong"
+		assert_failure 5
+		assert_equal "$(tpm_handles transient)$(tpm_handles loaded-session)" ""
+	done
+	tpm2_changeauth -T "$TPMCTL_TCTI" -c e -p endorsement-pw
+	run tpmctl -q unseal sx
+	assert_success
+	assert_output "kept"
+	tpmctl -q delete sx
+}

@@ -100,3 +100,34 @@ setup_file() {
 	assert_output --partial "--new-auth-file, --new-auth-fd or --new-auth-env"
 	tpmctl -q delete k7
 }
+
+@test "a policy with an ObjectChangeAuth branch: the engine picks the branch for each command" {
+	cat >"$BATS_TEST_TMPDIR/p.json" <<'JSON'
+{
+    "description": "unseal or change the password, both with the password",
+    "policy": [{
+        "type": "POLICYOR",
+        "branches": [
+            { "name": "use", "description": "unseal",
+              "policy": [ { "type": "POLICYCOMMANDCODE", "code": "TPM2_CC_Unseal" },
+                          { "type": "POLICYAUTHVALUE" } ] },
+            { "name": "change", "description": "change the password",
+              "policy": [ { "type": "POLICYCOMMANDCODE", "code": "TPM2_CC_ObjectChangeAuth" },
+                          { "type": "POLICYAUTHVALUE" } ] }
+        ]
+    }]
+}
+JSON
+	tpmctl -q policy import changeable "$BATS_TEST_TMPDIR/p.json"
+	echo "changeable secret" | tpmctl seal ch -i - --policy /policy/changeable --auth-file "$BATS_FILE_TMPDIR/old" --type noda
+	run tpmctl unseal ch --auth-file "$BATS_FILE_TMPDIR/old"
+	assert_output "changeable secret"
+	run tpmctl auth change ch --auth-file "$BATS_FILE_TMPDIR/old" --new-auth-file "$BATS_FILE_TMPDIR/new"
+	assert_success
+	run tpmctl unseal ch --auth-file "$BATS_FILE_TMPDIR/new"
+	assert_success
+	assert_output "changeable secret"
+	run tpmctl unseal ch --auth-file "$BATS_FILE_TMPDIR/old"
+	assert_failure 5
+	tpmctl -q delete ch
+}

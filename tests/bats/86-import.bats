@@ -230,3 +230,11 @@ PY
 	run tpmctl import /HS/SRK/a/b --pub "$BATS_TEST_TMPDIR/k.pub" --priv "$BATS_TEST_TMPDIR/k.priv"
 	assert_failure 3
 }
+
+@test "import --json names the path" {
+	tool_create js -G ecc
+	run tpmctl --json import js --pub "$BATS_TEST_TMPDIR/js.pub" --priv "$BATS_TEST_TMPDIR/js.priv"
+	assert_success
+	assert_equal "$(jq -r .path <<<"$output")" "/HS/SRK/js"
+	tpmctl -q delete js
+}
