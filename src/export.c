@@ -102,8 +102,6 @@ int export_pem(const struct exported *e, char **pem, size_t *len)
         _cleanup_free_ unsigned char *der = NULL;
         size_t body = 0, total, header;
         unsigned char *start;
-        char *data;
-        long n;
 
         if (!e->is_key)
                 return error_set(EXIT_BAD_INPUT,
@@ -151,11 +149,5 @@ int export_pem(const struct exported *e, char **pem, size_t *len)
         }
         if (!PEM_write_bio(bio, "TSS2 PRIVATE KEY", "", start, (long)total))
                 return error_set(EXIT_TPM, "cannot write the PEM key file");
-        n = BIO_get_mem_data(bio, &data);
-        if (n <= 0 || !(*pem = malloc((size_t)n + 1)))
-                return error_set(EXIT_TPM, "out of memory");
-        memcpy(*pem, data, (size_t)n);
-        (*pem)[n] = '\0';
-        *len = (size_t)n;
-        return 0;
+        return bio_text(bio, pem, len);
 }

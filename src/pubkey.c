@@ -198,21 +198,26 @@ TPMI_ALG_HASH public_sign_hash(const TPMT_PUBLIC *pub)
         return tpm_hash_md(scheme_hash) ? scheme_hash : pub->nameAlg;
 }
 
+int bio_text(BIO *bio, char **text, size_t *len)
+{
+        char *data;
+        long n = BIO_get_mem_data(bio, &data);
+
+        if (n <= 0 || !(*text = malloc((size_t)n + 1)))
+                return error_set(EXIT_TPM, "out of memory");
+        memcpy(*text, data, (size_t)n);
+        (*text)[n] = '\0';
+        *len = (size_t)n;
+        return 0;
+}
+
 int evp_to_pem(EVP_PKEY *key, char **pem, size_t *len)
 {
         _cleanup_(bio_freep) BIO *bio = BIO_new(BIO_s_mem());
-        char *data;
-        long n;
 
         if (!bio || !PEM_write_bio_PUBKEY(bio, key))
                 return error_set(EXIT_TPM, "cannot encode the public key as PEM");
-        n = BIO_get_mem_data(bio, &data);
-        if (n <= 0 || !(*pem = malloc((size_t)n + 1)))
-                return error_set(EXIT_TPM, "out of memory");
-        memcpy(*pem, data, (size_t)n);
-        (*pem)[n] = '\0';
-        *len = (size_t)n;
-        return 0;
+        return bio_text(bio, pem, len);
 }
 
 int pem_read_public(const char *file, EVP_PKEY **key)

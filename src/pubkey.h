@@ -1,6 +1,7 @@
 /* TPM public areas as OpenSSL keys, and the key facts tpmctl derives from them. */
 #pragma once
 
+#include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <stdbool.h>
 #include <tss2/tss2_tpm2_types.h>
@@ -27,6 +28,9 @@ const EVP_MD *tpm_hash_md(TPMI_ALG_HASH alg);
 
 /* The bytes of the TPM's name hash: how long a password may be. */
 size_t tpm_hash_size(TPMI_ALG_HASH alg);
+
+/* What a memory BIO holds, as a new NUL-terminated buffer. */
+int bio_text(BIO *bio, char **text, size_t *len);
 
 /* Writes a SubjectPublicKeyInfo PEM of the key into a new buffer. */
 int evp_to_pem(EVP_PKEY *key, char **pem, size_t *len);
