@@ -163,3 +163,15 @@ all_commands() {
 	[ -f "$root$prefix/share/tpmctl/policies/pcr-boot.json" ]
 	[ -f "$root$prefix/share/tpmctl/fapi-config/fapi-config.json" ]
 }
+
+@test "the README's first command (./demo) runs the main job against its own swtpm and cleans up" {
+	top=$BATS_TEST_DIRNAME/../..
+	run "$top/demo"
+	assert_success
+	assert_output --partial "Verified OK"
+	assert_output --partial "the disk key"
+	assert_output --partial "policy not satisfied: PCR sha256:16 changed since sealing"
+	assert_output --partial "is stopped and removed"
+	dir=$(sed -n 's/^Done: the software TPM in \(.*\) is stopped and removed\.$/\1/p' <<<"$output")
+	[ -n "$dir" ] && [ ! -e "$dir" ]
+}

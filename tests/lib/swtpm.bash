@@ -27,13 +27,14 @@ swtpm_stop() {
 	local dir=$1 pid
 	[ -s "$dir/swtpm.pid" ] || return 0
 	pid=$(cat "$dir/swtpm.pid")
-	kill -CONT "$pid" 2>/dev/null
-	kill "$pid" 2>/dev/null
+	# Each step may find the process gone already; callers may run under set -e.
+	kill -CONT "$pid" 2>/dev/null || true
+	kill "$pid" 2>/dev/null || true
 	local i
 	for i in $(seq 100); do
 		kill -0 "$pid" 2>/dev/null || break
 		sleep 0.05
 	done
-	kill -9 "$pid" 2>/dev/null
+	kill -9 "$pid" 2>/dev/null || true
 	rm -f "$dir/swtpm.pid"
 }
