@@ -75,10 +75,8 @@ static int import_pem(const struct settings *s, const char *path)
         if (strncmp(path, "/P_", 3) == 0) {
                 snprintf(full, sizeof(full), "%s", path);
         } else {
-                /* Bare names name one object whatever its profile. */
-                if ((r = object_resolve(tpm, path, full, sizeof(full))) != EXIT_NOT_FOUND)
-                        return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
-                error_clear();
+                if ((r = object_absent(tpm, path, full, sizeof(full))))
+                        return r;
                 snprintf(full, sizeof(full), "/%s%s", profile, path);
         }
         /* tpm2_encodeobject -p writes emptyAuth TRUE: an --auth-* option wins. */

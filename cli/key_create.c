@@ -66,10 +66,8 @@ static int run(const struct settings *s, int argc, char **argv)
         if (tpm->provisioned_now && !s->quiet)
                 fprintf(stderr, "tpmctl: %s: provisioned %s first\n", s->command,
                         tpm->setup.profile);
-        /* Bare names must name one key whatever its profile (object_resolve). */
-        if ((r = object_resolve(tpm, path, full, sizeof(full))) != EXIT_NOT_FOUND)
-                return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
-        error_clear();
+        if ((r = object_absent(tpm, path, full, sizeof(full))))
+                return r;
         if (auth_given(&auth) &&
             (r = auth_read(&auth, path, auth.prompt, profile_auth_max(&tpm->setup), &password)))
                 return r;

@@ -55,9 +55,8 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         if ((r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE | AUTO_PROVISION, &tpm)))
                 return r;
-        if ((r = object_resolve(tpm, path, full, sizeof(full))) != EXIT_NOT_FOUND)
-                return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
-        error_clear();
+        if ((r = object_absent(tpm, path, full, sizeof(full))))
+                return r;
         if (auth_given(&auth) &&
             (r = auth_read(&auth, path, auth.prompt, profile_auth_max(&tpm->setup), &password)))
                 return r;

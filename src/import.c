@@ -277,9 +277,8 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
             public.publicArea.type != TPM2_ALG_KEYEDHASH)
                 return error_set(EXIT_BAD_INPUT, "only RSA and ECC keys and sealed data can be "
                                                  "imported");
-        if ((r = object_resolve(tpm, path, full, sizeof(full))) != EXIT_NOT_FOUND)
-                return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
-        error_clear();
+        if ((r = object_absent(tpm, path, full, sizeof(full))))
+                return r;
         {
                 const char *srk = strstr(full, "/HS/SRK/");
                 if (strncmp(full, "/P_", 3) != 0 || !srk || strchr(srk + 8, '/') ||

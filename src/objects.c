@@ -87,6 +87,17 @@ static bool object_file(const struct tpm *tpm, const char *full_path, char *file
         return false;
 }
 
+int object_absent(const struct tpm *tpm, const char *user_path, char *full, size_t size)
+{
+        int r = object_resolve(tpm, user_path, full, size);
+
+        if (r == EXIT_NOT_FOUND) {
+                error_clear();
+                return 0;
+        }
+        return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
+}
+
 int object_json(const struct tpm *tpm, const char *full_path, json_object **out)
 {
         char file[PATH_MAX * 2];

@@ -20,6 +20,11 @@ void objects_list_free(char **paths);
  * EXIT_NOT_FOUND when no profile has it. */
 int object_resolve(const struct tpm *tpm, const char *user_path, char *full, size_t size);
 
+/* For a new object: 0 when no profile has user_path (full then holds its
+ * path under the active profile), EXIT_EXISTS naming the one that does.
+ * Bare names must name one object whatever its profile. */
+int object_absent(const struct tpm *tpm, const char *user_path, char *full, size_t size);
+
 /* The keystore's JSON for an object at a full FAPI path. */
 int object_json(const struct tpm *tpm, const char *full_path, json_object **out);
 

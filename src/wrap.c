@@ -223,9 +223,8 @@ int wrap_import(struct tpm *tpm, const char *path, EVP_PKEY *key, const struct s
         TSS2_RC rc;
         int r;
 
-        if ((r = object_resolve(tpm, path, full, sizeof(full))) != EXIT_NOT_FOUND)
-                return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
-        error_clear();
+        if ((r = object_absent(tpm, path, full, sizeof(full))))
+                return r;
         if ((r = areas(key, &pub, &w.sens)))
                 return r;
         if (password && password->size > SHA256_SIZE)
