@@ -78,9 +78,13 @@ int parse_command_line(const struct command *cmd, int words, int *argc, char ***
 {
         const struct cli_option *all[MAX_OPTIONS];
         struct option longopts[MAX_OPTIONS + 1];
-        char shortopts[2 * MAX_OPTIONS + 2] = ":"; /* we report missing arguments */
-        size_t n = collect(cmd, all), s = 1;
-        int c, positional;
+        /* "-": words that are not options come back in order (as 1), also
+         * under POSIXLY_CORRECT, which would otherwise end option parsing at
+         * the command word; ":": we report missing arguments ourselves. */
+        char shortopts[2 * MAX_OPTIONS + 3] = "-:";
+        size_t n = collect(cmd, all), s = 2;
+        char **args = *argv;
+        int c, kept = 1, positional;
 
         memset(longopts, 0, sizeof(longopts));
         for (size_t i = 0; i < n; i++) {
@@ -97,17 +101,23 @@ int parse_command_line(const struct command *cmd, int words, int *argc, char ***
 
         opterr = 0;
         optind = 0;
-        while ((c = getopt_long(*argc, *argv, shortopts, longopts, NULL)) != -1) {
+        while ((c = getopt_long(*argc, args, shortopts, longopts, NULL)) != -1) {
                 const struct cli_option *o = NULL;
                 int r;
 
+                if (c == 1) {
+                        /* getopt is past this word: its slot can take the
+                         * positional words in the order they came. */
+                        args[kept++] = optarg;
+                        continue;
+                }
                 if (c >= LONG_ONLY_BASE)
                         o = all[c - LONG_ONLY_BASE];
                 for (size_t i = 0; !o && i < n; i++)
                         if (all[i]->short_name && all[i]->short_name == c)
                                 o = all[i];
                 if (c == '?' || c == ':') {
-                        const char *bad = (*argv)[optind - 1];
+                        const char *bad = args[optind - 1];
                         return usage_error(
                             cmd, c == ':' ? "option %s needs an argument" : "unknown option %s",
                             bad);
@@ -115,6 +125,8 @@ int parse_command_line(const struct command *cmd, int words, int *argc, char ***
                 if ((r = store_value(cmd, o, optarg)))
                         return r;
         }
+        while (optind < *argc) /* the words after "--" */
+                args[kept++] = args[optind++];
         if (opt_help) {
                 print_help(cmd);
                 return -1;
@@ -124,8 +136,8 @@ int parse_command_line(const struct command *cmd, int words, int *argc, char ***
                 return -1;
         }
 
-        positional = *argc - optind - words;
-        *argv += optind + words;
+        positional = kept - 1 - words;
+        *argv = args + 1 + words;
         *argc = positional;
         if (cmd && positional < cmd->min_args)
                 return usage_error(cmd, "missing argument: %s", cmd->args ? cmd->args : "");

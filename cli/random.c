@@ -32,7 +32,7 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
                 return r;
         if (end == argv[0] || *end || argv[0][0] == '-' || n > RANDOM_MAX)
-                return error_set(EXIT_BAD_INPUT, "%s: give a number of bytes from 0 to %u", argv[0],
+                return error_set(EXIT_USAGE, "%s: give a number of bytes from 0 to %u", argv[0],
                                  RANDOM_MAX);
         if (!(bytes.data = malloc(n ? n : 1)))
                 return error_set(EXIT_TPM, "out of memory");

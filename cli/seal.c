@@ -47,7 +47,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 random_len = strtoul(random_text, &end, 10);
                 if (end == random_text || *end || random_text[0] == '-' || random_len == 0 ||
                     random_len > SEAL_MAX_INPUT)
-                        return error_set(EXIT_BAD_INPUT, "--random %s: give a number of bytes",
+                        return error_set(EXIT_USAGE, "--random %s: give a number of bytes",
                                          random_text);
         }
         if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))) ||

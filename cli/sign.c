@@ -75,7 +75,18 @@ const struct command cmd_sign = {
     .max_args = 1,
     .run = run,
     .summary = "sign data with a TPM key (RSA: raw signature; ECDSA: DER)",
-    .details = "The signature is what `openssl dgst -verify` and `openssl pkeyutl -verify`\n"
-               "expect. The data is hashed with the key's hash (SHA-256, or SHA-384 for ecc384).",
+    .details = "The data is hashed with the key's hash (SHA-256, or SHA-384 for ecc384).\n"
+               "Check a signature with OpenSSL, PUB.pem being `tpmctl export-public PATH`:\n"
+               "  rsa2048, RSA-PSS (default):\n"
+               "    openssl dgst -sha256 -sigopt rsa_padding_mode:pss -verify PUB.pem -signature "
+               "SIG DATA\n"
+               "  rsa2048, --scheme rsassa:\n"
+               "    openssl dgst -sha256 -verify PUB.pem -signature SIG DATA\n"
+               "  ecc256:\n"
+               "    openssl dgst -sha256 -verify PUB.pem -signature SIG DATA\n"
+               "  ecc384:\n"
+               "    openssl dgst -sha384 -verify PUB.pem -signature SIG DATA\n"
+               "RSA-PSS needs -sigopt rsa_padding_mode:pss: without it OpenSSL checks PKCS#1 v1.5\n"
+               "and says the signature is bad.",
     .options = options,
 };

@@ -154,7 +154,9 @@ static int prepare_from_user_config(const struct settings *s, struct fapi_setup 
             (r = expand_home(json_string_field(config, "system_dir", FAPI_DEFAULT_SYSTEM_DIR),
                              setup->system_dir, sizeof(setup->system_dir))) ||
             (r = expand_home(json_string_field(config, "profile_dir", ""), setup->profile_dir,
-                             sizeof(setup->profile_dir))))
+                             sizeof(setup->profile_dir))) ||
+            (r = expand_home(json_string_field(config, "log_dir", FAPI_DEFAULT_LOG_DIR),
+                             setup->log_dir, sizeof(setup->log_dir))))
                 return r;
         snprintf(setup->tcti, sizeof(setup->tcti), "%s", json_string_field(config, "tcti", ""));
         snprintf(setup->profile, sizeof(setup->profile), "%s",
@@ -164,7 +166,7 @@ static int prepare_from_user_config(const struct settings *s, struct fapi_setup 
 
 int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_setup *setup)
 {
-        char template[PATH_MAX], log_dir[PATH_MAX], tcti[PATH_MAX];
+        char template[PATH_MAX], tcti[PATH_MAX];
         json_object *config = NULL;
         int r;
 
@@ -176,7 +178,7 @@ int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_
         if ((r = check_profile(setup, s->profile)))
                 return r;
         snprintf(setup->profile, sizeof(setup->profile), "%s", s->profile);
-        if ((r = keystore_dirs(s, setup, log_dir, sizeof(log_dir))) ||
+        if ((r = keystore_dirs(s, setup, setup->log_dir, sizeof(setup->log_dir))) ||
             (r = lock_file_beside(setup->user_dir, setup->lock_file, sizeof(setup->lock_file))))
                 return r;
         snprintf(setup->tcti, sizeof(setup->tcti), "%s",
@@ -189,7 +191,7 @@ int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_
         set_string(config, "profile_dir", setup->profile_dir);
         set_string(config, "user_dir", setup->user_dir);
         set_string(config, "system_dir", setup->system_dir);
-        set_string(config, "log_dir", log_dir);
+        set_string(config, "log_dir", setup->log_dir);
         set_string(config, "tcti", setup->tcti);
         set_string(config, "ek_cert_less", ek_cert_less ? "yes" : "no");
         setup->config = config;

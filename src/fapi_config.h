@@ -13,6 +13,7 @@ struct fapi_setup {
         bool config_file_is_temp;   /* ours to unlink once FAPI has read it */
         char user_dir[PATH_MAX];    /* user keystore, "~" expanded */
         char system_dir[PATH_MAX];  /* system keystore */
+        char log_dir[PATH_MAX];     /* event logs (FAPI's config: log_dir) */
         char lock_file[PATH_MAX];   /* beside the user keystore */
         char profile_dir[PATH_MAX]; /* tpmctl's profiles */
         char tcti[PATH_MAX];        /* TCTI configuration string ("" = FAPI's default) */

@@ -26,7 +26,7 @@ static int check_components(const char *path)
                 start = p;
                 while (*p && *p != '/') {
                         if (!component_char_ok(*p))
-                                return error_set(EXIT_BAD_INPUT,
+                                return error_set(EXIT_USAGE,
                                                  "path %s: character '%c' is not allowed (use "
                                                  "letters, digits and . _ - + @ =)",
                                                  path, *p);
@@ -34,7 +34,7 @@ static int check_components(const char *path)
                 }
                 if ((p - start == 1 && start[0] == '.') ||
                     (p - start == 2 && start[0] == '.' && start[1] == '.'))
-                        return error_set(EXIT_BAD_INPUT, "path %s: '.' and '..' are not allowed",
+                        return error_set(EXIT_USAGE, "path %s: '.' and '..' are not allowed",
                                          path);
         }
         return 0;
@@ -45,7 +45,7 @@ int path_normalize(const char *user_path, char *out, size_t out_size)
         int n;
 
         if (!user_path || !*user_path)
-                return error_set(EXIT_BAD_INPUT, "empty path");
+                return error_set(EXIT_USAGE, "empty path");
         if (user_path[0] == '/')
                 n = snprintf(out, out_size, "%s", user_path);
         else if (strchr(user_path, '/')) /* "HS/SRK/k" */
@@ -53,7 +53,7 @@ int path_normalize(const char *user_path, char *out, size_t out_size)
         else
                 n = snprintf(out, out_size, "/HS/SRK/%s", user_path);
         if (n < 0 || (size_t)n >= out_size)
-                return error_set(EXIT_BAD_INPUT, "path %s is too long (at most %zu characters)",
+                return error_set(EXIT_USAGE, "path %s is too long (at most %zu characters)",
                                  user_path, out_size - 9);
         return check_components(out);
 }
@@ -63,15 +63,15 @@ int policy_path_normalize(const char *user_path, char *out, size_t out_size)
         int n;
 
         if (!user_path || !*user_path)
-                return error_set(EXIT_BAD_INPUT, "empty policy path");
+                return error_set(EXIT_USAGE, "empty policy path");
         if (strchr(user_path, '/'))
                 n = snprintf(out, out_size, "%s%s", user_path[0] == '/' ? "" : "/", user_path);
         else
                 n = snprintf(out, out_size, "/policy/%s", user_path);
         if (n < 0 || (size_t)n >= out_size)
-                return error_set(EXIT_BAD_INPUT, "policy path %s is too long", user_path);
+                return error_set(EXIT_USAGE, "policy path %s is too long", user_path);
         if (strncmp(out, "/policy/", 8) != 0 || out[8] == '\0')
-                return error_set(EXIT_BAD_INPUT, "policy path %s: policies live under /policy/",
+                return error_set(EXIT_USAGE, "policy path %s: policies live under /policy/",
                                  user_path);
         return check_components(out);
 }

@@ -1,12 +1,14 @@
 /* PCRs: selections, reading, extending. */
 #include "pcr.h"
 
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "hex.h"
 #include "pubkey.h"
 
 static const struct {
@@ -67,11 +69,10 @@ int pcr_select(TPML_PCR_SELECTION *sel, TPMI_ALG_HASH bank, unsigned index)
 int pcr_spec_parse(const char *spec, TPML_PCR_SELECTION *sel)
 {
         char copy[512], *group_save = NULL;
-        int r;
 
         memset(sel, 0, sizeof(*sel));
         if (!spec || !*spec || strlen(spec) >= sizeof(copy))
-                return error_set(EXIT_BAD_INPUT, "empty or overlong PCR selection");
+                return error_set(EXIT_USAGE, "empty or overlong PCR selection");
         strcpy(copy, spec);
         for (char *group = strtok_r(copy, "+", &group_save); group;
              group = strtok_r(NULL, "+", &group_save)) {
@@ -79,33 +80,33 @@ int pcr_spec_parse(const char *spec, TPML_PCR_SELECTION *sel)
                 TPMI_ALG_HASH bank;
 
                 if (!colon || colon[1] == '\0')
-                        return error_set(EXIT_BAD_INPUT,
+                        return error_set(EXIT_USAGE,
                                          "PCR selection \"%s\": write BANK:LIST, e.g. "
                                          "sha256:0,7,16",
                                          spec);
                 *colon = '\0';
-                if ((r = bank_parse(group, &bank)))
-                        return r;
+                if (bank_parse(group, &bank))
+                        return EXIT_USAGE; /* a command-line word, not input read */
                 for (char *item = strtok_r(colon + 1, ",", &index_save); item;
                      item = strtok_r(NULL, ",", &index_save)) {
                         char *end;
                         unsigned long index = strtoul(item, &end, 10);
                         if (!strchr("0123456789", item[0]) || end == item || *end)
-                                return error_set(EXIT_BAD_INPUT,
+                                return error_set(EXIT_USAGE,
                                                  "PCR selection \"%s\": \"%s\" is not a PCR "
                                                  "number",
                                                  spec, item);
                         if (index >= PCR_COUNT)
-                                return error_set(EXIT_BAD_INPUT,
+                                return error_set(EXIT_USAGE,
                                                  "PCR selection \"%s\": PCR %s does not exist "
                                                  "(0 to 23)",
                                                  spec, item);
-                        if ((r = pcr_select(sel, bank, (unsigned)index)))
-                                return r;
+                        if (pcr_select(sel, bank, (unsigned)index))
+                                return EXIT_USAGE;
                 }
         }
         if (sel->count == 0)
-                return error_set(EXIT_BAD_INPUT, "empty PCR selection");
+                return error_set(EXIT_USAGE, "empty PCR selection");
         return 0;
 }
 
@@ -182,6 +183,48 @@ int pcr_extend(ESYS_CONTEXT *esys, unsigned index, const TPML_DIGEST_VALUES *dig
                              ESYS_TR_NONE, digests);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "extending PCR %u", index);
+        return 0;
+}
+
+int pcr_digest_parse(const char *text, TPML_DIGEST_VALUES *values)
+{
+        const char *colon = strchr(text, ':');
+        char bank[16];
+        TPMI_ALG_HASH alg;
+        size_t want, got;
+
+        if (!colon || (size_t)(colon - text) >= sizeof(bank))
+                return error_set(EXIT_USAGE, "--digest %s: write BANK:HEX", text);
+        memcpy(bank, text, (size_t)(colon - text));
+        bank[colon - text] = '\0';
+        if (bank_parse(bank, &alg))
+                return EXIT_USAGE; /* a command-line word, not input read */
+        want = tpm_hash_size(alg);
+        memset(values, 0, sizeof(*values));
+        if (!hex_decode(colon + 1, &values->digests[0].digest, want, &got) || got != want)
+                return error_set(EXIT_USAGE, "--digest: a %s digest is %zu bytes of hex",
+                                 bank_name(alg), want);
+        values->count = 1;
+        values->digests[0].hashAlg = alg;
+        return 0;
+}
+
+int pcr_hash_banks(ESYS_CONTEXT *esys, const void *data, size_t len, TPML_DIGEST_VALUES *values)
+{
+        TPML_PCR_SELECTION banks;
+        int r;
+
+        if ((r = pcr_all_banks(esys, &banks)))
+                return r;
+        memset(values, 0, sizeof(*values));
+        for (UINT32 b = 0; b < banks.count; b++) {
+                TPMT_HA *d = &values->digests[values->count++];
+
+                d->hashAlg = banks.pcrSelections[b].hash;
+                if (!EVP_Digest(data, len, (unsigned char *)&d->digest, NULL,
+                                tpm_hash_md(d->hashAlg), NULL))
+                        return error_set(EXIT_TPM, "hashing the input failed");
+        }
         return 0;
 }
 

@@ -12,7 +12,8 @@
 int bank_parse(const char *name, TPMI_ALG_HASH *alg);
 const char *bank_name(TPMI_ALG_HASH alg);
 
-/* Parses SPEC into a selection (3-byte select, banks in the order given). */
+/* Parses SPEC, as typed on the command line, into a selection (3-byte
+ * select, banks in the order given); EXIT_USAGE when it is malformed. */
 int pcr_spec_parse(const char *spec, TPML_PCR_SELECTION *sel);
 
 /* Adds one PCR to a selection, keeping the banks in first-seen order. */
@@ -38,6 +39,13 @@ struct pcr_values {
                         if ((sel)->pcrSelections[b].pcrSelect[i / 8] & (1u << (i % 8)))
 
 int pcr_read(ESYS_CONTEXT *esys, const TPML_PCR_SELECTION *sel, struct pcr_values *out);
+
+/* "BANK:HEX", as typed after --digest, into one digest; EXIT_USAGE when
+ * malformed. */
+int pcr_digest_parse(const char *text, TPML_DIGEST_VALUES *values);
+
+/* The digest of data in every bank the TPM has allocated. */
+int pcr_hash_banks(ESYS_CONTEXT *esys, const void *data, size_t len, TPML_DIGEST_VALUES *values);
 
 /* Extends PCR index with one digest per bank given. */
 int pcr_extend(ESYS_CONTEXT *esys, unsigned index, const TPML_DIGEST_VALUES *digests);

@@ -175,3 +175,25 @@ all_commands() {
 	dir=$(sed -n 's/^Done: the software TPM in \(.*\) is stopped and removed\.$/\1/p' <<<"$output")
 	[ -n "$dir" ] && [ ! -e "$dir" ]
 }
+
+@test "options after the command word work with POSIXLY_CORRECT set" {
+	POSIXLY_CORRECT=1 run tpmctl list --frobnicate
+	assert_failure 2
+	assert_output --partial "unknown option --frobnicate"
+	POSIXLY_CORRECT=1 run tpmctl help random --json
+	assert_success
+	POSIXLY_CORRECT=1 run tpmctl random 4 --tcti "swtpm:path=/nonexistent/tpm.sock" --timeout 5
+	refute_output --partial "unexpected argument"
+	POSIXLY_CORRECT=1 run tpmctl config --keystore /tmp/ks-posix --json
+	assert_success
+	assert_output --partial "/tmp/ks-posix"
+}
+
+@test "positional words keep their order around options, and -- ends the options" {
+	run tpmctl help --json pcr extend
+	assert_success
+	assert_output --partial "Usage: tpmctl [GLOBAL OPTIONS] pcr extend INDEX"
+	run tpmctl random -- -5
+	assert_failure 2
+	assert_output --partial "-5: give a number of bytes"
+}

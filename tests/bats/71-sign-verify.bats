@@ -181,3 +181,30 @@ hash_of() {
 	assert_failure 3
 	assert_output --partial "is not a PEM public key"
 }
+
+# The openssl command `tpmctl help sign` prints under LABEL, with its
+# placeholders filled in.
+help_command() { # help_command LABEL PUB SIG DATA
+	tpmctl help sign | grep -A1 -F "  $1" | sed -n 2p |
+		sed -e "s|^ *||" -e "s|PUB.pem|$2|" -e "s|SIG|$3|" -e "s|DATA|$4|"
+}
+
+@test "the openssl commands in help sign verify tpmctl's signatures, one per key type" {
+	local d=$BATS_FILE_TMPDIR/data t=$BATS_TEST_TMPDIR
+	tpmctl sign s-rsa2048 -i "$d" -o "$t/pss"
+	tpmctl sign s-rsa2048 --scheme rsassa -i "$d" -o "$t/pkcs1"
+	tpmctl sign s-ecc256 -i "$d" -o "$t/e256"
+	tpmctl sign s-ecc384 -i "$d" -o "$t/e384"
+	for c in "rsa2048, RSA-PSS (default):|s-rsa2048|pss" "rsa2048, --scheme rsassa:|s-rsa2048|pkcs1" \
+		"ecc256:|s-ecc256|e256" "ecc384:|s-ecc384|e384"; do
+		IFS='|' read -r label key sig <<<"$c"
+		cmd=$(help_command "$label" "$BATS_FILE_TMPDIR/$key.pem" "$t/$sig" "$d")
+		[[ $cmd == "openssl dgst "* ]] || fail "no openssl command for $label in help sign"
+		run $cmd
+		assert_success
+		assert_output "Verified OK"
+	done
+	# Without the PSS option OpenSSL rejects an RSA-PSS signature: the hint matters.
+	run openssl dgst -sha256 -verify "$BATS_FILE_TMPDIR/s-rsa2048.pem" -signature "$t/pss" "$d"
+	assert_failure
+}

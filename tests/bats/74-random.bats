@@ -34,11 +34,16 @@ load helpers
 	[ "$a" != "$b" ]
 }
 
-@test "more than 1 MiB or not a number exits 3" {
+@test "more than 1 MiB or not a number is a usage error (exit 2), like a missing count" {
 	run tpmctl random 1048577
-	assert_failure 3
+	assert_failure 2
+	assert_output --partial "give a number of bytes from 0 to 1048576"
 	run tpmctl random ten
-	assert_failure 3
+	assert_failure 2
+	run tpmctl random a
+	assert_failure 2
+	run tpmctl random
+	assert_failure 2
 	run tpmctl random -5
 	assert_failure 2
 }

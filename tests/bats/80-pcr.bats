@@ -46,15 +46,22 @@ load helpers
 	grep -q '"log": *"test event"' "$TPMCTL_KEYSTORE/eventlog/tpmctl-pcr.log"
 }
 
-@test "bad PCR specs and indices exit 3" {
+@test "bad PCR specs, indices and digests on the command line are usage errors (exit 2)" {
 	for spec in sha256:24 md5:0 sha256 sha256:a "sha256:0,,x" ""; do
 		run tpmctl pcr read "$spec"
-		assert_failure 3
+		assert_failure 2
 	done
-	run tpmctl pcr extend 24 --digest sha256:00
-	assert_failure 3
+	for index in 24 abc 1x ""; do
+		run tpmctl pcr extend "$index" --digest "sha256:$(printf '%064d' 0)"
+		assert_failure 2
+		assert_output --partial "is not a PCR index (0 to 23)"
+	done
+	run tpmctl pcr extend
+	assert_failure 2
+	run tpmctl pcr extend 16 --digest md5:00
+	assert_failure 2
 	run tpmctl pcr extend 16 --digest sha256:0011
-	assert_failure 3
+	assert_failure 2
 	assert_output --partial "a sha256 digest is 32 bytes of hex"
 }
 
@@ -68,4 +75,26 @@ load helpers
 	assert_equal "$(jq -r '.sha256."14"' <<<"$after")" "$e256"
 	assert_equal "$(jq -r '.sha1."14"' <<<"$after")" "$e1"
 	tail -1 "$TPMCTL_KEYSTORE/eventlog/tpmctl-pcr.log" | jq -e '.pcr == 14 and .log == "from a pipe" and (.digests.sha256 | length) == 64'
+}
+
+@test "pcr extend --log writes to the FAPI config's log_dir, not beside the user keystore" {
+	local dir=$BATS_TEST_TMPDIR/fapi
+	mkdir -p "$dir"
+	jq -n --arg d "$dir" '{user_dir: ($d + "/user/keystore"), system_dir: ($d + "/system"), log_dir: ($d + "/logs")}' >"$dir/fapi-config.json"
+	TPMCTL_KEYSTORE= TSS2_FAPICONF=$dir/fapi-config.json run tpmctl pcr extend 15 --digest "sha256:$(printf '%064d' 1)" --log "configured"
+	assert_success
+	jq -e '.pcr == 15 and .log == "configured"' "$dir/logs/tpmctl-pcr.log"
+	[ ! -e "$dir/user/eventlog" ]
+}
+
+@test "pcr extend --log that cannot write its log fails before extending" {
+	local dir=$BATS_TEST_TMPDIR/fapi
+	mkdir -p "$dir"
+	touch "$dir/not-a-dir"
+	jq -n --arg d "$dir" '{user_dir: ($d + "/user"), system_dir: ($d + "/system"), log_dir: ($d + "/not-a-dir/logs")}' >"$dir/fapi-config.json"
+	before=$(tpmctl --json pcr read sha256:15 | jq -r '.sha256."15"')
+	TPMCTL_KEYSTORE= TSS2_FAPICONF=$dir/fapi-config.json run tpmctl pcr extend 15 --digest "sha256:$(printf '%064d' 1)" --log "lost"
+	assert_failure
+	assert_output --partial "cannot create directory"
+	assert_equal "$(tpmctl --json pcr read sha256:15 | jq -r '.sha256."15"')" "$before"
 }

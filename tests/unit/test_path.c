@@ -28,19 +28,19 @@ static void paths_with_slash_are_kept(void **state)
         assert_string_equal(out, "/ext/pub");
 }
 
-static void bad_paths_are_bad_input(void **state)
+static void bad_paths_are_usage_errors(void **state)
 {
         char out[32];
         (void)state;
-        assert_int_equal(path_normalize("", out, sizeof(out)), EXIT_BAD_INPUT);
-        assert_int_equal(path_normalize(NULL, out, sizeof(out)), EXIT_BAD_INPUT);
-        assert_int_equal(path_normalize("/HS/SRK/../x", out, sizeof(out)), EXIT_BAD_INPUT);
-        assert_int_equal(path_normalize("a b", out, sizeof(out)), EXIT_BAD_INPUT);
+        assert_int_equal(path_normalize("", out, sizeof(out)), EXIT_USAGE);
+        assert_int_equal(path_normalize(NULL, out, sizeof(out)), EXIT_USAGE);
+        assert_int_equal(path_normalize("/HS/SRK/../x", out, sizeof(out)), EXIT_USAGE);
+        assert_int_equal(path_normalize("a b", out, sizeof(out)), EXIT_USAGE);
         assert_non_null(strstr(error_message(), "' '"));
-        assert_int_equal(path_normalize("k:ey", out, sizeof(out)), EXIT_BAD_INPUT);
-        assert_int_equal(path_normalize("a\"b", out, sizeof(out)), EXIT_BAD_INPUT);
+        assert_int_equal(path_normalize("k:ey", out, sizeof(out)), EXIT_USAGE);
+        assert_int_equal(path_normalize("a\"b", out, sizeof(out)), EXIT_USAGE);
         assert_int_equal(path_normalize("a-very-long-name-that-does-not-fit", out, sizeof(out)),
-                         EXIT_BAD_INPUT);
+                         EXIT_USAGE);
         assert_non_null(strstr(error_message(), "too long"));
 }
 
@@ -79,7 +79,7 @@ int main(void)
         const struct CMUnitTest tests[] = {
             cmocka_unit_test(bare_name_goes_under_srk),
             cmocka_unit_test(paths_with_slash_are_kept),
-            cmocka_unit_test(bad_paths_are_bad_input),
+            cmocka_unit_test(bad_paths_are_usage_errors),
             cmocka_unit_test(relative_paths_get_a_slash),
             cmocka_unit_test(resource_managers_are_recognised),
             cmocka_unit_test(device_paths_become_device_tctis),
