@@ -40,13 +40,14 @@ static int delete_everything(const struct settings *s, struct tpm *tpm)
                 return r;
         handles_text(&contents, handles, sizeof(handles));
         if (!force)
-                return error_set(EXIT_BAD_INPUT,
-                                 "refusing to delete /: that deletes the whole keystore (%zu "
-                                 "objects: every key, sealed secret, policy and storage root key "
-                                 "of every profile; see `tpmctl list`) and evicts the persistent "
-                                 "handles %s, so nothing sealed or created in it can be used again; "
-                                 "give --force to do it",
-                                 contents.n_paths, handles);
+                return error_set(
+                    EXIT_BAD_INPUT,
+                    "refusing to delete /: that deletes the whole keystore (%zu "
+                    "objects: every key, sealed secret, policy and storage root key "
+                    "of every profile; see `tpmctl list`) and evicts the persistent "
+                    "handles %s, so nothing sealed or created in it can be used again; "
+                    "give --force to do it",
+                    contents.n_paths, handles);
         if ((r = keystore_clear(tpm, &contents)))
                 return r;
         if (s->json) {

@@ -3,15 +3,9 @@
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
+#include "../src/hex.h"
 #include "../src/pcr.h"
 #include "cli.h"
-
-static void hex(const TPM2B_DIGEST *d, char *out)
-{
-        for (unsigned i = 0; i < d->size; i++)
-                sprintf(out + 2 * i, "%02x", d->buffer[i]);
-        out[2 * d->size] = '\0';
-}
 
 static int run(const struct settings *s, int argc, char **argv)
 {
@@ -35,7 +29,7 @@ static int run(const struct settings *s, int argc, char **argv)
                                 bank = json_object_new_object();
                                 json_object_object_add(o, name, bank);
                         }
-                        hex(&values.v[i].digest, text);
+                        hex_encode(values.v[i].digest.buffer, values.v[i].digest.size, text);
                         snprintf(index, sizeof(index), "%u", values.v[i].index);
                         json_object_object_add(bank, index, json_object_new_string(text));
                 }
@@ -43,7 +37,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 return 0;
         }
         for (unsigned i = 0; i < values.n; i++) {
-                hex(&values.v[i].digest, text);
+                hex_encode(values.v[i].digest.buffer, values.v[i].digest.size, text);
                 printf("%s:%-2u %s\n", bank_name(values.v[i].bank), values.v[i].index, text);
         }
         return 0;

@@ -5,6 +5,7 @@
 #include "../src/cleanup.h"
 #include "../src/context.h"
 #include "../src/errors.h"
+#include "../src/hex.h"
 #include "../src/pcr.h"
 #include "../src/policy.h"
 #include "cli.h"
@@ -61,8 +62,7 @@ static int run(const struct settings *s, int argc, char **argv)
         policy_free(&policy);
         if (r)
                 return r;
-        for (unsigned i = 0; i < digest.size; i++)
-                sprintf(hex + 2 * i, "%02x", digest.buffer[i]);
+        hex_encode(digest.buffer, digest.size, hex);
         if (s->json) {
                 json_object *o = json_object_new_object();
                 json_object_object_add(o, "alg", json_object_new_string(alg_name));

@@ -6,6 +6,7 @@
 #include "../src/context.h"
 #include "../src/errors.h"
 #include "../src/fileio.h"
+#include "../src/hex.h"
 #include "../src/tpm_random.h"
 #include "cli.h"
 
@@ -46,8 +47,7 @@ static int run(const struct settings *s, int argc, char **argv)
         if (!(text.data = malloc(2 * n + 2)))
                 return error_set(EXIT_TPM, "out of memory");
         text.size = 2 * n + 1;
-        for (size_t i = 0; i < n; i++)
-                snprintf((char *)text.data + 2 * i, 3, "%02x", bytes.data[i]);
+        hex_encode(bytes.data, n, (char *)text.data);
         text.data[2 * n] = '\n';
         return file_write(output, text.data, text.size, WRITE_SECRET | (force ? WRITE_FORCE : 0));
 }

@@ -7,21 +7,17 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "hex.h"
 #include "objects.h"
 #include "provision.h"
 
 static int hex_equal(const char *hex, const uint8_t *bytes, size_t len)
 {
-        char buf[3];
+        uint8_t decoded[sizeof(TPMU_NAME)];
+        size_t n;
 
-        if (!hex || strlen(hex) != 2 * len)
-                return 0;
-        for (size_t i = 0; i < len; i++) {
-                snprintf(buf, sizeof(buf), "%02x", bytes[i]);
-                if (strncasecmp(buf, hex + 2 * i, 2) != 0)
-                        return 0;
-        }
-        return 1;
+        return hex && hex_decode(hex, decoded, sizeof(decoded), &n) && n == len &&
+               memcmp(decoded, bytes, len) == 0;
 }
 
 /* The SRK as an ESYS object, after checking that the TPM's key at the handle
