@@ -4,6 +4,7 @@
 #include "../src/cleanup.h"
 #include "../src/context.h"
 #include "../src/keys.h"
+#include "../src/names.h"
 #include "../src/pubkey.h"
 #include "../src/tpm_info.h"
 #include "cli.h"
@@ -48,7 +49,7 @@ static int run(const struct settings *s, int argc, char **argv)
         pub = &key.public.publicArea;
         public_algorithm(pub, algorithm, sizeof(algorithm));
         hex(pub->authPolicy.buffer, pub->authPolicy.size, policy);
-        hash = tpm_alg_name(pub->nameAlg);
+        hash = alg_name(pub->nameAlg);
         if (s->json) {
                 json_object *o = json_object_new_object(), *attrs = json_object_new_array();
                 for (size_t i = 0; i < sizeof(attribute_names) / sizeof(attribute_names[0]); i++)

@@ -9,27 +9,16 @@
 
 #include "errors.h"
 #include "hex.h"
+#include "names.h"
 #include "pubkey.h"
-
-static const struct {
-        const char *name;
-        TPMI_ALG_HASH alg;
-} banks[] = {
-    {"sha1", TPM2_ALG_SHA1},
-    {"sha256", TPM2_ALG_SHA256},
-    {"sha384", TPM2_ALG_SHA384},
-    {"sha512", TPM2_ALG_SHA512},
-};
 
 int bank_parse(const char *name, TPMI_ALG_HASH *alg)
 {
-        if (strncmp(name, "TPM2_ALG_", 9) == 0)
-                name += 9;
-        for (size_t i = 0; i < sizeof(banks) / sizeof(banks[0]); i++) {
-                if (strcasecmp(name, banks[i].name) == 0) {
-                        *alg = banks[i].alg;
-                        return 0;
-                }
+        TPM2_ALG_ID id;
+
+        if (alg_from_name(name, &id) && tpm_hash_md(id)) {
+                *alg = id;
+                return 0;
         }
         return error_set(EXIT_BAD_INPUT,
                          "unknown PCR bank \"%s\" (use sha1, sha256, sha384 or "
@@ -39,10 +28,8 @@ int bank_parse(const char *name, TPMI_ALG_HASH *alg)
 
 const char *bank_name(TPMI_ALG_HASH alg)
 {
-        for (size_t i = 0; i < sizeof(banks) / sizeof(banks[0]); i++)
-                if (banks[i].alg == alg)
-                        return banks[i].name;
-        return "?";
+        const char *name = alg_name(alg);
+        return name && tpm_hash_md(alg) ? name : "?";
 }
 
 int pcr_select(TPML_PCR_SELECTION *sel, TPMI_ALG_HASH bank, unsigned index)

@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "names.h"
 #include "fileio.h"
 
 int public_unmarshal(const uint8_t *data, size_t size, TPM2B_PUBLIC *pub)
@@ -47,34 +48,6 @@ size_t tpm_hash_size(TPMI_ALG_HASH alg)
 {
         const EVP_MD *md = tpm_hash_md(alg);
         return md ? (size_t)EVP_MD_get_size(md) : 0;
-}
-
-static const char *curve_group(TPMI_ECC_CURVE curve)
-{
-        switch (curve) {
-        case TPM2_ECC_NIST_P256:
-                return SN_X9_62_prime256v1;
-        case TPM2_ECC_NIST_P384:
-                return SN_secp384r1;
-        case TPM2_ECC_NIST_P521:
-                return SN_secp521r1;
-        default:
-                return NULL;
-        }
-}
-
-static unsigned curve_bits(TPMI_ECC_CURVE curve)
-{
-        switch (curve) {
-        case TPM2_ECC_NIST_P256:
-                return 256;
-        case TPM2_ECC_NIST_P384:
-                return 384;
-        case TPM2_ECC_NIST_P521:
-                return 521;
-        default:
-                return 0;
-        }
 }
 
 static void param_bld_freep(OSSL_PARAM_BLD **b)

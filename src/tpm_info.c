@@ -5,59 +5,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
-
-static const struct {
-        TPM2_ALG_ID id;
-        const char *name;
-} alg_names[] = {
-    {TPM2_ALG_RSA, "rsa"},
-    {TPM2_ALG_TDES, "tdes"},
-    {TPM2_ALG_SHA1, "sha1"},
-    {TPM2_ALG_HMAC, "hmac"},
-    {TPM2_ALG_AES, "aes"},
-    {TPM2_ALG_MGF1, "mgf1"},
-    {TPM2_ALG_KEYEDHASH, "keyedhash"},
-    {TPM2_ALG_XOR, "xor"},
-    {TPM2_ALG_SHA256, "sha256"},
-    {TPM2_ALG_SHA384, "sha384"},
-    {TPM2_ALG_SHA512, "sha512"},
-    {TPM2_ALG_NULL, "null"},
-    {TPM2_ALG_SM3_256, "sm3_256"},
-    {TPM2_ALG_SM4, "sm4"},
-    {TPM2_ALG_RSASSA, "rsassa"},
-    {TPM2_ALG_RSAES, "rsaes"},
-    {TPM2_ALG_RSAPSS, "rsapss"},
-    {TPM2_ALG_OAEP, "oaep"},
-    {TPM2_ALG_ECDSA, "ecdsa"},
-    {TPM2_ALG_ECDH, "ecdh"},
-    {TPM2_ALG_ECDAA, "ecdaa"},
-    {TPM2_ALG_SM2, "sm2"},
-    {TPM2_ALG_ECSCHNORR, "ecschnorr"},
-    {TPM2_ALG_ECMQV, "ecmqv"},
-    {TPM2_ALG_KDF1_SP800_56A, "kdf1_sp800_56a"},
-    {TPM2_ALG_KDF2, "kdf2"},
-    {TPM2_ALG_KDF1_SP800_108, "kdf1_sp800_108"},
-    {TPM2_ALG_ECC, "ecc"},
-    {TPM2_ALG_SYMCIPHER, "symcipher"},
-    {TPM2_ALG_CAMELLIA, "camellia"},
-    {TPM2_ALG_SHA3_256, "sha3_256"},
-    {TPM2_ALG_SHA3_384, "sha3_384"},
-    {TPM2_ALG_SHA3_512, "sha3_512"},
-    {TPM2_ALG_CMAC, "cmac"},
-    {TPM2_ALG_CTR, "ctr"},
-    {TPM2_ALG_OFB, "ofb"},
-    {TPM2_ALG_CBC, "cbc"},
-    {TPM2_ALG_CFB, "cfb"},
-    {TPM2_ALG_ECB, "ecb"},
-};
-
-const char *tpm_alg_name(TPM2_ALG_ID alg)
-{
-        for (size_t i = 0; i < sizeof(alg_names) / sizeof(alg_names[0]); i++)
-                if (alg_names[i].id == alg)
-                        return alg_names[i].name;
-        return NULL;
-}
+#include "names.h"
 
 static int get_capability(ESYS_CONTEXT *esys, TPM2_CAP cap, UINT32 property, UINT32 count,
                           TPMS_CAPABILITY_DATA **data)
@@ -153,7 +101,7 @@ static int read_algorithms(ESYS_CONTEXT *esys, struct tpm_info *info)
                 return r;
         for (UINT32 i = 0; i < cap->data.algorithms.count && info->n_algorithms < INFO_MAX_ALGS;
              i++) {
-                const char *name = tpm_alg_name(cap->data.algorithms.algProperties[i].alg);
+                const char *name = alg_name(cap->data.algorithms.algProperties[i].alg);
                 if (name)
                         info->algorithms[info->n_algorithms++] = name;
         }
@@ -179,7 +127,7 @@ static int read_pcr_banks(ESYS_CONTEXT *esys, struct tpm_info *info)
         for (UINT32 i = 0; i < cap->data.assignedPCR.count && info->n_pcr_banks < INFO_MAX_BANKS;
              i++) {
                 const TPMS_PCR_SELECTION *sel = &cap->data.assignedPCR.pcrSelections[i];
-                const char *name = tpm_alg_name(sel->hash);
+                const char *name = alg_name(sel->hash);
                 if (name && any_selected(sel))
                         info->pcr_banks[info->n_pcr_banks++] = name;
         }

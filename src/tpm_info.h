@@ -24,6 +24,3 @@ struct tpm_info {
 };
 
 int tpm_info_read(ESYS_CONTEXT *esys, struct tpm_info *info);
-
-/* The lower-case name of a TPM algorithm ("sha256", "rsapss"), NULL if unknown. */
-const char *tpm_alg_name(TPM2_ALG_ID alg);
