@@ -1,0 +1,74 @@
+/* NV indices in the keystore; see nv_info.h. */
+#include "nv_info.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "errors.h"
+
+void nv_info_free(struct nv_info *info)
+{
+        json_object_put(info->attributes);
+        info->attributes = NULL;
+}
+
+bool nv_path(const char *full_path)
+{
+        return strncmp(full_path, "/nv/", 4) == 0;
+}
+
+static const char *field(json_object *obj, const char *key)
+{
+        json_object *v;
+        return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+static void lower(const char *in, char *out, size_t size)
+{
+        size_t i = 0;
+
+        for (; in && in[i] && i + 1 < size; i++)
+                out[i] = (char)tolower((unsigned char)in[i]);
+        out[i] = '\0';
+}
+
+int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
+{
+        _cleanup_json_ json_object *obj = NULL;
+        json_object *pub, *nv, *attrs, *v;
+        int r;
+
+        memset(info, 0, sizeof(*info));
+        snprintf(info->path, sizeof(info->path), "%s", full_path);
+        if ((r = object_json(tpm, full_path, &obj)))
+                return r;
+        if (!json_object_object_get_ex(obj, "public", &pub) ||
+            !json_object_object_get_ex(pub, "nvPublic", &nv) ||
+            !json_object_object_get_ex(nv, "attributes", &attrs))
+                return error_set(EXIT_BAD_INPUT, "%s is not an NV index the keystore describes",
+                                 full_path);
+        if (json_object_object_get_ex(nv, "nvIndex", &v))
+                info->handle = (unsigned)json_object_get_int64(v);
+        if (json_object_object_get_ex(nv, "dataSize", &v))
+                info->size = (unsigned)json_object_get_int64(v);
+        lower(field(nv, "nameAlg"), info->hash, sizeof(info->hash));
+        lower(field(attrs, "TPM2_NT"), info->type, sizeof(info->type));
+        info->has_policy = (v = NULL, json_object_object_get_ex(nv, "authPolicy", &v)) &&
+                           json_object_get_string_len(v) > 0;
+        info->with_auth = field(obj, "with_auth") && strcmp(field(obj, "with_auth"), "YES") == 0;
+        snprintf(info->description, sizeof(info->description), "%s",
+                 field(obj, "description") ? field(obj, "description") : "");
+        info->attributes = json_object_new_array();
+        json_object_object_foreach(attrs, name, value)
+        {
+                char low[32];
+
+                if (strcmp(name, "TPM2_NT") == 0 || !json_object_get_int(value))
+                        continue;
+                lower(name, low, sizeof(low));
+                json_object_array_add(info->attributes, json_object_new_string(low));
+        }
+        return 0;
+}
