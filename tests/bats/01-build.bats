@@ -48,10 +48,8 @@ build_option() { # build_option DIR NAME
 
 @test "the binary holds no path of the source or build tree (reproducible builds)" {
 	build=$(build_dir)
-	run strings -a "$TPMCTL"
-	assert_success
-	refute_output --partial "$top"
-	refute_output --partial "$build"
+	found=$(strings -a "$TPMCTL" | grep -F -e "$top" -e "$build" || true)
+	[ -z "$found" ] || fail "the binary holds: $found"
 }
 
 @test "the checked-in bash completion is what tpmctl completion prints" {
