@@ -3,6 +3,7 @@
 #include <getopt.h>
 #include <json-c/json.h>
 #include <limits.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -35,12 +36,16 @@ static size_t collect(const struct command *cmd, const struct cli_option **all)
         return n;
 }
 
-static int usage_error(const struct command *cmd, const char *fmt, const char *what)
+__attribute__((format(printf, 2, 3))) static int usage_error(const struct command *cmd,
+                                                             const char *fmt, ...)
 {
         const char *name = settings.command ? settings.command : cmd ? cmd->name : NULL;
         char text[512];
+        va_list ap;
 
-        snprintf(text, sizeof(text), fmt, what);
+        va_start(ap, fmt);
+        vsnprintf(text, sizeof(text), fmt, ap);
+        va_end(ap);
         if (name)
                 fprintf(stderr, "tpmctl: %s: %s; see `tpmctl %s --help`\n", name, text, name);
         else

@@ -5,7 +5,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -20,21 +19,13 @@
 #define FAPI_DEFAULT_SYSTEM_DIR "/var/lib/tpm2-tss/system/keystore"
 #define FAPI_DEFAULT_LOG_DIR    "/run/tpm2-tss/eventlog"
 
-static bool is_dir(const char *path)
-{
-        struct stat st;
-        return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
-}
-
 const char *datadir(void)
 {
         const char *env = getenv("TPMCTL_DATADIR");
 
-        if (env && *env)
-                return env;
-        if (is_dir(TPMCTL_DATADIR "/profiles"))
-                return TPMCTL_DATADIR;
-        return TPMCTL_SOURCE_DIR;
+        /* Only the installed directory: a build tree runs with TPMCTL_DATADIR
+         * pointing at the source tree (tests/run and ./demo set it). */
+        return env && *env ? env : TPMCTL_DATADIR;
 }
 
 static int expand_home(const char *in, char *out, size_t size)

@@ -21,8 +21,7 @@ struct fapi_setup {
 };
 
 /* Where tpmctl's data (profiles/, policies/, fapi-config/) lives:
- * TPMCTL_DATADIR, else the installed data directory, else the source tree
- * this binary was built from. */
+ * TPMCTL_DATADIR, else the installed data directory. */
 const char *datadir(void);
 
 /* Works out the FAPI config and paths for these settings without touching
