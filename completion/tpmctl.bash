@@ -36,7 +36,7 @@ _tpmctl() {
     "export") words=" --format --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "import") words=" --pub --priv --pubkey --wrap --pem --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "list") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
-    "delete") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "delete") words=" --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "flush") words=" --transient --sessions --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "config") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "completion") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
