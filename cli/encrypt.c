@@ -21,20 +21,21 @@ static const struct cli_option options[] = {
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_free_ unsigned char *plain = NULL, *cipher = NULL;
+        _cleanup_secret_ struct secret plain = {0};
+        _cleanup_free_ unsigned char *cipher = NULL;
         _cleanup_(key_info_free) struct key_info key = {0};
-        size_t plain_len, cipher_len;
+        size_t cipher_len;
         int r;
 
         (void)argc;
         if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
                 return r;
-        if ((r = file_read(input, CRYPT_MAX_INPUT, &plain, &plain_len)) ||
+        if ((r = file_read(input, CRYPT_MAX_INPUT, &plain.data, &plain.size)) ||
             (r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
             (r = key_info_read(tpm, argv[0], &key)) ||
-            (r = encrypt_data(&key, plain, plain_len, &cipher, &cipher_len)))
+            (r = encrypt_data(&key, plain.data, plain.size, &cipher, &cipher_len)))
                 return r;
-        OPENSSL_cleanse(plain, plain_len);
+        secret_wipe(&plain); /* not kept while the ciphertext is written */
         return file_write(output, cipher, cipher_len, force ? WRITE_FORCE : 0);
 }
 

@@ -1,6 +1,7 @@
 /* tpmctl seal: keep a secret in the TPM, bound to a password and/or PCRs. */
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
@@ -53,6 +54,9 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))) ||
             (input && (r = file_read(input, SEAL_MAX_INPUT, &data.data, &data.size))))
                 return r;
+        if (input && data.size == 0) /* FAPI would say "the input is not valid" */
+                return error_set(EXIT_BAD_INPUT, "the secret is empty: %s has no bytes to seal",
+                                 strcmp(input, "-") == 0 ? "standard input" : input);
         if ((r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE | AUTO_PROVISION, &tpm)))
                 return r;
         if ((r = object_absent(tpm, path, full, sizeof(full))))

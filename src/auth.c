@@ -52,19 +52,23 @@ int auth_validate(const unsigned char *value, size_t *len, size_t max_len, const
         return 0;
 }
 
+/* Hands data (len bytes read, in a block of at least len + 1) to out, or
+ * wipes all of it when it is not a usable password. */
 static int take(unsigned char *data, size_t len, size_t max_len, const char *origin,
                 struct secret *out)
 {
-        int r = auth_validate(data, &len, max_len, origin);
+        size_t value_len = len;
+        int r = auth_validate(data, &value_len, max_len, origin);
 
         if (r) {
                 OPENSSL_cleanse(data, len);
                 free(data);
                 return r;
         }
-        data[len] = '\0';
+        OPENSSL_cleanse(data + value_len, len - value_len); /* the newline dropped */
+        data[value_len] = '\0';
         out->data = data;
-        out->size = len;
+        out->size = value_len;
         return 0;
 }
 
@@ -81,6 +85,7 @@ static int read_from_fd(int fd, const char *origin, unsigned char **data, size_t
                         continue;
                 if (n < 0) {
                         int e = errno;
+                        OPENSSL_cleanse(buf, cap); /* what came before the error */
                         free(buf);
                         return error_set(EXIT_BAD_INPUT, "cannot read the password from %s: %s",
                                          origin, strerror(e));
@@ -212,8 +217,9 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
                                  src->option_prefix, src->option_prefix);
         if (src->file) {
                 snprintf(origin, sizeof(origin), "%s", src->file);
+                errno = 0;
                 r = file_read(src->file, AUTH_READ_MAX, &data, &len);
-                if (r == EXIT_BAD_INPUT && strstr(error_message(), "larger than"))
+                if (r == EXIT_BAD_INPUT && errno == EFBIG)
                         r = error_set(EXIT_BAD_INPUT,
                                       "the password in %s is longer than %zu "
                                       "bytes",

@@ -142,7 +142,8 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
         _cleanup_secret_ struct secret old = {0};
         TPM2B_AUTH new_auth = {.size = (UINT16)new_password->size};
         TPM2B_PRIVATE *changed = NULL;
-        ESYS_TR srk, object, session, crypt;
+        _cleanup_esys_ref_ struct esys_ref srk = {.handle = ESYS_TR_NONE};
+        ESYS_TR object, session, crypt;
         size_t max;
         TSS2_RC rc;
         int r;
@@ -176,31 +177,39 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
         if (policy &&
             (r = session_start_policy(tpm, t.path, t.public.publicArea.nameAlg, &session)))
                 return r;
-        if ((r = srk_object(tpm, t.path, &srk)))
+        /* The SRK is the parent in ObjectChangeAuth too: its ESYS record is
+         * closed when this function returns. */
+        if ((r = srk_object(tpm, t.path, &srk.handle)))
                 return r;
-        rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &t.private,
-                       &t.public, &object);
+        srk.esys = tpm->esys;
+        rc = Esys_Load(tpm->esys, srk.handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+                       &t.private, &t.public, &object);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "loading %s", t.path);
         tpm_track(tpm, object);
         if (old.size) {
                 TPM2B_AUTH value = {.size = (UINT16)old.size};
                 memcpy(value.buffer, old.data, old.size);
-                Esys_TR_SetAuth(tpm->esys, object, &value);
+                rc = Esys_TR_SetAuth(tpm->esys, object, &value);
                 OPENSSL_cleanse(&value, sizeof(value));
+                if (rc != TSS2_RC_SUCCESS)
+                        return error_rc(rc, "setting the password of %s", t.path);
         }
         if (policy) {
                 if ((r = policy_run(tpm->esys, session, policy, t.public.publicArea.nameAlg,
                                     TPM2_CC_ObjectChangeAuth)))
                         return r;
-                Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
+                rc = Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION,
+                                               0xff);
+                if (rc != TSS2_RC_SUCCESS)
+                        return error_rc(rc, "setting the policy session's attributes");
         } else {
                 session = crypt;
                 crypt = ESYS_TR_NONE;
         }
         memcpy(new_auth.buffer, new_password->data, new_password->size);
-        rc = Esys_ObjectChangeAuth(tpm->esys, object, srk, session, crypt, ESYS_TR_NONE, &new_auth,
-                                   &changed);
+        rc = Esys_ObjectChangeAuth(tpm->esys, object, srk.handle, session, crypt, ESYS_TR_NONE,
+                                   &new_auth, &changed);
         OPENSSL_cleanse(&new_auth, sizeof(new_auth));
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "changing the password of %s", t.path);

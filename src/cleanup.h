@@ -13,6 +13,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tss2/tss2_esys.h>
 #include <tss2/tss2_fapi.h>
 #include <unistd.h>
 
@@ -114,6 +115,37 @@ static inline void secret_wipe(struct secret *s)
         s->size = 0;
 }
 #define _cleanup_secret_ _cleanup_(secret_wipe)
+
+/* A secret on the stack (an AES key): wiped when its scope ends, whichever
+ * return is taken. Declared after the variable it guards:
+ *     unsigned char key[32];
+ *     WIPE_ON_EXIT(key);                                                     */
+struct stack_secret {
+        void *data;
+        size_t size;
+};
+static inline void stack_secret_wipe(struct stack_secret *s)
+{
+        OPENSSL_cleanse(s->data, s->size);
+}
+#define WIPE_ON_EXIT(var)         WIPE_ON_EXIT_NAMED_(var, __COUNTER__)
+#define WIPE_ON_EXIT_NAMED_(v, n) WIPE_ON_EXIT_NAMED__(v, n)
+#define WIPE_ON_EXIT_NAMED__(v, n)                                                                 \
+        _cleanup_(stack_secret_wipe)                                                               \
+            __attribute__((unused)) struct stack_secret wipe_on_exit_##n = {&(v), sizeof(v)}
+
+/* An ESYS object tpmctl refers to but did not load (the SRK, from
+ * Esys_TR_FromTPMPublic): its ESYS record is closed, the TPM object stays. */
+struct esys_ref {
+        ESYS_CONTEXT *esys;
+        ESYS_TR handle;
+};
+static inline void esys_ref_close(struct esys_ref *r)
+{
+        if (r->esys && r->handle != ESYS_TR_NONE)
+                Esys_TR_Close(r->esys, &r->handle);
+}
+#define _cleanup_esys_ref_ _cleanup_(esys_ref_close)
 
 /* Hands ownership out of a cleanup variable: `return steal_ptr(x);`. */
 #define steal_ptr(p)                                                                               \

@@ -62,6 +62,7 @@ int encrypt_data(const struct key_info *key, const unsigned char *in, size_t len
                  unsigned char **out, size_t *out_len)
 {
         unsigned char aes_key[ENVELOPE_KEY_LEN];
+        WIPE_ON_EXIT(aes_key);
         _cleanup_free_ unsigned char *wrapped = NULL;
         size_t wrapped_len;
         int r;
@@ -72,11 +73,9 @@ int encrypt_data(const struct key_info *key, const unsigned char *in, size_t len
                 return oaep_encrypt(key, in, len, out, out_len);
         if (RAND_bytes(aes_key, sizeof(aes_key)) != 1)
                 return error_set(EXIT_TPM, "no random numbers from OpenSSL");
-        r = oaep_encrypt(key, aes_key, sizeof(aes_key), &wrapped, &wrapped_len);
-        if (!r)
-                r = envelope_seal(aes_key, wrapped, wrapped_len, in, len, out, out_len);
-        OPENSSL_cleanse(aes_key, sizeof(aes_key));
-        return r;
+        if ((r = oaep_encrypt(key, aes_key, sizeof(aes_key), &wrapped, &wrapped_len)))
+                return r;
+        return envelope_seal(aes_key, wrapped, wrapped_len, in, len, out, out_len);
 }
 
 static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
@@ -125,21 +124,21 @@ static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsign
 int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned char *in, size_t len,
                  const struct auth_source *auth, unsigned char **out, size_t *out_len)
 {
-        _cleanup_fapi_free_ uint8_t *plain = NULL;
+        /* From FAPI or decrypt_with_policy, both malloc()ed (Fapi_Free is
+         * free()): wiped on every path. */
+        _cleanup_secret_ struct secret plain = {0};
         struct envelope env;
-        size_t plain_len = 0;
         int r;
 
         if ((r = check_decrypt_key(key)))
                 return r;
         if (len == key->public.publicArea.unique.rsa.size) {
-                if ((r = tpm_decrypt(tpm, key, in, len, auth, &plain, &plain_len)))
+                if ((r = tpm_decrypt(tpm, key, in, len, auth, &plain.data, &plain.size)))
                         return r;
-                if (!(*out = malloc(plain_len ? plain_len : 1)))
+                if (!(*out = malloc(plain.size ? plain.size : 1)))
                         return error_set(EXIT_TPM, "out of memory");
-                memcpy(*out, plain, plain_len);
-                *out_len = plain_len;
-                OPENSSL_cleanse(plain, plain_len);
+                memcpy(*out, plain.data, plain.size);
+                *out_len = plain.size;
                 return 0;
         }
         if (envelope_parse(in, len, &env))
@@ -147,13 +146,10 @@ int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned cha
                                  "the input is neither one RSA block for %s (%u bytes) nor a "
                                  "tpmctl envelope",
                                  key->path, key->public.publicArea.unique.rsa.size);
-        if ((r = tpm_decrypt(tpm, key, env.wrapped_key, env.wrapped_key_len, auth, &plain,
-                             &plain_len)))
+        if ((r = tpm_decrypt(tpm, key, env.wrapped_key, env.wrapped_key_len, auth, &plain.data,
+                             &plain.size)))
                 return r;
-        if (plain_len != ENVELOPE_KEY_LEN)
-                r = error_set(EXIT_BAD_INPUT, "the envelope's key has the wrong size");
-        else
-                r = envelope_open(&env, plain, out, out_len);
-        OPENSSL_cleanse(plain, plain_len);
-        return r;
+        if (plain.size != ENVELOPE_KEY_LEN)
+                return error_set(EXIT_BAD_INPUT, "the envelope's key has the wrong size");
+        return envelope_open(&env, plain.data, out, out_len);
 }

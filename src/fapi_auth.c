@@ -52,6 +52,7 @@ int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_
                 return error_set(EXIT_TPM, "out of memory");
         a->src = src;
         a->max_len = max_len;
+        fapi_auth_wipe(tpm); /* attached before: that one goes */
         tpm->auth = a;
         rc = Fapi_SetAuthCB(tpm->fapi, on_auth, a);
         if (rc != TSS2_RC_SUCCESS)

@@ -15,26 +15,47 @@
 #include "cleanup.h"
 #include "errors.h"
 
+/* Makes room for cap bytes and a NUL in buf, which holds used bytes: a new
+ * block, the old one wiped and freed (realloc would free it unwiped). */
+static int grow(struct secret *buf, size_t used, size_t cap)
+{
+        unsigned char *bigger = malloc(cap + 1);
+
+        if (!bigger)
+                return -1;
+        if (used)
+                memcpy(bigger, buf->data, used);
+        secret_wipe(buf);
+        buf->data = bigger;
+        buf->size = cap + 1;
+        return 0;
+}
+
+/* What the data may hold is secret (seal -i, --auth-file, PEMs of private
+ * keys): the buffer is wiped whenever it is given up, error or not. */
 static int read_fd(int fd, const char *name, size_t max, unsigned char **data, size_t *len)
 {
-        size_t cap = 4096, used = 0;
-        _cleanup_free_ unsigned char *buf = malloc(cap + 1);
+        _cleanup_secret_ struct secret buf = {0};
+        size_t cap = max < 4096 ? max + 1 : 4096, used = 0;
+        struct stat st;
 
-        if (!buf)
+        /* A regular file's size is known: one block, one byte more to see
+         * the end of the file (or that it grew past max). */
+        if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size > 0)
+                cap = (size_t)st.st_size < max ? (size_t)st.st_size + 1 : max + 1;
+        if (grow(&buf, 0, cap))
                 return error_set(EXIT_TPM, "out of memory");
         for (;;) {
                 ssize_t n;
 
                 if (used == cap) {
-                        unsigned char *bigger;
                         if (cap > max)
                                 break;
-                        cap *= 2;
-                        if (!(bigger = realloc(buf, cap + 1)))
+                        cap = cap * 2 > max + 1 ? max + 1 : cap * 2;
+                        if (grow(&buf, used, cap))
                                 return error_set(EXIT_TPM, "out of memory");
-                        buf = bigger;
                 }
-                n = read(fd, buf + used, cap - used);
+                n = read(fd, buf.data + used, cap - used);
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n < 0)
@@ -46,10 +67,13 @@ static int read_fd(int fd, const char *name, size_t max, unsigned char **data, s
                 if (used > max)
                         break;
         }
-        if (used > max)
-                return error_set(EXIT_BAD_INPUT, "%s is larger than %zu bytes", name, max);
-        buf[used] = '\0';
-        *data = steal_ptr(buf);
+        if (used > max) {
+                error_set(EXIT_BAD_INPUT, "%s is larger than %zu bytes", name, max);
+                errno = EFBIG; /* for callers with their own message */
+                return EXIT_BAD_INPUT;
+        }
+        buf.data[used] = '\0';
+        *data = steal_ptr(buf.data);
         *len = used;
         return 0;
 }

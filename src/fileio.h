@@ -7,7 +7,9 @@
 
 /* Reads a whole file ("-" is stdin) of at most max bytes into a new buffer
  * (NUL-terminated for convenience). EXIT_NOT_FOUND when missing,
- * EXIT_BAD_INPUT when larger than max. */
+ * EXIT_BAD_INPUT when larger than max (errno is then EFBIG) or unreadable.
+ * The data may be secret: every buffer given up on the way is wiped, and a
+ * caller holding a secret wipes the len bytes it got (_cleanup_secret_). */
 int file_read(const char *path, size_t max, unsigned char **data, size_t *len);
 
 enum write_flags {

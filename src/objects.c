@@ -52,8 +52,11 @@ int objects_list(struct tpm *tpm, const char *search, char ***paths_out, size_t 
                         paths = bigger;
                         cap *= 2;
                 }
-                paths[n++] = strdup(p);
-                paths[n] = NULL;
+                if (!(paths[n] = strdup(p))) {
+                        objects_list_free(paths);
+                        return error_set(EXIT_TPM, "out of memory");
+                }
+                paths[++n] = NULL;
         }
         *paths_out = paths;
         *count = n;

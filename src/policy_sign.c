@@ -118,18 +118,23 @@ static int load_with_policy(struct tpm *tpm, const struct key_info *key,
                 return r;
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &private,
                        &key->public, object);
+        Esys_TR_Close(tpm->esys, &srk); /* ESYS's record of it; the SRK stays */
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "loading %s", key->path);
         tpm_track(tpm, *object);
         if (password.size) {
                 TPM2B_AUTH value = {.size = (UINT16)password.size};
                 memcpy(value.buffer, password.data, password.size);
-                Esys_TR_SetAuth(tpm->esys, *object, &value);
+                rc = Esys_TR_SetAuth(tpm->esys, *object, &value);
                 OPENSSL_cleanse(&value, sizeof(value));
+                if (rc != TSS2_RC_SUCCESS)
+                        return error_rc(rc, "setting the password of %s", key->path);
         }
         if ((r = policy_run(tpm->esys, *session, &policy, area->nameAlg, cc)))
                 return r;
-        Esys_TRSess_SetAttributes(tpm->esys, *session, TPMA_SESSION_CONTINUESESSION, 0xff);
+        rc = Esys_TRSess_SetAttributes(tpm->esys, *session, TPMA_SESSION_CONTINUESESSION, 0xff);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "setting the policy session's attributes");
         return 0;
 }
 

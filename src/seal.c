@@ -74,6 +74,7 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
         char policy_path[128] = "", full[FAPI_PATH_MAX], file[PATH_MAX];
         const char *auth = password && password->data ? (const char *)password->data : "";
         unsigned char key[KEY_PREFIX_LEN + ENVELOPE_KEY_LEN];
+        WIPE_ON_EXIT(key);
         _cleanup_secret_ struct secret random_data = {0};
         _cleanup_free_ unsigned char *envelope = NULL;
         const unsigned char *sealed = data;
@@ -116,7 +117,7 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
                              : spec->policy ? spec->policy
                                             : "",
                              auth, data || envelope ? sealed : NULL);
-        OPENSSL_cleanse(key, sizeof(key));
+        OPENSSL_cleanse(key, sizeof(key)); /* now: not kept while the envelope is written */
         if (policy_path[0])
                 Fapi_Delete(tpm->fapi, policy_path); /* the object keeps its own copy */
         if (rc != TSS2_RC_SUCCESS)
@@ -215,7 +216,10 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
                     (r = policy_run(tpm->esys, session, &o->policy, o->public.publicArea.nameAlg,
                                     TPM2_CC_Unseal)))
                         return r;
-                Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION, 0xff);
+                rc = Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION,
+                                               0xff);
+                if (rc != TSS2_RC_SUCCESS)
+                        return error_rc(rc, "setting the policy session's attributes");
         } else {
                 session = crypt;
                 crypt = ESYS_TR_NONE;

@@ -72,9 +72,11 @@ int digest_input(const char *input, const EVP_MD *md, bool is_digest, unsigned c
                                          strerror(errno));
                 if (got == 0)
                         break;
-                EVP_DigestUpdate(ctx, buf, (size_t)got);
+                if (!EVP_DigestUpdate(ctx, buf, (size_t)got))
+                        return error_set(EXIT_TPM, "OpenSSL cannot hash %s", input);
         }
-        EVP_DigestFinal_ex(ctx, out, &n);
+        if (!EVP_DigestFinal_ex(ctx, out, &n))
+                return error_set(EXIT_TPM, "OpenSSL cannot hash %s", input);
         *len = n;
         return 0;
 }
@@ -151,8 +153,9 @@ int verify_digest(EVP_PKEY *key, enum sig_scheme scheme, const EVP_MD *md,
             EVP_PKEY_CTX_set_rsa_padding(ctx, scheme == SCHEME_RSAPSS ? RSA_PKCS1_PSS_PADDING
                                                                       : RSA_PKCS1_PADDING) <= 0)
                 return error_set(EXIT_TPM, "OpenSSL cannot set the RSA padding");
-        if (rsa && scheme == SCHEME_RSAPSS)
-                EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_AUTO);
+        if (rsa && scheme == SCHEME_RSAPSS &&
+            EVP_PKEY_CTX_set_rsa_pss_saltlen(ctx, RSA_PSS_SALTLEN_AUTO) <= 0)
+                return error_set(EXIT_TPM, "OpenSSL cannot set the PSS salt length");
         ok = EVP_PKEY_verify(ctx, sig, sig_len, digest, len);
         ERR_clear_error();
         if (ok != 1)

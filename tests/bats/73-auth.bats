@@ -93,6 +93,18 @@ sign_with() { # sign_with KEY AUTH-OPTIONS...
 	tpmctl -q delete maxpw
 }
 
+@test "a password file too large or unreadable says which, whatever the file's name (exit 3)" {
+	head -c 5000 /dev/zero | tr '\0' a >"$BATS_TEST_TMPDIR/huge"
+	run sign_with pk --auth-file "$BATS_TEST_TMPDIR/huge"
+	assert_failure 3
+	assert_output --partial "the password in $BATS_TEST_TMPDIR/huge is longer than 32 bytes"
+	# The error is told by its code, not by words in its message.
+	mkdir "$BATS_TEST_TMPDIR/larger than"
+	run sign_with pk --auth-file "$BATS_TEST_TMPDIR/larger than"
+	assert_failure 3
+	assert_output --partial "cannot read $BATS_TEST_TMPDIR/larger than: Is a directory"
+}
+
 @test "a password with a NUL byte is refused (exit 3)" {
 	printf 'ab\0cd' >"$BATS_TEST_TMPDIR/nul"
 	run tpmctl key create nulpw --alg ecc256 --auth-file "$BATS_TEST_TMPDIR/nul"

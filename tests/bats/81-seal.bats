@@ -28,6 +28,20 @@ setup_file() {
 	[ ! -d "$TPMCTL_KEYSTORE/user/P_RSA2048SHA256/HS/SRK/rt-16m" ]
 }
 
+@test "an empty secret, from a file or stdin: exit 3 before the TPM is reached, nothing made" {
+	: >"$BATS_TEST_TMPDIR/empty"
+	run env TPMCTL_TCTI=swtpm:path=/nonexistent "$TPMCTL" seal empty -i "$BATS_TEST_TMPDIR/empty"
+	assert_failure 3
+	assert_output "tpmctl: seal: the secret is empty: $BATS_TEST_TMPDIR/empty has no bytes to seal"
+	run tpmctl seal empty -i - </dev/null
+	assert_failure 3
+	assert_output "tpmctl: seal: the secret is empty: standard input has no bytes to seal"
+	run bash -c "printf '' | '$TPMCTL' seal empty -i -"
+	assert_failure 3
+	run tpmctl unseal empty
+	assert_failure 4
+}
+
 @test "--random 32 seals TPM-made bytes; --random 200 too" {
 	tpmctl -q seal rnd --random 32
 	run bash -c "'$TPMCTL' unseal rnd | wc -c"
@@ -142,7 +156,8 @@ secret_on_bus() { # secret_on_bus NAME SEAL-OPTIONS... -> fails if the marker sh
 	run tpmctl unseal nothing-here
 	assert_failure 4
 	echo s | tpmctl seal taken -i -
-	run tpmctl seal taken -i /dev/null
+	echo t >"$BATS_TEST_TMPDIR/t"
+	run tpmctl seal taken -i "$BATS_TEST_TMPDIR/t"
 	assert_failure 9
 	tpmctl -q delete taken
 	head -c $((64 * 1024 * 1024 + 1)) /dev/zero >"$BATS_TEST_TMPDIR/huge"
@@ -152,9 +167,9 @@ secret_on_bus() { # secret_on_bus NAME SEAL-OPTIONS... -> fails if the marker sh
 	assert_failure 2
 	run tpmctl seal x -i /dev/null --random 4
 	assert_failure 2
-	echo s >"$BATS_TEST_TMPDIR/s"
-	run tpmctl seal x -i "$BATS_TEST_TMPDIR/s" --pcrs sha256:99
+	run tpmctl seal x -i "$BATS_TEST_TMPDIR/t" --pcrs sha256:99
 	assert_failure 2
+	assert_output --partial "99"
 }
 
 @test "unseal of a key (not sealed data) exits 3" {
