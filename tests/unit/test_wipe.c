@@ -35,6 +35,8 @@ static int leaks;      /* of them, blocks that still held the secret */
 
 void __real_free(void *p);
 void *__real_realloc(void *p, size_t size);
+void __wrap_free(void *p);
+void *__wrap_realloc(void *p, size_t size);
 
 static bool holds_secret(void *p)
 {
