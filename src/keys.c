@@ -63,7 +63,7 @@ void key_type_string(const struct key_spec *spec, char *out, size_t size)
 int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
                const struct secret *password)
 {
-        char type[64], pcr_policy[128];
+        char type[64], pcr_policy[128] = "";
         bool taken = false;
         TSS2_RC rc;
         int r;
@@ -85,12 +85,16 @@ int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
         if (spec->pcrs && (r = pcr_policy_import(tpm, spec->pcrs, password && password->size,
                                                  pcr_policy, sizeof(pcr_policy))))
                 return r;
+        /* A copy with tpmctl's digests where FAPI would compute them wrong. */
+        if (spec->policy &&
+            (r = policy_import_for_create(tpm, spec->policy, pcr_policy, sizeof(pcr_policy))))
+                return r;
         rc = Fapi_CreateKey(tpm->fapi, path, type,
-                            spec->pcrs     ? pcr_policy
+                            pcr_policy[0]  ? pcr_policy
                             : spec->policy ? spec->policy
                                            : "",
                             password && password->data ? (const char *)password->data : "");
-        if (spec->pcrs)
+        if (pcr_policy[0])
                 Fapi_Delete(tpm->fapi, pcr_policy); /* the key keeps its own copy */
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "creating %s", path);

@@ -194,6 +194,8 @@ static int parse_pcr(json_object *el, const char *pointer, struct policy_element
 }
 
 static int parse_list(json_object *list, const char *pointer, unsigned depth, struct policy *p);
+static void each_node(json_object *json, void (*f)(json_object *));
+static void drop_digests(json_object *node);
 
 static int parse_or(json_object *el, const char *pointer, unsigned depth, struct policy_element *e)
 {
@@ -373,6 +375,9 @@ int policy_file_read(const char *file, json_object **json, struct policy *p)
                 *json = NULL;
                 return error_set(r, "%s: %s", file, message);
         }
+        /* FAPI would take these as the policy's digest without computing
+         * it; tpmctl computes its own (an exported policy carries FAPI's). */
+        each_node(*json, drop_digests);
         return 0;
 }
 
@@ -433,11 +438,32 @@ int pcr_values_digest(const struct pcr_values *v, TPMI_ALG_HASH alg, TPM2B_DIGES
         return 0;
 }
 
+int policy_or_digest(const TPML_DIGEST *branches, TPMI_ALG_HASH alg, TPM2B_DIGEST *d)
+{
+        uint8_t cc[4], all[POLICY_MAX_BRANCHES * sizeof(TPMU_HA)];
+        size_t all_len = 0, size = tpm_hash_size(alg);
+
+        if (!size || branches->count > POLICY_MAX_BRANCHES)
+                return error_set(EXIT_BAD_INPUT, "the policy's OR is malformed");
+        for (unsigned b = 0; b < branches->count; b++) {
+                if (branches->digests[b].size != size)
+                        return error_set(EXIT_BAD_INPUT, "the policy's OR is malformed");
+                memcpy(all + all_len, branches->digests[b].buffer, size);
+                all_len += size;
+        }
+        /* The TPM checks the session's digest is one of the branches', then
+         * starts again from zeros: the OR is the first thing it records. */
+        memset(d, 0, sizeof(*d));
+        d->size = (UINT16)size;
+        cc_bytes(TPM2_CC_PolicyOR, cc);
+        return extend(alg, d, cc, 4, all, all_len, NULL, 0);
+}
+
 static int element_digest(const struct policy_element *e, TPMI_ALG_HASH alg, TPM2B_DIGEST *d)
 {
         /* the OR's branches go on from d */
         uint8_t cc[4], sel[sizeof(TPML_PCR_SELECTION)];
-        TPM2B_DIGEST pcr_digest, branch;
+        TPM2B_DIGEST pcr_digest;
         size_t sel_len = 0;
         int r;
 
@@ -474,18 +500,13 @@ static int element_digest(const struct policy_element *e, TPMI_ALG_HASH alg, TPM
                 return extend(alg, d, cc, 4, code, 4, NULL, 0);
         }
         case POLICY_OR: {
-                uint8_t all[POLICY_MAX_BRANCHES * sizeof(TPMU_HA)];
-                size_t all_len = 0;
+                TPML_DIGEST branches = {.count = e->n_branches};
                 for (unsigned b = 0; b < e->n_branches; b++) {
-                        branch = *d; /* each branch goes on from what came before */
-                        if ((r = policy_digest_extend(&e->branches[b], alg, &branch)))
+                        branches.digests[b] = *d; /* each branch goes on from what came before */
+                        if ((r = policy_digest_extend(&e->branches[b], alg, &branches.digests[b])))
                                 return r;
-                        memcpy(all + all_len, branch.buffer, branch.size);
-                        all_len += branch.size;
                 }
-                memset(d->buffer, 0, d->size);
-                cc_bytes(TPM2_CC_PolicyOR, cc);
-                return extend(alg, d, cc, 4, all, all_len, NULL, 0);
+                return policy_or_digest(&branches, alg, d);
         }
         }
         return error_set(EXIT_BAD_INPUT, "unknown policy element");
@@ -557,13 +578,28 @@ bool policy_runs_in_engine(const struct policy *p)
         return true;
 }
 
+/* The name FAPI's policy language gives a hash: "TPM2_ALG_SHA256". */
+static const char *alg_json_name(TPMI_ALG_HASH alg)
+{
+        switch (alg) {
+        case TPM2_ALG_SHA1:
+                return "TPM2_ALG_SHA1";
+        case TPM2_ALG_SHA384:
+                return "TPM2_ALG_SHA384";
+        case TPM2_ALG_SHA512:
+                return "TPM2_ALG_SHA512";
+        default:
+                return "TPM2_ALG_SHA256";
+        }
+}
+
 /* One POLICYPCR element per bank: FAPI 3.2.1 hashes the values of a PCR
  * that appears in two banks of one element into both banks' digest, so an
  * element over sha1:0 and sha256:0 gets an authPolicy no TPM satisfies. */
 json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_auth)
 {
         json_object *root = json_object_new_object(), *list = json_object_new_array();
-        char hex[2 * sizeof(TPMU_HA) + 1], alg[32];
+        char hex[2 * sizeof(TPMU_HA) + 1];
         TPMI_ALG_HASH done[TPM2_NUM_PCR_BANKS];
         unsigned n_done = 0;
 
@@ -579,11 +615,6 @@ json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_aut
                 done[n_done++] = bank;
                 pcr = json_object_new_object();
                 pcrs = json_object_new_array();
-                snprintf(alg, sizeof(alg), "TPM2_ALG_%s",
-                         bank == TPM2_ALG_SHA1     ? "SHA1"
-                         : bank == TPM2_ALG_SHA384 ? "SHA384"
-                         : bank == TPM2_ALG_SHA512 ? "SHA512"
-                                                   : "SHA256");
                 for (unsigned i = first; i < values->n; i++) {
                         const struct pcr_value *v = &values->v[i];
                         json_object *item;
@@ -594,7 +625,8 @@ json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_aut
                                 sprintf(hex + 2 * k, "%02x", v->digest.buffer[k]);
                         hex[2 * v->digest.size] = '\0';
                         json_object_object_add(item, "pcr", json_object_new_int((int)v->index));
-                        json_object_object_add(item, "hashAlg", json_object_new_string(alg));
+                        json_object_object_add(item, "hashAlg",
+                                               json_object_new_string(alg_json_name(bank)));
                         json_object_object_add(item, "digest", json_object_new_string(hex));
                         json_object_array_add(pcrs, item);
                 }
@@ -611,4 +643,115 @@ json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_aut
                                json_object_new_string("tpmctl: sealed to PCR values"));
         json_object_object_add(root, "policy", list);
         return root;
+}
+
+bool policy_offline(const struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++) {
+                const struct policy_element *e = &p->e[i];
+                if ((e->type == POLICY_PCR && !e->values) ||
+                    (e->type == POLICY_SECRET && !e->secret_name.size))
+                        return false;
+                for (unsigned b = 0; b < e->n_branches; b++)
+                        if (!policy_offline(&e->branches[b]))
+                                return false;
+        }
+        return true;
+}
+
+/* Calls f on json and on every element and branch object below it. */
+static void each_node(json_object *json, void (*f)(json_object *))
+{
+        json_object *list = field(json, "policy");
+
+        f(json);
+        if (!list || !json_object_is_type(list, json_type_array))
+                return;
+        for (size_t i = 0; i < json_object_array_length(list); i++) {
+                json_object *el = json_object_array_get_idx(list, i), *branches;
+                if (!json_object_is_type(el, json_type_object))
+                        continue;
+                f(el);
+                branches = field(el, "branches");
+                if (branches && json_object_is_type(branches, json_type_array))
+                        for (size_t b = 0; b < json_object_array_length(branches); b++)
+                                if (json_object_is_type(json_object_array_get_idx(branches, b),
+                                                        json_type_object))
+                                        each_node(json_object_array_get_idx(branches, b), f);
+        }
+}
+
+static void drop_digests(json_object *node)
+{
+        json_object_object_del(node, "policyDigests");
+}
+
+/* Appends {"hashAlg": "SHA256", "digest": hex} to node's policyDigests. */
+static void add_digest(json_object *node, TPMI_ALG_HASH alg, const TPM2B_DIGEST *d)
+{
+        json_object *list = field(node, "policyDigests"), *entry = json_object_new_object();
+        char hex[2 * sizeof(TPMU_HA) + 1];
+
+        if (!list) {
+                list = json_object_new_array();
+                json_object_object_add(node, "policyDigests", list);
+        }
+        for (unsigned k = 0; k < d->size; k++)
+                sprintf(hex + 2 * k, "%02x", d->buffer[k]);
+        hex[2 * d->size] = '\0';
+        json_object_object_add(entry, "hashAlg", json_object_new_string(alg_json_name(alg)));
+        json_object_object_add(entry, "digest", json_object_new_string(hex));
+        json_object_array_add(list, entry);
+}
+
+/* Annotates node (the whole policy, or an OR's branch) and its list, which
+ * p was parsed from, for alg; d goes on from the digest before it. */
+static int annotate(json_object *node, const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *d)
+{
+        json_object *list = field(node, "policy");
+        struct policy one = {.n = 1};
+        int r;
+
+        for (unsigned i = 0; i < p->n; i++) {
+                const struct policy_element *e = &p->e[i];
+                json_object *el = json_object_array_get_idx(list, i);
+
+                if (e->type == POLICY_OR) {
+                        json_object *branches = field(el, "branches");
+                        TPML_DIGEST all = {.count = e->n_branches};
+                        for (unsigned b = 0; b < e->n_branches; b++) {
+                                all.digests[b] = *d;
+                                if ((r = annotate(json_object_array_get_idx(branches, b),
+                                                  &e->branches[b], alg, &all.digests[b])))
+                                        return r;
+                        }
+                        if ((r = policy_or_digest(&all, alg, d)))
+                                return r;
+                } else {
+                        one.e[0] = *e;
+                        if ((r = policy_digest_extend(&one, alg, d)))
+                                return r;
+                }
+                add_digest(el, alg, d);
+        }
+        add_digest(node, alg, d);
+        return 0;
+}
+
+int policy_annotate(json_object *json, const struct policy *p)
+{
+        static const TPMI_ALG_HASH algs[] = {TPM2_ALG_SHA1, TPM2_ALG_SHA256, TPM2_ALG_SHA384,
+                                             TPM2_ALG_SHA512};
+        int r;
+
+        if (!policy_offline(p))
+                return error_set(EXIT_BAD_INPUT, "the policy's digest needs PCR values or an "
+                                                 "object's name that it does not give");
+        each_node(json, drop_digests);
+        for (size_t a = 0; a < sizeof(algs) / sizeof(algs[0]); a++) {
+                TPM2B_DIGEST d = {.size = (UINT16)tpm_hash_size(algs[a])};
+                if ((r = annotate(json, p, algs[a], &d)))
+                        return r;
+        }
+        return 0;
 }

@@ -53,7 +53,8 @@ struct policy {
  * JSON pointer of the first thing wrong. */
 int policy_parse(json_object *json, struct policy *p);
 
-/* Reads, size-checks, strictly parses and validates a policy file. On
+/* Reads, size-checks, strictly parses and validates a policy file, and
+ * drops the "policyDigests" it carries (FAPI would take those as given). On
  * failure nothing is left to free. */
 int policy_file_read(const char *file, json_object **json, struct policy *p);
 
@@ -65,6 +66,10 @@ int policy_digest(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *diges
 
 /* Extends d by the elements of p, as a policy session running them would. */
 int policy_digest_extend(const struct policy *p, TPMI_ALG_HASH alg, TPM2B_DIGEST *d);
+
+/* The digest TPM2_PolicyOR leaves in a session whose digest is one of
+ * branches: H(zeros || TPM_CC_PolicyOR || the branches' digests). */
+int policy_or_digest(const TPML_DIGEST *branches, TPMI_ALG_HASH alg, TPM2B_DIGEST *d);
 
 /* The digest of a list of PCR values, as TPM2_PolicyPCR takes it. */
 int pcr_values_digest(const struct pcr_values *v, TPMI_ALG_HASH alg, TPM2B_DIGEST *digest);
@@ -83,3 +88,15 @@ bool policy_has_multi_pcr(const struct policy *p);
 /* A PCR policy for values (with POLICYAUTHVALUE after it when with_auth),
  * in the FAPI policy language. */
 json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_auth);
+
+/* Whether every digest of p can be computed offline: PCR elements have
+ * their values, POLICYSECRETs name their object. */
+bool policy_offline(const struct policy *p);
+
+/* Writes into json (which p was parsed from; policy_offline(p)) the digests
+ * tpmctl computes, in place of any it carries: "policyDigests" for each
+ * hash on the policy, each element and each OR branch. FAPI
+ * takes a policy's digest as given rather than computing it (which FAPI
+ * 3.2.1 gets wrong for some policies, see policy_store.h), and runs an OR
+ * with the branch digests given. */
+int policy_annotate(json_object *json, const struct policy *p);

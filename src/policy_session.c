@@ -52,40 +52,39 @@ static int changed_pcrs(ESYS_CONTEXT *esys, const struct policy_element *e, char
         return 0;
 }
 
+/* Why a policy cannot be satisfied now. */
+enum unmet { MET, PCR_CHANGED, COMMAND_NOT_ALLOWED, NO_BRANCH };
+
 /* Whether p can be satisfied now for command cc: every PCR element holds
- * and every PolicyCommandCode names cc; the first changed PCRs in `why`. */
-static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc, char *why, size_t size,
-                     bool *hold)
+ * and every PolicyCommandCode names cc; for PCR_CHANGED, the changed PCRs
+ * in `pcrs`. */
+static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc, char *pcrs,
+                     size_t size, enum unmet *why)
 {
         int r;
 
-        *hold = true;
-        for (unsigned i = 0; i < p->n && *hold; i++) {
+        *why = MET;
+        for (unsigned i = 0; i < p->n && *why == MET; i++) {
                 const struct policy_element *e = &p->e[i];
-                bool changed = false, any = false;
+                bool changed = false;
 
                 if (e->type == POLICY_PCR) {
-                        if ((r = changed_pcrs(esys, e, why, size, &changed)))
+                        if ((r = changed_pcrs(esys, e, pcrs, size, &changed)))
                                 return r;
-                        *hold = !changed;
+                        if (changed)
+                                *why = PCR_CHANGED;
                 } else if (e->type == POLICY_COMMANDCODE && e->code != cc) {
-                        snprintf(why, size, "the policy does not allow this command");
-                        *hold = false;
+                        *why = COMMAND_NOT_ALLOWED;
                 } else if (e->type == POLICY_OR) {
-                        for (unsigned b = 0; b < e->n_branches && !any; b++) {
-                                bool branch_holds;
+                        enum unmet branch = NO_BRANCH;
+                        for (unsigned b = 0; b < e->n_branches && branch != MET; b++) {
                                 char ignored[256] = "";
                                 if ((r = pcrs_hold(esys, &e->branches[b], cc, ignored,
-                                                   sizeof(ignored), &branch_holds)))
+                                                   sizeof(ignored), &branch)))
                                         return r;
-                                any = branch_holds;
                         }
-                        if (!any) {
-                                snprintf(why, size,
-                                         "no branch of the OR matches the PCRs now (or allows "
-                                         "this command)");
-                                *hold = false;
-                        }
+                        if (branch != MET)
+                                *why = NO_BRANCH;
                 }
         }
         return 0;
@@ -93,17 +92,26 @@ static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc, cha
 
 int policy_check_pcrs(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc)
 {
-        char why[512] = "";
-        bool hold, pcr;
+        char pcrs[512] = "";
+        enum unmet why;
         int r;
 
-        if ((r = pcrs_hold(esys, p, cc, why, sizeof(why), &hold)))
+        if ((r = pcrs_hold(esys, p, cc, pcrs, sizeof(pcrs), &why)))
                 return r;
-        pcr = !strstr(why, "branch") && !strstr(why, "command");
-        if (!hold)
-                return error_set(EXIT_POLICY, "policy not satisfied: %s%s%s", pcr ? "PCR " : "",
-                                 why, pcr ? " changed since sealing" : "");
-        return 0;
+        switch (why) {
+        case MET:
+                return 0;
+        case PCR_CHANGED:
+                return error_set(EXIT_POLICY, "policy not satisfied: PCR %s changed since sealing",
+                                 pcrs);
+        case COMMAND_NOT_ALLOWED:
+                return error_set(EXIT_POLICY,
+                                 "policy not satisfied: the policy does not allow this command");
+        case NO_BRANCH:
+                break;
+        }
+        return error_set(EXIT_POLICY, "policy not satisfied: no branch of the OR matches the PCRs "
+                                      "now (or allows this command)");
 }
 
 static int run_pcr(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_element *e,
@@ -136,17 +144,17 @@ static int run_or(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_eleme
         TSS2_RC rc;
 
         for (unsigned b = 0; b < e->n_branches; b++) {
-                char why[256] = "";
-                bool hold;
+                char pcrs[256] = "";
+                enum unmet why;
 
                 branches.digests[b] = *running;
                 if ((r = policy_digest_extend(&e->branches[b], alg, &branches.digests[b])))
                         return r;
                 if (chosen >= 0)
                         continue;
-                if ((r = pcrs_hold(esys, &e->branches[b], cc, why, sizeof(why), &hold)))
+                if ((r = pcrs_hold(esys, &e->branches[b], cc, pcrs, sizeof(pcrs), &why)))
                         return r;
-                if (hold)
+                if (why == MET)
                         chosen = (int)b;
         }
         if (chosen < 0)
@@ -157,8 +165,9 @@ static int run_or(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_eleme
         rc = Esys_PolicyOR(esys, session, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &branches);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "running the policy's OR");
-        memset(running->buffer, 0, running->size);
-        return 0;
+        /* What the TPM's digest is now, for the branch digests of an OR
+         * further on. */
+        return policy_or_digest(&branches, alg, running);
 }
 
 static int run_element(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_element *e,

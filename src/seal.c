@@ -111,9 +111,13 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
         if (spec->pcrs && (r = pcr_policy_import(tpm, spec->pcrs, password && password->size,
                                                  policy_path, sizeof(policy_path))))
                 return r;
+        /* A copy with tpmctl's digests where FAPI would compute them wrong. */
+        if (spec->policy &&
+            (r = policy_import_for_create(tpm, spec->policy, policy_path, sizeof(policy_path))))
+                return r;
         /* data NULL: the TPM makes sealed_len random bytes itself. */
         rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "", sealed_len,
-                             spec->pcrs     ? policy_path
+                             policy_path[0] ? policy_path
                              : spec->policy ? spec->policy
                                             : "",
                              auth, data || envelope ? sealed : NULL);

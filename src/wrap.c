@@ -1,7 +1,7 @@
 /* Moving an OpenSSL private key into the TPM; see wrap.h. The duplication
  * format (TPM 2.0 Part 1, 23.3): a seed encrypted to the parent with
  * RSA-OAEP (label "DUPLICATE"), an AES-CFB key and an HMAC key derived from
- * it with KDFa, the sensitive area encrypted under the one and
+ * it with KDFa (kdf.h), the sensitive area encrypted under the one and
  * authenticated with the other. */
 #include "wrap.h"
 
@@ -18,47 +18,12 @@
 #include "cleanup.h"
 #include "errors.h"
 #include "import.h"
+#include "kdf.h"
 #include "objects.h"
 #include "pubkey.h"
 #include "session.h"
 
 #define SHA256_SIZE 32
-
-/* SP 800-108 counter-mode KDF with HMAC-SHA256, as the TPM's KDFa. */
-static int kdfa(const uint8_t *key, size_t key_len, const char *label, const uint8_t *context_u,
-                size_t u_len, unsigned bits, uint8_t *out)
-{
-        size_t want = (bits + 7) / 8, done = 0;
-        uint8_t block[SHA256_SIZE];
-        unsigned int n;
-
-        for (uint32_t i = 1; done < want; i++) {
-                uint8_t counter[4] = {(uint8_t)(i >> 24), (uint8_t)(i >> 16), (uint8_t)(i >> 8),
-                                      (uint8_t)i};
-                uint8_t length[4] = {(uint8_t)(bits >> 24), (uint8_t)(bits >> 16),
-                                     (uint8_t)(bits >> 8), (uint8_t)bits};
-                uint8_t input[4 + 32 + 2 + SHA256_SIZE + 4];
-                size_t label_len = strlen(label) + 1, len = 0;
-
-                if (label_len > 32 || u_len > 2 + SHA256_SIZE)
-                        return error_set(EXIT_TPM, "KDFa input too long");
-                memcpy(input + len, counter, 4);
-                len += 4;
-                memcpy(input + len, label, label_len); /* with its terminating NUL */
-                len += label_len;
-                if (u_len)
-                        memcpy(input + len, context_u, u_len);
-                len += u_len;
-                memcpy(input + len, length, 4);
-                len += 4;
-                if (!HMAC(EVP_sha256(), key, (int)key_len, input, len, block, &n))
-                        return error_set(EXIT_TPM, "KDFa failed");
-                memcpy(out + done, block, want - done < n ? want - done : n);
-                done += n;
-        }
-        OPENSSL_cleanse(block, sizeof(block));
-        return 0;
-}
 
 static int bn_to(const BIGNUM *bn, uint8_t *out, size_t size, UINT16 *len)
 {
@@ -208,19 +173,49 @@ static int wrap_sensitive(struct wrapping *w, size_t plain_len, const uint8_t *n
         return 0;
 }
 
+/* The duplicate, wrapped for the SRK (whose public key takes the seed), and
+ * TPM2_Import of it: the key's private part as the SRK's child. */
+static int import_under(struct tpm *tpm, ESYS_TR srk, struct wrapping *w, const TPM2B_PUBLIC *pub,
+                        const uint8_t *name, size_t name_len, size_t plain_len)
+{
+        TPM2B_ENCRYPTED_SECRET sym_seed = {0};
+        TPM2B_DATA no_key = {0};
+        TPMT_SYM_DEF_OBJECT no_inner = {.algorithm = TPM2_ALG_NULL};
+        TSS2_RC rc;
+        int r;
+
+        rc = Esys_ReadPublic(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &w->srk_pub,
+                             NULL, NULL);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading the storage root key");
+        if (w->srk_pub->publicArea.type != TPM2_ALG_RSA)
+                return error_set(EXIT_BAD_INPUT, "moving keys in needs an RSA storage root key "
+                                                 "(the P_RSA2048SHA256 profile)");
+        if (RAND_bytes(w->seed, sizeof(w->seed)) != 1)
+                return error_set(EXIT_TPM, "no random numbers");
+        if ((r = encrypt_seed(w->srk_pub, w->seed, sizeof(w->seed), &sym_seed)) ||
+            (r = kdfa(TPM2_ALG_SHA256, w->seed, sizeof(w->seed), "STORAGE", name, name_len, 128,
+                      w->aes_key)) ||
+            (r = kdfa(TPM2_ALG_SHA256, w->seed, sizeof(w->seed), "INTEGRITY", NULL, 0, 256,
+                      w->hmac_key)) ||
+            (r = wrap_sensitive(w, plain_len, name, name_len)))
+                return r;
+        rc = Esys_Import(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &no_key, pub,
+                         &w->duplicate, &sym_seed, &no_inner, &w->imported);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "moving the key into the TPM");
+        return 0;
+}
+
 int wrap_import(struct tpm *tpm, const char *path, EVP_PKEY *key, const struct secret *password)
 {
         _cleanup_(wrapping_wipe) struct wrapping w = {0};
         uint8_t pub_buf[sizeof(TPM2B_PUBLIC)], priv_buf[sizeof(TPM2B_PRIVATE)];
         uint8_t name[2 + SHA256_SIZE];
         TPM2B_PUBLIC pub;
-        TPM2B_ENCRYPTED_SECRET sym_seed = {0};
-        TPM2B_DATA no_key = {0};
-        TPMT_SYM_DEF_OBJECT no_inner = {.algorithm = TPM2_ALG_NULL};
         size_t plain_len = 0, pub_len = 0, priv_len = 0, area_len = 0;
         char full[FAPI_PATH_MAX];
         ESYS_TR srk;
-        TSS2_RC rc;
         int r;
 
         if ((r = object_absent(tpm, path, full, sizeof(full))))
@@ -234,36 +229,25 @@ int wrap_import(struct tpm *tpm, const char *path, EVP_PKEY *key, const struct s
                 memcpy(w.sens.authValue.buffer, password->data, password->size);
         }
         /* name = nameAlg || SHA-256(TPMT_PUBLIC) */
-        Tss2_MU_TPMT_PUBLIC_Marshal(&pub.publicArea, pub_buf, sizeof(pub_buf), &area_len);
+        if (Tss2_MU_TPMT_PUBLIC_Marshal(&pub.publicArea, pub_buf, sizeof(pub_buf), &area_len))
+                return error_set(EXIT_TPM, "cannot encode the key's public part for the TPM");
         name[0] = 0x00;
         name[1] = 0x0b;
         SHA256(pub_buf, area_len, name + 2);
-        Tss2_MU_TPM2B_PUBLIC_Marshal(&pub, pub_buf, sizeof(pub_buf), &pub_len);
+        if (Tss2_MU_TPM2B_PUBLIC_Marshal(&pub, pub_buf, sizeof(pub_buf), &pub_len))
+                return error_set(EXIT_TPM, "cannot encode the key's public part for the TPM");
         w.sens2b.sensitiveArea = w.sens;
         if (Tss2_MU_TPM2B_SENSITIVE_Marshal(&w.sens2b, w.plain, sizeof(w.plain), &plain_len))
                 return error_set(EXIT_TPM, "cannot encode the key for the TPM");
-        /* The SRK's public key, checked against the keystore, takes the seed. */
+        /* The SRK, checked against the keystore. */
         if ((r = srk_object(tpm, full, &srk)))
                 return r;
-        rc = Esys_ReadPublic(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &w.srk_pub,
-                             NULL, NULL);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading the storage root key");
-        if (w.srk_pub->publicArea.type != TPM2_ALG_RSA)
-                return error_set(EXIT_BAD_INPUT, "moving keys in needs an RSA storage root key "
-                                                 "(the P_RSA2048SHA256 profile)");
-        if (RAND_bytes(w.seed, sizeof(w.seed)) != 1)
-                return error_set(EXIT_TPM, "no random numbers");
-        if ((r = encrypt_seed(w.srk_pub, w.seed, sizeof(w.seed), &sym_seed)) ||
-            (r = kdfa(w.seed, sizeof(w.seed), "STORAGE", name, sizeof(name), 128, w.aes_key)) ||
-            (r = kdfa(w.seed, sizeof(w.seed), "INTEGRITY", NULL, 0, 256, w.hmac_key)) ||
-            (r = wrap_sensitive(&w, plain_len, name, sizeof(name))))
+        r = import_under(tpm, srk, &w, &pub, name, sizeof(name), plain_len);
+        Esys_TR_Close(tpm->esys, &srk);
+        if (r)
                 return r;
-        rc = Esys_Import(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &no_key,
-                         &pub, &w.duplicate, &sym_seed, &no_inner, &w.imported);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "moving the key into the TPM");
-        Tss2_MU_TPM2B_PRIVATE_Marshal(w.imported, priv_buf, sizeof(priv_buf), &priv_len);
+        if (Tss2_MU_TPM2B_PRIVATE_Marshal(w.imported, priv_buf, sizeof(priv_buf), &priv_len))
+                return error_set(EXIT_TPM, "the TPM returned a private part too large to store");
         return import_blobs(tpm, full, pub_buf, pub_len, priv_buf, priv_len,
                             password && password->size);
 }

@@ -54,6 +54,120 @@ policies=$BATS_TEST_DIRNAME/../../policies
 	tpmctl -q delete orsealed
 }
 
+# Two ORs in a row, then the password: either PCR (16 or 23, as they are
+# now), then either command (Unseal or Sign). FAPI 3.2.1 computes another
+# digest for this than the TPM does; tpmctl gives it its own.
+two_ors() { # two_ors FILE
+	local v16 v23
+	v16=$(tpmctl --json pcr read sha256:16 | jq -r '.sha256["16"]')
+	v23=$(tpmctl --json pcr read sha256:23 | jq -r '.sha256["23"]')
+	cat >"$1" <<JSON
+{"description": "PCR 16 or 23 as now, then unseal or sign, then the password", "policy": [
+  {"type": "POLICYOR", "branches": [
+    {"name": "p16", "description": "PCR 16", "policy": [{"type": "POLICYPCR", "pcrs": [{"pcr": 16, "hashAlg": "TPM2_ALG_SHA256", "digest": "$v16"}]}]},
+    {"name": "p23", "description": "PCR 23", "policy": [{"type": "POLICYPCR", "pcrs": [{"pcr": 23, "hashAlg": "TPM2_ALG_SHA256", "digest": "$v23"}]}]}]},
+  {"type": "POLICYOR", "branches": [
+    {"name": "unseal", "description": "unseal", "policy": [{"type": "POLICYCOMMANDCODE", "code": "TPM2_CC_Unseal"}]},
+    {"name": "sign", "description": "sign", "policy": [{"type": "POLICYCOMMANDCODE", "code": "TPM2_CC_Sign"}]}]},
+  {"type": "POLICYAUTHVALUE"}]}
+JSON
+}
+
+@test "two ORs in a row and an element after an OR: authPolicy is the policy digest, unseals by either branch" {
+	two_ors "$BATS_TEST_TMPDIR/or2.json"
+	tpmctl -q policy import or2 "$BATS_TEST_TMPDIR/or2.json"
+	echo twice | tpmctl seal or2sealed -i - --policy /policy/or2 --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_equal "$(tpmctl --json key show or2sealed | jq -r .policy)" \
+		"$(tpmctl policy digest "$BATS_TEST_TMPDIR/or2.json")"
+	# the copy tpmctl gave FAPI is gone
+	run tpmctl policy list
+	refute_output --partial "tpmctl-"
+	run tpmctl unseal or2sealed --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	assert_output "twice"
+	# the second branch of the first OR: the second OR goes on from it
+	tpmctl -q pcr extend 16 --digest "sha256:$(printf '%064d' 5)"
+	run tpmctl unseal or2sealed --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	assert_output "twice"
+	printf 'nope\n' >"$BATS_TEST_TMPDIR/bad"
+	run tpmctl unseal or2sealed --auth-file "$BATS_TEST_TMPDIR/bad"
+	assert_failure 5
+	tpmctl -q pcr extend 23 --digest "sha256:$(printf '%064d' 5)"
+	run tpmctl unseal or2sealed --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_failure 6
+	assert_output --partial "no branch of the OR matches"
+	tpmctl -q delete or2sealed
+}
+
+@test "a PCR element with one PCR in two banks: authPolicy is the policy digest, unseals" {
+	s1=$(tpmctl --json pcr read sha1:16 | jq -r '.sha1["16"]')
+	s256=$(tpmctl --json pcr read sha256:16 | jq -r '.sha256["16"]')
+	cat >"$BATS_TEST_TMPDIR/banks.json" <<JSON
+{"description": "PCR 16 in SHA-1 and SHA-256", "policy": [{"type": "POLICYPCR", "pcrs": [
+  {"pcr": 16, "hashAlg": "TPM2_ALG_SHA1", "digest": "$s1"},
+  {"pcr": 16, "hashAlg": "TPM2_ALG_SHA256", "digest": "$s256"}]}]}
+JSON
+	tpmctl -q policy import banks "$BATS_TEST_TMPDIR/banks.json"
+	echo banks | tpmctl -q seal two-banks -i - --policy /policy/banks
+	assert_equal "$(tpmctl --json key show two-banks | jq -r .policy)" \
+		"$(tpmctl policy digest "$BATS_TEST_TMPDIR/banks.json")"
+	run tpmctl -q unseal two-banks
+	assert_success
+	assert_output "banks"
+	tpmctl -q delete two-banks
+}
+
+@test "digests a policy file carries are not taken: FAPI would set them as the authPolicy" {
+	printf '{"description": "d", "policyDigests": [{"hashAlg": "SHA256", "digest": "%064d"}], "policy": [{"type": "POLICYAUTHVALUE"}]}' 1 \
+		>"$BATS_TEST_TMPDIR/carries.json"
+	tpmctl -q policy import carries "$BATS_TEST_TMPDIR/carries.json"
+	echo c | tpmctl -q seal carried -i - --policy /policy/carries --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_equal "$(tpmctl --json key show carried | jq -r .policy)" \
+		"$(tpmctl policy digest "$BATS_TEST_TMPDIR/carries.json")"
+	run tpmctl -q unseal carried --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_output "c"
+	# an exported policy carries FAPI's digests, wrong ones for two ORs in a row
+	two_ors "$BATS_TEST_TMPDIR/or2.json"
+	tpmctl -q policy import or2x "$BATS_TEST_TMPDIR/or2.json"
+	tpmctl policy export or2x -o "$BATS_TEST_TMPDIR/exported.json"
+	tpmctl -q policy import or2y "$BATS_TEST_TMPDIR/exported.json"
+	echo e | tpmctl -q seal reimported -i - --policy /policy/or2y --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_equal "$(tpmctl --json key show reimported | jq -r .policy)" \
+		"$(tpmctl policy digest "$BATS_TEST_TMPDIR/or2.json")"
+	run tpmctl -q unseal reimported --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_output "e"
+	tpmctl -q delete carried reimported
+}
+
+@test "why a policy is not satisfied: a PCR changed, or a command it does not allow (exit 6)" {
+	printf '{"description": "sign only", "policy": [{"type": "POLICYCOMMANDCODE", "code": "TPM2_CC_Sign"}]}' \
+		>"$BATS_TEST_TMPDIR/sign-only.json"
+	tpmctl -q policy import sign-only "$BATS_TEST_TMPDIR/sign-only.json"
+	echo x | tpmctl -q seal not-unsealable -i - --policy /policy/sign-only
+	run tpmctl unseal not-unsealable
+	assert_failure 6
+	assert_output "tpmctl: unseal: policy not satisfied: the policy does not allow this command"
+	tpmctl -q seal pcr-bound -i - --pcrs sha256:16 <<<"y"
+	tpmctl -q pcr extend 16 --digest "sha256:$(printf '%064d' 7)"
+	run tpmctl unseal pcr-bound
+	assert_failure 6
+	assert_output "tpmctl: unseal: policy not satisfied: PCR sha256:16 changed since sealing"
+	tpmctl -q delete not-unsealable pcr-bound
+}
+
+@test "the digest FAPI gives the shipped policies is still tpmctl's (nothing copied)" {
+	for p in password pcr-boot pcr-password secret-endorsement or-pcr; do
+		tpmctl -q policy import "ship-$p" "$policies/$p.json"
+		tpmctl policy show "ship-$p" >"$BATS_TEST_TMPDIR/$p.fapi.json"
+		# FAPI's export computes its digests (with the PCR values of now)
+		assert_equal "$(jq -r '.policyDigests[] | select(.hashAlg == "SHA256") | .digest' "$BATS_TEST_TMPDIR/$p.fapi.json")" \
+			"$(tpmctl policy digest "$policies/$p.json")"
+		assert_equal "$(jq -r '.policyDigests[] | select(.hashAlg == "SHA384") | .digest' "$BATS_TEST_TMPDIR/$p.fapi.json")" \
+			"$(tpmctl policy digest --alg sha384 "$policies/$p.json")"
+	done
+}
+
 @test "policy digest works offline for explicit values" {
 	cat >"$BATS_TEST_TMPDIR/p.json" <<JSON
 {"description": "PCRs 0 and 16 zero, and the password", "policy": [{"type": "POLICYPCR", "pcrs": [

@@ -55,6 +55,40 @@ setup_file() {
 	tpmctl -q delete polkey
 }
 
+@test "a key whose policy has an OR after a PCR element, and two ORs in a row, signs; authPolicy is the policy digest" {
+	# PCR 16 as now, then sign or decrypt, then quote or sign. FAPI 3.2.1
+	# computes another digest for this than the TPM does.
+	cat >"$BATS_TEST_TMPDIR/after.json" <<'JSON'
+{"description": "PCR 16 as now, an OR after it, a second OR after that", "policy": [
+  {"type": "POLICYPCR", "currentPCRs": [16]},
+  {"type": "POLICYOR", "branches": [
+    {"name": "sign", "description": "sign", "policy": [{"type": "POLICYCOMMANDCODE", "code": "TPM2_CC_Sign"}]},
+    {"name": "decrypt", "description": "decrypt", "policy": [{"type": "POLICYCOMMANDCODE", "code": "TPM2_CC_RSA_Decrypt"}]}]},
+  {"type": "POLICYOR", "branches": [
+    {"name": "quote", "description": "quote", "policy": [{"type": "POLICYCOMMANDCODE", "code": "TPM2_CC_Quote"}]},
+    {"name": "sign", "description": "sign", "policy": [{"type": "POLICYCOMMANDCODE", "code": "TPM2_CC_Sign"}]}]}]}
+JSON
+	tpmctl -q policy import after "$BATS_TEST_TMPDIR/after.json"
+	for alg in ecc256 ecc384; do
+		tpmctl -q key create "after-$alg" --alg "$alg" --policy /policy/after
+		hash=sha256
+		[ "$alg" = ecc384 ] && hash=sha384
+		assert_equal "$(tpmctl --json key show "after-$alg" | jq -r .policy)" \
+			"$(tpmctl policy digest --alg "$hash" "$BATS_TEST_TMPDIR/after.json")"
+		run tpmctl sign "after-$alg" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/$alg.sig"
+		assert_success
+		run tpmctl verify "after-$alg" -s "$BATS_TEST_TMPDIR/$alg.sig" -i "$BATS_FILE_TMPDIR/data"
+		assert_success
+	done
+	run tpmctl policy list
+	refute_output --partial "tpmctl-"
+	tpmctl -q pcr extend 16 --digest "sha256:$(printf '%064d' 6)"
+	run tpmctl sign after-ecc256 -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/late.sig"
+	assert_failure 6
+	assert_output "tpmctl: sign: policy not satisfied: PCR sha256:16 changed since sealing"
+	tpmctl -q delete after-ecc256 after-ecc384
+}
+
 @test "--pcrs and --policy together is a usage error" {
 	run tpmctl key create both --pcrs sha256:7 --policy /policy/x
 	assert_failure 2
