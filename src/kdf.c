@@ -7,10 +7,17 @@
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
 #include <openssl/kdf.h>
+#include <stdint.h>
 #include <string.h>
 
 #include "errors.h"
 #include "pubkey.h"
+
+/* OSSL_PARAM takes non-const pointers even for inputs it only reads. */
+static void *unconst(const void *p)
+{
+        return (void *)(uintptr_t)p;
+}
 
 int kdfa(TPMI_ALG_HASH alg, const uint8_t *key, size_t key_len, const char *label,
          const uint8_t *context, size_t context_len, unsigned bits, uint8_t *out)
@@ -25,11 +32,13 @@ int kdfa(TPMI_ALG_HASH alg, const uint8_t *key, size_t key_len, const char *labe
                 return error_set(EXIT_TPM, "KDFa: unsupported hash or length");
         *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MODE, "counter", 0);
         *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_MAC, "HMAC", 0);
-        *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST, (char *)EVP_MD_get0_name(md),
-                                                0);
-        *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, (void *)key, key_len);
-        *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, (void *)label, strlen(label));
-        *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, (void *)context, context_len);
+        *p++ = OSSL_PARAM_construct_utf8_string(OSSL_KDF_PARAM_DIGEST,
+                                                unconst(EVP_MD_get0_name(md)), 0);
+        *p++ = OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_KEY, unconst(key), key_len);
+        *p++ =
+            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_SALT, unconst(label), strlen(label));
+        *p++ =
+            OSSL_PARAM_construct_octet_string(OSSL_KDF_PARAM_INFO, unconst(context), context_len);
         /* The defaults, spelled out: the TPM's layout depends on them. */
         *p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_KBKDF_USE_SEPARATOR, &separator);
         *p++ = OSSL_PARAM_construct_int(OSSL_KDF_PARAM_KBKDF_USE_L, &with_l);
