@@ -11,6 +11,7 @@
 #include "cleanup.h"
 #include "errors.h"
 #include "fileio.h"
+#include "hex.h"
 #include "jsonfile.h"
 #include "pubkey.h"
 
@@ -60,24 +61,6 @@ static json_object *field(json_object *obj, const char *key)
         return json_object_object_get_ex(obj, key, &v) ? v : NULL;
 }
 
-static int hex_decode(const char *hex, uint8_t *out, size_t max, size_t *len)
-{
-        size_t n = strlen(hex);
-
-        if (n % 2 || n / 2 > max)
-                return -1;
-        for (size_t i = 0; i < n / 2; i++) {
-                unsigned v;
-                if (sscanf(hex + 2 * i, "%2x", &v) != 1 ||
-                    !strchr("0123456789abcdefABCDEF", hex[2 * i]) ||
-                    !strchr("0123456789abcdefABCDEF", hex[2 * i + 1]))
-                        return -1;
-                out[i] = (uint8_t)v;
-        }
-        *len = n / 2;
-        return 0;
-}
-
 /* A PCR index: an integer from 0 to 23, nothing else. */
 static int pcr_index(json_object *v, const char *pointer, unsigned *index)
 {
@@ -122,8 +105,8 @@ static int parse_pcr_value(json_object *item, const char *pointer, struct policy
         want = tpm_hash_size(bank);
         pointer_to(ptr, pointer, "/digest");
         if (!digest || !json_object_is_type(digest, json_type_string) ||
-            hex_decode(json_object_get_string(digest), v->digest.buffer, sizeof(v->digest.buffer),
-                       &len) ||
+            !hex_decode(json_object_get_string(digest), v->digest.buffer, sizeof(v->digest.buffer),
+                        &len) ||
             len != want) {
                 snprintf(what, sizeof(what), "digest must be %zu bytes of hex for %s", want,
                          bank_name(bank));
@@ -245,8 +228,8 @@ static int parse_secret(json_object *el, const char *pointer, struct policy_elem
                 return 0;
         }
         if (!json_object_is_type(name, json_type_string) ||
-            hex_decode(json_object_get_string(name), e->secret_name.name,
-                       sizeof(e->secret_name.name), &len) ||
+            !hex_decode(json_object_get_string(name), e->secret_name.name,
+                        sizeof(e->secret_name.name), &len) ||
             len < 4)
                 return bad(pointer, "objectName must be the object's name in hex");
         e->secret_name.size = (UINT16)len;
@@ -621,9 +604,7 @@ json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_aut
                         if (v->bank != bank)
                                 continue;
                         item = json_object_new_object();
-                        for (unsigned k = 0; k < v->digest.size; k++)
-                                sprintf(hex + 2 * k, "%02x", v->digest.buffer[k]);
-                        hex[2 * v->digest.size] = '\0';
+                        hex_encode(v->digest.buffer, v->digest.size, hex);
                         json_object_object_add(item, "pcr", json_object_new_int((int)v->index));
                         json_object_object_add(item, "hashAlg",
                                                json_object_new_string(alg_json_name(bank)));
@@ -696,9 +677,7 @@ static void add_digest(json_object *node, TPMI_ALG_HASH alg, const TPM2B_DIGEST 
                 list = json_object_new_array();
                 json_object_object_add(node, "policyDigests", list);
         }
-        for (unsigned k = 0; k < d->size; k++)
-                sprintf(hex + 2 * k, "%02x", d->buffer[k]);
-        hex[2 * d->size] = '\0';
+        hex_encode(d->buffer, d->size, hex);
         json_object_object_add(entry, "hashAlg", json_object_new_string(alg_json_name(alg)));
         json_object_object_add(entry, "digest", json_object_new_string(hex));
         json_object_array_add(list, entry);

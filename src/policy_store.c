@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "hex.h"
 #include "jsonfile.h"
 #include "path.h"
 #include "pcr.h"
@@ -21,12 +22,13 @@ static int import_fresh(struct tpm *tpm, json_object *policy, const char *purpos
                         size_t size)
 {
         unsigned char tag[6];
+        char tag_hex[2 * sizeof(tag) + 1];
         TSS2_RC rc;
 
         if (RAND_bytes(tag, sizeof(tag)) != 1)
                 return error_set(EXIT_TPM, "no random numbers from OpenSSL");
-        snprintf(path, size, "/policy/tpmctl-%s-%02x%02x%02x%02x%02x%02x", purpose, tag[0], tag[1],
-                 tag[2], tag[3], tag[4], tag[5]);
+        hex_encode(tag, sizeof(tag), tag_hex);
+        snprintf(path, size, "/policy/tpmctl-%s-%s", purpose, tag_hex);
         rc = Fapi_Import(tpm->fapi, path,
                          json_object_to_json_string_ext(policy, JSON_C_TO_STRING_PLAIN));
         if (rc != TSS2_RC_SUCCESS) {
@@ -77,9 +79,7 @@ static int fapi_digests_differ(json_object *exported, const struct policy *p, bo
                 }
                 if ((r = policy_digest(p, alg, &ours)))
                         return r;
-                for (unsigned k = 0; k < ours.size; k++)
-                        sprintf(hex + 2 * k, "%02x", ours.buffer[k]);
-                hex[2 * ours.size] = '\0';
+                hex_encode(ours.buffer, ours.size, hex);
                 if (strcasecmp(hex, json_object_get_string(digest_json)) != 0)
                         *differ = true;
         }
