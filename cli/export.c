@@ -83,7 +83,10 @@ static int run(const struct settings *s, int argc, char **argv)
                 print_json(o);
         } else if (!s->quiet && strcmp(output, "-") != 0) {
                 printf("wrote %s (TSS2 PRIVATE KEY, parent 0x%08x%s)\n", output, e.parent,
-                       e.with_auth ? ", needs its password" : "");
+                       e.auth_unknown ? ", password unknown: OpenSSL asks for one, "
+                                        "give an empty one if it has none"
+                       : e.with_auth  ? ", needs its password"
+                                      : "");
         }
         return 0;
 }

@@ -14,6 +14,7 @@
 #include "../src/path.h"
 #include "../src/objects.h"
 #include "../src/provision.h"
+#include "../src/tss2_keyfile.h"
 #include "../src/wrap.h"
 #include "auth_options.h"
 #include "cli.h"
@@ -34,11 +35,6 @@ static const struct cli_option options[] = {
     {0},
 };
 
-static void key_filep(struct tss2_key_file *k)
-{
-        OPENSSL_free(k->der);
-}
-
 /* The profile whose SRK is at handle, for a path given without one. */
 static const char *profile_of_parent(const struct tpm *tpm, unsigned long handle)
 {
@@ -57,14 +53,14 @@ static const char *profile_of_parent(const struct tpm *tpm, unsigned long handle
 static int import_pem(const struct settings *s, const char *path)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_(key_filep) struct tss2_key_file key = {0};
+        _cleanup_(tss2_keyfile_free) struct tss2_keyfile key = {0};
         _cleanup_secret_ struct secret pem = {0};
         const char *profile;
         char full[1024];
         int r;
 
         if ((r = file_read(pem_file, 64 * 1024, &pem.data, &pem.size)) ||
-            (r = tss2_key_file_parse(pem.data, pem.size, &key)) ||
+            (r = tss2_keyfile_parse(pem.data, pem.size, &key)) ||
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)))
                 return r;
         if (!(profile = profile_of_parent(tpm, key.parent)))
@@ -81,7 +77,8 @@ static int import_pem(const struct settings *s, const char *path)
         }
         /* tpm2_encodeobject -p writes emptyAuth TRUE: an --auth-* option wins. */
         return import_blobs(tpm, full, key.pub, key.pub_size, key.priv, key.priv_size,
-                            !key.empty_auth || auth_given(&auth));
+                            !key.empty_auth || auth_given(&auth) ? OBJECT_AUTH_YES
+                                                                 : OBJECT_AUTH_NO);
 }
 
 /* An encrypted PEM is refused rather than prompted for. */
@@ -168,7 +165,8 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = file_read(pub_file, 4096, &pub, &pub_size)) ||
             (r = file_read(priv_file, 4096, &priv.data, &priv.size)) ||
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)) ||
-            (r = import_blobs(tpm, path, pub, pub_size, priv.data, priv.size, auth_given(&auth))))
+            (r = import_blobs(tpm, path, pub, pub_size, priv.data, priv.size,
+                              auth_given(&auth) ? OBJECT_AUTH_YES : OBJECT_AUTH_UNKNOWN)))
                 return r;
         return report(s, path);
 }
@@ -183,6 +181,7 @@ const struct command cmd_import = {
     .details = "Example: tpm2_create -C 0x81000001 -G ecc -u k.pub -r k.priv &&\n"
                "         tpmctl import mykey --pub k.pub --priv k.priv\n"
                "Give an --auth-* option when the object has a password (it is not read now;\n"
-               "it records that the object needs one).",
+               "it records that the object needs one). Without one, whether it has a password\n"
+               "is unknown: it is used with the empty one unless an --auth-* option is given.",
     .options = options,
 };

@@ -67,7 +67,10 @@ static int run(const struct settings *s, int argc, char **argv)
                 json_object_object_add(o, "policy",
                                        key.has_policy ? json_object_new_string(policy) : NULL);
                 json_object_object_add(o, "description", json_object_new_string(key.description));
-                json_object_object_add(o, "needs_password", json_object_new_boolean(key.with_auth));
+                /* null: unknown (imported from tpm2-tools blobs). */
+                json_object_object_add(o, "needs_password",
+                                       key.auth_unknown ? NULL
+                                                        : json_object_new_boolean(key.with_auth));
                 print_json(o);
                 return 0;
         }
@@ -85,7 +88,11 @@ static int run(const struct settings *s, int argc, char **argv)
                 printf("%-16s no\n", "persistent");
         printf("%-16s %s\n", "policy", key.has_policy ? policy : "none");
         printf("%-16s %s\n", "description", key.description[0] ? key.description : "-");
-        printf("%-16s %s\n", "needs password", key.with_auth ? "yes" : "no");
+        printf("%-16s %s\n", "needs password",
+               key.auth_unknown ? "unknown (imported from tpm2-tools blobs; give --auth-* if it "
+                                  "has one)"
+               : key.with_auth  ? "yes"
+                                : "no");
         return 0;
 }
 

@@ -29,14 +29,15 @@ static const struct cli_option options[] = {
     {0},
 };
 
-/* Keys with a policy that tpmctl can run sign through its engine; the rest
- * through FAPI, which asks for the password when the TPM needs it. */
+/* Keys with a policy that tpmctl can run sign through its engine, and so do
+ * keys recorded without a password when one is given; the rest through
+ * FAPI, which asks for the password when the TPM needs it. */
 static int sign_any(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
                     const unsigned char *digest, size_t len, unsigned char **sig, size_t *sig_len)
 {
         bool refuse;
 
-        if (key_policy_in_engine(key, &refuse))
+        if (key_policy_in_engine(key, &refuse) || key_auth_outside_fapi(key, &auth))
                 return sign_with_policy(tpm, key, scheme, digest, len, &auth, sig, sig_len);
         if (refuse)
                 return EXIT_BAD_INPUT;

@@ -12,6 +12,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "jsonfile.h"
+#include "keys.h"
 #include "objects.h"
 #include "policy.h"
 #include "policy_session.h"
@@ -62,8 +63,7 @@ static int read_target(struct tpm *tpm, const char *user_path, struct target *t)
                                  "%s has no private part to change (a "
                                  "hierarchy or a public key?)",
                                  t->path);
-        t->with_auth = json_object_object_get_ex(t->json, "with_auth", &with_auth) &&
-                       strcmp(json_object_get_string(with_auth), "YES") == 0;
+        t->with_auth = object_auth(t->json) == OBJECT_AUTH_YES; /* not when unknown */
         if (json_object_object_get_ex(t->json, "persistent_handle", &with_auth))
                 t->persistent = (unsigned)json_object_get_int64(with_auth);
         return 0;
@@ -168,7 +168,8 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
                                  "create the object again with the new password",
                                  t.path);
         if ((policy && (r = policy_check_pcrs(tpm->esys, policy, TPM2_CC_ObjectChangeAuth))) ||
-            (needs_auth(policy, t.with_auth) && (r = auth_read(current, t.path, false, max, &old))))
+            (needs_auth(policy, t.with_auth || auth_given(current)) &&
+             (r = auth_read(current, t.path, false, max, &old))))
                 return r;
         /* The new password travels encrypted (command parameter encryption).
          * Sessions first: they take and close the SRK's ESYS object. */

@@ -93,7 +93,7 @@ static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsign
                                  "decrypting with %s: the data was not encrypted "
                                  "to this key, or was changed",
                                  key->path);
-        if (key_policy_in_engine(key, &refuse)) {
+        if (key_policy_in_engine(key, &refuse) || key_auth_outside_fapi(key, auth)) {
                 unsigned char *plain = NULL;
                 size_t plain_len = 0;
                 int r = decrypt_with_policy(tpm, key, in, len, auth, &plain, &plain_len);

@@ -8,30 +8,54 @@
 
 #include "errors.h"
 #include "flush.h"
+#include "keys.h"
+#include "objects.h"
 #include "settings.h"
 
 struct fapi_auth {
+        const struct tpm *tpm;
         const struct auth_source *src;
         size_t max_len;
         struct secret value;
-        int error;          /* reading the password failed with this exit code */
-        char message[1024]; /* and this message */
+        int error;             /* reading the password failed with this exit code */
+        char message[1024];    /* and this message */
+        char tried_empty[600]; /* got "" as its password is unknown */
 };
+
+/* An object imported from tpm2-tools blobs has a password or not, and the
+ * keystore does not know which (keys.h): without a source it gets the empty
+ * password, without a prompt. A source given is always used. */
+static bool unknown_and_no_source(const struct fapi_auth *a, const char *path)
+{
+        _cleanup_json_ json_object *obj = NULL;
+
+        if (auth_given(a->src))
+                return false;
+        if (object_json(a->tpm, path, &obj)) {
+                error_clear();
+                return false;
+        }
+        return object_auth(obj) == OBJECT_AUTH_UNKNOWN;
+}
 
 static TSS2_RC on_auth(char const *object_path, char const *description, char const **auth,
                        void *user_data)
 {
         struct fapi_auth *a = user_data;
+        char what[600];
         int r;
 
         (void)description;
         if (a->error)
                 return TSS2_FAPI_RC_AUTHORIZATION_UNKNOWN;
+        /* FAPI names objects without the leading '/'. */
+        snprintf(what, sizeof(what), "%s%s", object_path[0] == '/' ? "" : "/", object_path);
+        if (unknown_and_no_source(a, what)) {
+                snprintf(a->tried_empty, sizeof(a->tried_empty), "%s", what);
+                *auth = "";
+                return TSS2_RC_SUCCESS;
+        }
         if (!a->value.data) {
-                char what[600];
-
-                /* FAPI names objects without the leading '/'. */
-                snprintf(what, sizeof(what), "%s%s", object_path[0] == '/' ? "" : "/", object_path);
                 r = auth_read(a->src, what, false, a->max_len, &a->value);
                 if (r) {
                         a->error = r;
@@ -50,6 +74,7 @@ int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_
 
         if (!a)
                 return error_set(EXIT_TPM, "out of memory");
+        a->tpm = tpm;
         a->src = src;
         a->max_len = max_len;
         fapi_auth_wipe(tpm); /* attached before: that one goes */
@@ -85,6 +110,16 @@ int fapi_error(struct tpm *tpm, TSS2_RC rc, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(context, sizeof(context), fmt, ap);
         va_end(ap);
+        if (tpm->auth && tpm->auth->tried_empty[0] &&
+            (tpm_rc_code(rc) == TPM2_RC_AUTH_FAIL || tpm_rc_code(rc) == TPM2_RC_BAD_AUTH)) {
+                const char *o = tpm->auth->src->option_prefix;
+                return error_set(EXIT_AUTH,
+                                 "%s: wrong password: the empty one was tried, as the keystore "
+                                 "does not know whether %s has one (imported from tpm2-tools "
+                                 "blobs); give it with --%s-file, --%s-fd, --%s-env or "
+                                 "--%s-prompt (%s)",
+                                 context, tpm->auth->tried_empty, o, o, o, o, rc_text(rc));
+        }
         return error_rc(rc, "%s", context);
 }
 

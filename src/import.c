@@ -2,10 +2,8 @@
 #include "import.h"
 
 #include <limits.h>
-#include <openssl/asn1.h>
 #include <openssl/bio.h>
 #include <openssl/err.h>
-#include <openssl/objects.h>
 #include <openssl/pem.h>
 #include <stdio.h>
 #include <string.h>
@@ -16,6 +14,7 @@
 #include "cleanup.h"
 #include "errors.h"
 #include "fileio.h"
+#include "keys.h"
 #include "keystore.h"
 #include "objects.h"
 #include "pcr.h"
@@ -147,7 +146,13 @@ json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
         uint8_t buf[sizeof(TPMT_PUBLIC)];
         size_t size = 0;
 
-        Tss2_MU_TPMT_PUBLIC_Marshal(p, buf, sizeof(buf), &size);
+        /* FAPI's "size" is that of the marshalled area. */
+        if (Tss2_MU_TPMT_PUBLIC_Marshal(p, buf, sizeof(buf), &size) != TSS2_RC_SUCCESS) {
+                json_object_put(root);
+                json_object_put(area);
+                json_object_put(params);
+                return NULL;
+        }
         json_object_object_add(area, "type",
                                json_object_new_string(p->type == TPM2_ALG_RSA   ? "RSA"
                                                       : p->type == TPM2_ALG_ECC ? "ECC"
@@ -233,6 +238,9 @@ static int check_blobs(struct tpm *tpm, const char *full, const TPM2B_PUBLIC *pu
                 return r;
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, private,
                        public, &object);
+        /* ESYS has one ESYS_TR per TPM handle: a later srk_object() (a
+         * session) must be able to take it again. */
+        Esys_TR_Close(tpm->esys, &srk);
         if (rc != TSS2_RC_SUCCESS)
                 return error_set(EXIT_BAD_INPUT,
                                  "the blobs do not load under this keystore's storage root key: "
@@ -250,10 +258,10 @@ static int check_blobs(struct tpm *tpm, const char *full, const TPM2B_PUBLIC *pu
 }
 
 int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, size_t pub_size,
-                 const unsigned char *priv, size_t priv_size, bool with_auth)
+                 const unsigned char *priv, size_t priv_size, enum object_auth auth)
 {
         _cleanup_json_ json_object *obj = json_object_new_object();
-        json_object *scheme_json;
+        json_object *scheme_json, *public_json;
         _cleanup_fapi_free_ uint8_t *check_pub = NULL, *check_priv = NULL;
         _cleanup_fapi_free_ char *check_policy = NULL;
         TPM2B_PUBLIC public = {0};
@@ -295,9 +303,11 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
 
         json_object_object_add(obj, "objectType", json_object_new_int(1));
         json_object_object_add(obj, "system", json_object_new_string("NO"));
-        json_object_object_add(obj, "with_auth", json_object_new_string(with_auth ? "YES" : "NO"));
+        json_object_object_add(obj, "with_auth", json_object_new_string("NO")); /* below */
         json_object_object_add(obj, "persistent_handle", json_object_new_int(0));
-        json_object_object_add(obj, "public", public_to_fapi_json(&public));
+        if (!(public_json = public_to_fapi_json(&public)))
+                return error_set(EXIT_BAD_INPUT, "the public blob cannot be marshalled again");
+        json_object_object_add(obj, "public", public_json);
         json_object_object_add(obj, "serialization", json_object_new_string(""));
         json_object_object_add(obj, "private", hex(private.buffer, private.size));
         json_object_object_add(obj, "policyInstance", json_object_new_string(""));
@@ -308,6 +318,8 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
         json_object_object_add(obj, "name", hex(name.name, name.size));
         json_object_object_add(obj, "delete_prohibited", json_object_new_string("NO"));
         json_object_object_add(obj, "ek_profile", json_object_new_string("NO"));
+        if ((r = object_auth_record(obj, auth)))
+                return r;
 
         snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, full);
         snprintf(file, sizeof(file), "%s/object.json", dir);
@@ -323,81 +335,6 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
                 return rc ? error_rc(rc, "FAPI does not read the imported object back")
                           : error_set(EXIT_TPM, "FAPI reads the imported object back changed");
         }
-        return 0;
-}
-
-/* One DER element's header at *p, of the universal tag want; its length. */
-static bool der_header(const unsigned char **p, const unsigned char *end, int want, long *len)
-{
-        int tag, class;
-
-        return !(ASN1_get_object(p, len, &tag, &class, end - *p) & 0x80) && tag == want &&
-               class == V_ASN1_UNIVERSAL && *len <= end - *p;
-}
-
-/* TPMKey ::= SEQUENCE { type OID, emptyAuth [0] EXPLICIT BOOLEAN OPTIONAL,
- *                       parent INTEGER, pubkey OCTET STRING, privkey OCTET STRING } */
-static bool parse_tpm_key(const unsigned char *p, const unsigned char *end,
-                          struct tss2_key_file *key)
-{
-        _cleanup_(asn1_object_freep) ASN1_OBJECT *oid = NULL;
-        _cleanup_(asn1_integer_freep) ASN1_INTEGER *parent = NULL;
-        char oid_text[64];
-        uint64_t handle;
-        long n;
-        int tag, class;
-
-        if (!der_header(&p, end, V_ASN1_SEQUENCE, &n))
-                return false;
-        end = p + n;
-        if (!(oid = d2i_ASN1_OBJECT(NULL, &p, end - p)) ||
-            OBJ_obj2txt(oid_text, sizeof(oid_text), oid, 1) <= 0 ||
-            strcmp(oid_text, "2.23.133.10.1.3") != 0)
-                return false;
-        if (p < end && *p == 0xa0) { /* emptyAuth */
-                if (ASN1_get_object(&p, &n, &tag, &class, end - p) & 0x80 || n != 3 ||
-                    p[0] != V_ASN1_BOOLEAN || p[1] != 1)
-                        return false;
-                key->empty_auth = p[2] != 0;
-                p += 3;
-        }
-        if (!(parent = d2i_ASN1_INTEGER(NULL, &p, end - p)) ||
-            ASN1_INTEGER_get_uint64(&handle, parent) != 1)
-                return false;
-        key->parent = (unsigned long)handle;
-        if (!der_header(&p, end, V_ASN1_OCTET_STRING, &n))
-                return false;
-        key->pub = p;
-        key->pub_size = (size_t)n;
-        p += n;
-        if (!der_header(&p, end, V_ASN1_OCTET_STRING, &n))
-                return false;
-        key->priv = p;
-        key->priv_size = (size_t)n;
-        return p + n == end;
-}
-
-int tss2_key_file_parse(const unsigned char *pem, size_t len, struct tss2_key_file *key)
-{
-        _cleanup_(bio_freep) BIO *bio = BIO_new_mem_buf(pem, (int)len);
-        _cleanup_(openssl_freep) char *name = NULL;
-        _cleanup_(openssl_freep) char *header = NULL;
-        unsigned char *der = NULL;
-        long der_len = 0;
-        bool ok;
-
-        memset(key, 0, sizeof(*key));
-        ok = bio && PEM_read_bio(bio, &name, &header, &der, &der_len) &&
-             strcmp(name, "TSS2 PRIVATE KEY") == 0 && parse_tpm_key(der, der + der_len, key);
-        ERR_clear_error();
-        if (!ok) {
-                OPENSSL_free(der);
-                memset(key, 0, sizeof(*key));
-                return error_set(EXIT_BAD_INPUT, "not a TSS2 PRIVATE KEY file of a loadable key "
-                                                 "(\"-----BEGIN TSS2 PRIVATE KEY-----\", OID "
-                                                 "2.23.133.10.1.3)");
-        }
-        key->der = der;
         return 0;
 }
 

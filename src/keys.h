@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <tss2/tss2_tpm2_types.h>
 
+#include "auth.h"
 #include "cleanup.h"
 #include "context.h"
 #include "objects.h"
@@ -39,11 +40,36 @@ void key_type_string(const struct key_spec *spec, char *out, size_t size);
 int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
                const struct secret *password);
 
+/* What the keystore says about an object's password. tpm2-tools blobs do
+ * not say whether the object has one, so import records UNKNOWN for them:
+ * FAPI's with_auth YES (FAPI then asks tpmctl, see fapi_auth.c) and a
+ * tpmctl field naming the private blob it is about. A new private blob
+ * (auth change) has a known password, and the field no longer applies. */
+enum object_auth {
+        OBJECT_AUTH_NO = 0, /* the values of a bool "has a password" */
+        OBJECT_AUTH_YES = 1,
+        OBJECT_AUTH_UNKNOWN = 2,
+};
+
+/* Reads it from a keystore object. */
+enum object_auth object_auth(json_object *obj);
+
+/* Records it in a keystore object that has its "private" field already. */
+int object_auth_record(json_object *obj, enum object_auth auth);
+
+/* Whether to read a password to use an object by its auth value (no
+ * policy): always when the user named a source, whatever the keystore says,
+ * since a given password must be used; else when the keystore says the
+ * object has one. UNKNOWN without a source: no, the empty password is
+ * tried (once: no prompt, and no retries). */
+bool object_auth_wanted(json_object *obj, const struct auth_source *src);
+
 /* What is known about an existing key. */
 struct key_info {
         char path[FAPI_PATH_MAX]; /* full, with /PROFILE */
         TPM2B_PUBLIC public;
         bool with_auth;      /* FAPI will ask for a password */
+        bool auth_unknown;   /* ... and the keystore does not know (OBJECT_AUTH_UNKNOWN) */
         unsigned persistent; /* 0 when not persistent */
         char description[256];
         char signing_scheme[16]; /* "RSAPSS", "RSASSA", "ECDSA", "" */
@@ -56,3 +82,8 @@ void key_info_free(struct key_info *info);
 /* Looks up a key (as object_resolve() does) and reads what the keystore and
  * its public area say. */
 int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info);
+
+/* A key without a policy that the keystore records without a password, used
+ * with a password the user gave: FAPI would not use it (it asks for none),
+ * so tpmctl's own engine signs or decrypts with it (policy_sign.h). */
+bool key_auth_outside_fapi(const struct key_info *key, const struct auth_source *src);

@@ -83,7 +83,8 @@ static int encode(const TPMT_SIGNATURE *s, unsigned char **out, size_t *len)
 }
 
 /* Loads the key and satisfies its policy in a fresh policy session: what
- * every use of a policy-bound key starts with. */
+ * every use of a policy-bound key starts with. A key without a policy (see
+ * key_auth_outside_fapi) gets its password in a salted HMAC session. */
 static int load_with_policy(struct tpm *tpm, const struct key_info *key,
                             const struct auth_source *auth, TPM2_CC cc, ESYS_TR *object,
                             ESYS_TR *session)
@@ -99,11 +100,14 @@ static int load_with_policy(struct tpm *tpm, const struct key_info *key,
         TSS2_RC rc;
         int r;
 
-        if (object_policy(key->json, area, &policy) != POLICY_ENGINE)
+        enum object_policy_use use = object_policy(key->json, area, &policy);
+        bool has_policy = use == POLICY_ENGINE;
+
+        if (!has_policy && use != POLICY_NONE)
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s", key->path);
         /* Before anything is loaded: a changed PCR is named. */
-        if ((r = policy_check_pcrs(tpm->esys, &policy, cc)) ||
-            (policy_needs_auth(&policy) &&
+        if ((has_policy && (r = policy_check_pcrs(tpm->esys, &policy, cc))) ||
+            ((!has_policy || policy_needs_auth(&policy)) &&
              (r = auth_read(auth, key->path, false, tpm_hash_size(area->nameAlg), &password))))
                 return r;
         rc = Fapi_GetTpmBlobs(tpm->fapi, key->path, &pub, &pub_size, &priv, &priv_size,
@@ -113,7 +117,8 @@ static int load_with_policy(struct tpm *tpm, const struct key_info *key,
         if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &private))
                 return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", key->path);
         /* Sessions first: they take and close the SRK's ESYS object. */
-        if ((r = session_start_policy(tpm, key->path, area->nameAlg, session)) ||
+        if ((r = has_policy ? session_start_policy(tpm, key->path, area->nameAlg, session)
+                            : session_start_encrypted(tpm, key->path, session)) ||
             (r = srk_object(tpm, key->path, &srk)))
                 return r;
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &private,
@@ -130,8 +135,10 @@ static int load_with_policy(struct tpm *tpm, const struct key_info *key,
                 if (rc != TSS2_RC_SUCCESS)
                         return error_rc(rc, "setting the password of %s", key->path);
         }
-        if ((r = policy_run(tpm->esys, *session, &policy, area->nameAlg, cc)))
+        if (has_policy && (r = policy_run(tpm->esys, *session, &policy, area->nameAlg, cc)))
                 return r;
+        /* Authorization only: no parameter encryption (a signature cannot
+         * be encrypted, and decryption has a session of its own for it). */
         rc = Esys_TRSess_SetAttributes(tpm->esys, *session, TPMA_SESSION_CONTINUESESSION, 0xff);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "setting the policy session's attributes");

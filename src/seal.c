@@ -16,6 +16,7 @@
 #include "fapi_auth.h"
 #include "fileio.h"
 #include "jsonfile.h"
+#include "keys.h"
 #include "objects.h"
 #include "pcr.h"
 #include "policy.h"
@@ -151,7 +152,6 @@ static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_obj
         _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
         _cleanup_fapi_free_ char *policy_text = NULL;
         _cleanup_json_ json_object *obj = NULL;
-        json_object *with_auth;
         size_t pub_size = 0, priv_size = 0, offset = 0;
         TSS2_RC rc;
         int r;
@@ -170,8 +170,7 @@ static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_obj
                 return error_set(EXIT_BAD_INPUT, "%s is not sealed data", o->path);
         if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &o->private))
                 return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", o->path);
-        o->with_auth = json_object_object_get_ex(obj, "with_auth", &with_auth) &&
-                       strcmp(json_object_get_string(with_auth), "YES") == 0;
+        o->with_auth = object_auth(obj) == OBJECT_AUTH_YES; /* not when unknown */
         o->use = object_policy(obj, &o->public.publicArea, &o->policy);
         return 0;
 }
@@ -182,7 +181,9 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
         _cleanup_secret_ struct secret password = {0};
         ESYS_TR srk = ESYS_TR_NONE, object, session, crypt;
         bool has_policy = o->use == POLICY_ENGINE;
-        bool need_auth = has_policy ? policy_needs_auth(&o->policy) : o->with_auth;
+        /* A password given is used, whatever the keystore says (keys.h). */
+        bool need_auth =
+            has_policy ? policy_needs_auth(&o->policy) : o->with_auth || auth_given(auth);
         TSS2_RC rc;
         int r;
 

@@ -18,6 +18,19 @@ tool_create() { # tool_create NAME ARGS...
 	tpm2_flushcontext -T "$TPMCTL_TCTI" --transient-object
 }
 
+# The TPM's dictionary-attack counter: failed authorizations so far.
+da_count() {
+	printf '%d\n' "$(tpm2_getcap -T "$TPMCTL_TCTI" properties-variable |
+		sed -n 's/^TPM2_PT_LOCKOUT_COUNTER: //p')"
+}
+
+# Rewrites an imported object as tpmctl 0.x recorded it: "no password".
+record_as_old_import() { # record_as_old_import NAME
+	local f=$TPMCTL_KEYSTORE/user/P_RSA2048SHA256/HS/SRK/$1/object.json
+	jq '.with_auth = "NO" | del(.tpmctl_auth_unknown)' "$f" >"$BATS_TEST_TMPDIR/old.json"
+	cat "$BATS_TEST_TMPDIR/old.json" >"$f"
+}
+
 @test "tpm2_create rsa and ecc keys, with and without password -> import -> sign -> openssl verify" {
 	for g in rsa ecc; do
 		for pw in no yes; do
@@ -31,6 +44,11 @@ tool_create() { # tool_create NAME ARGS...
 			run tpmctl import "$name" --pub "$BATS_TEST_TMPDIR/$name.pub" --priv "$BATS_TEST_TMPDIR/$name.priv" "${auth[@]}"
 			assert_success
 			assert_output "imported /HS/SRK/$name"
+			# Given at import, the password is known to be there.
+			if [ "$pw" = yes ]; then
+				run tpmctl --json key show "$name"
+				assert_equal "$(jq -c .needs_password <<<"$output")" "true"
+			fi
 			run tpmctl sign "$name" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/$name.sig" "${auth[@]}"
 			assert_success
 			tpmctl export-public "$name" -o "$BATS_TEST_TMPDIR/$name.pem"
@@ -42,6 +60,95 @@ tool_create() { # tool_create NAME ARGS...
 			tpmctl -q delete "$name"
 		done
 	done
+}
+
+@test "blobs with a password, imported without --auth: sign --auth-file uses it, no DA count" {
+	tool_create iy -G ecc256 -p "file:$BATS_FILE_TMPDIR/pw"
+	run tpmctl import iy --pub "$BATS_TEST_TMPDIR/iy.pub" --priv "$BATS_TEST_TMPDIR/iy.priv"
+	assert_success
+	run tpmctl key show iy
+	assert_line "needs password   unknown (imported from tpm2-tools blobs; give --auth-* if it has one)"
+	run tpmctl --json key show iy
+	assert_equal "$(jq -c .needs_password <<<"$output")" "null"
+	before=$(da_count)
+	run tpmctl sign iy --auth-file "$BATS_FILE_TMPDIR/pw" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/iy.sig"
+	assert_success
+	assert_equal "$(da_count)" "$before"
+	tpmctl export-public iy -o "$BATS_TEST_TMPDIR/iy.pem"
+	run openssl dgst -sha256 -verify "$BATS_TEST_TMPDIR/iy.pem" -signature "$BATS_TEST_TMPDIR/iy.sig" \
+		"$BATS_FILE_TMPDIR/data"
+	assert_output "Verified OK"
+	# Without the password the empty one is tried once, without a prompt,
+	# and the error says what to do.
+	run setsid -w "$TPMCTL" sign iy -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/none.sig" </dev/null
+	assert_failure 5
+	assert_output --partial "does not know whether /P_RSA2048SHA256/HS/SRK/iy has one"
+	assert_output --partial "--auth-file"
+	assert_equal "$(da_count)" "$((before + 1))"
+	tpmctl -q delete iy
+}
+
+@test "blobs without a password, imported without --auth: sign, decrypt and auth change need no option" {
+	tool_create in -G rsa
+	tpmctl -q import in --pub "$BATS_TEST_TMPDIR/in.pub" --priv "$BATS_TEST_TMPDIR/in.priv"
+	before=$(da_count)
+	# No terminal either: nothing asks.
+	run setsid -w "$TPMCTL" sign in -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/in.sig" </dev/null
+	assert_success
+	echo "to the tool key" | tpmctl encrypt in -o "$BATS_TEST_TMPDIR/c"
+	run setsid -w "$TPMCTL" decrypt in -i "$BATS_TEST_TMPDIR/c" </dev/null
+	assert_success
+	assert_output "to the tool key"
+	assert_equal "$(da_count)" "$before"
+	# A new password is known: from then on the key needs it.
+	run setsid -w "$TPMCTL" auth change in --new-auth-file "$BATS_FILE_TMPDIR/pw" </dev/null
+	assert_success
+	run tpmctl key show in
+	assert_line "needs password   yes"
+	run tpmctl sign in --auth-file "$BATS_FILE_TMPDIR/pw" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/in2.sig"
+	assert_success
+	assert_equal "$(da_count)" "$before"
+	tpmctl -q delete in
+}
+
+@test "a password given is used when the keystore says the key has none (an older import)" {
+	tool_create old -G rsa -p "file:$BATS_FILE_TMPDIR/pw"
+	tpmctl -q import old --pub "$BATS_TEST_TMPDIR/old.pub" --priv "$BATS_TEST_TMPDIR/old.priv"
+	record_as_old_import old
+	run tpmctl key show old
+	assert_line "needs password   no"
+	before=$(da_count)
+	run tpmctl sign old --auth-file "$BATS_FILE_TMPDIR/pw" -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/old.sig"
+	assert_success
+	tpmctl export-public old -o "$BATS_TEST_TMPDIR/old.pem"
+	run openssl dgst -sha256 -sigopt rsa_padding_mode:pss -verify "$BATS_TEST_TMPDIR/old.pem" \
+		-signature "$BATS_TEST_TMPDIR/old.sig" "$BATS_FILE_TMPDIR/data"
+	assert_output "Verified OK"
+	echo "small" | tpmctl encrypt old -o "$BATS_TEST_TMPDIR/c1"
+	head -c 1000 /dev/urandom >"$BATS_TEST_TMPDIR/big"
+	tpmctl encrypt old -i "$BATS_TEST_TMPDIR/big" -o "$BATS_TEST_TMPDIR/c2"
+	run tpmctl decrypt old --auth-file "$BATS_FILE_TMPDIR/pw" -i "$BATS_TEST_TMPDIR/c1"
+	assert_success
+	assert_output "small"
+	tpmctl decrypt old --auth-file "$BATS_FILE_TMPDIR/pw" -i "$BATS_TEST_TMPDIR/c2" -o "$BATS_TEST_TMPDIR/big.out"
+	cmp "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/big.out"
+	assert_equal "$(da_count)" "$before"
+	tpmctl -q delete old
+}
+
+@test "sealed data with a password, imported without --auth: unseal --auth-file uses it" {
+	echo "a tool's guarded secret" >"$BATS_TEST_TMPDIR/secret"
+	tool_create sp -i "$BATS_TEST_TMPDIR/secret" -p "file:$BATS_FILE_TMPDIR/pw"
+	tpmctl -q import sp --pub "$BATS_TEST_TMPDIR/sp.pub" --priv "$BATS_TEST_TMPDIR/sp.priv"
+	before=$(da_count)
+	run tpmctl unseal sp --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	assert_output "a tool's guarded secret"
+	record_as_old_import sp
+	run tpmctl unseal sp --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	assert_equal "$(da_count)" "$before"
+	tpmctl -q delete sp
 }
 
 @test "tpm2_create -i secret -> import -> unseal gives it back" {
@@ -61,9 +168,13 @@ tool_create() { # tool_create NAME ARGS...
 	tpmctl -q export orig --format tpm2-tools -o "$BATS_TEST_TMPDIR/orig"
 	tpmctl -q delete orig
 	tpmctl -q import moved --pub "$BATS_TEST_TMPDIR/orig.pub" --priv "$BATS_TEST_TMPDIR/orig.priv"
-	for field in objectType system with_auth persistent_handle public private name signing_scheme description certificate delete_prohibited; do
+	for field in objectType system persistent_handle public private name signing_scheme description certificate delete_prohibited; do
 		assert_equal "$(jq -cS ".$field" "$obj/moved/object.json")" "$(jq -cS ".$field" "$BATS_TEST_TMPDIR/orig.json")"
 	done
+	# The blobs do not say whether the key has a password: FAPI asks tpmctl.
+	assert_equal "$(jq -r .with_auth "$obj/moved/object.json")" "YES"
+	run tpmctl key show moved
+	assert_line --partial "needs password   unknown"
 	run tpmctl sign moved -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/moved.sig"
 	assert_success
 	tpmctl -q delete moved

@@ -75,13 +75,38 @@ static void one_source_at_a_time(void **state)
         assert_false(auth_given(&src));
 }
 
+/* Imported objects whose password is unknown (keys.h): the record applies
+ * to the private blob it names, and a password given is always wanted. */
+static void unknown_passwords(void **state)
+{
+        struct auth_source none = {.option_prefix = "auth"}, file = {.option_prefix = "auth"};
+        json_object *obj = json_object_new_object();
+        (void)state;
+        file.file = "pw";
+        json_object_object_add(obj, "private", json_object_new_string("0020aabbccdd"));
+        assert_int_equal(object_auth(obj), OBJECT_AUTH_NO);
+        assert_int_equal(object_auth_record(obj, OBJECT_AUTH_UNKNOWN), 0);
+        assert_int_equal(object_auth(obj), OBJECT_AUTH_UNKNOWN);
+        assert_false(object_auth_wanted(obj, &none));
+        assert_true(object_auth_wanted(obj, &file));
+        /* A new private blob (auth change) has the password with_auth says. */
+        json_object_object_add(obj, "private", json_object_new_string("0020aabbccde"));
+        assert_int_equal(object_auth(obj), OBJECT_AUTH_YES);
+        assert_true(object_auth_wanted(obj, &none));
+        assert_int_equal(object_auth_record(obj, OBJECT_AUTH_NO), 0);
+        assert_int_equal(object_auth(obj), OBJECT_AUTH_NO);
+        assert_false(object_auth_wanted(obj, &none));
+        assert_true(object_auth_wanted(obj, &file));
+        assert_int_equal(json_object_object_length(obj), 2); /* private, with_auth */
+        json_object_put(obj);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(algorithms_pick_profiles),
-            cmocka_unit_test(type_strings_are_fapis),
-            cmocka_unit_test(password_rules),
-            cmocka_unit_test(one_source_at_a_time),
+            cmocka_unit_test(algorithms_pick_profiles), cmocka_unit_test(type_strings_are_fapis),
+            cmocka_unit_test(password_rules),           cmocka_unit_test(one_source_at_a_time),
+            cmocka_unit_test(unknown_passwords),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
