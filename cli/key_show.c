@@ -1,36 +1,61 @@
 /* tpmctl key show: what a key is. */
+#include <ctype.h>
 #include <stdio.h>
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
+#include "../src/hex.h"
 #include "../src/keys.h"
 #include "../src/names.h"
+#include "../src/nv_info.h"
+#include "../src/objects.h"
 #include "../src/pubkey.h"
 #include "../src/tpm_info.h"
 #include "cli.h"
 
-static const struct {
-        TPMA_OBJECT bit;
-        const char *name;
-} attribute_names[] = {
-    {TPMA_OBJECT_FIXEDTPM, "fixedtpm"},
-    {TPMA_OBJECT_STCLEAR, "stclear"},
-    {TPMA_OBJECT_FIXEDPARENT, "fixedparent"},
-    {TPMA_OBJECT_SENSITIVEDATAORIGIN, "sensitivedataorigin"},
-    {TPMA_OBJECT_USERWITHAUTH, "userwithauth"},
-    {TPMA_OBJECT_ADMINWITHPOLICY, "adminwithpolicy"},
-    {TPMA_OBJECT_NODA, "noda"},
-    {TPMA_OBJECT_ENCRYPTEDDUPLICATION, "encryptedduplication"},
-    {TPMA_OBJECT_RESTRICTED, "restricted"},
-    {TPMA_OBJECT_DECRYPT, "decrypt"},
-    {TPMA_OBJECT_SIGN_ENCRYPT, "sign"},
-};
-
-static void hex(const uint8_t *data, size_t len, char *out)
+/* Attribute names as tpm2-tools prints them: FAPI's, in lower case. */
+static void attribute_lower(const char *name, char *out, size_t size)
 {
-        for (size_t i = 0; i < len; i++)
-                sprintf(out + 2 * i, "%02x", data[i]);
-        out[2 * len] = '\0';
+        size_t i = 0;
+
+        for (; name[i] && i + 1 < size; i++)
+                out[i] = (char)tolower((unsigned char)name[i]);
+        out[i] = '\0';
+}
+
+static int show_nv(const struct settings *s, struct tpm *tpm, const char *full)
+{
+        _cleanup_(nv_info_free) struct nv_info nv = {0};
+        int r;
+
+        if ((r = nv_info_read(tpm, full, &nv)))
+                return r;
+        if (s->json) {
+                json_object *o = json_object_new_object();
+                json_object_object_add(o, "path", json_object_new_string(nv.path));
+                json_object_object_add(o, "type", json_object_new_string("nv"));
+                json_object_object_add(o, "nv_type", json_object_new_string(nv.type));
+                json_object_object_add(o, "handle", json_object_new_int64(nv.handle));
+                json_object_object_add(o, "size", json_object_new_int64(nv.size));
+                json_object_object_add(o, "name_hash", json_object_new_string(nv.hash));
+                json_object_object_add(o, "attributes", json_object_get(nv.attributes));
+                json_object_object_add(o, "has_policy", json_object_new_boolean(nv.has_policy));
+                json_object_object_add(o, "description", json_object_new_string(nv.description));
+                json_object_object_add(o, "needs_password", json_object_new_boolean(nv.with_auth));
+                print_json(o);
+                return 0;
+        }
+        printf("%-16s %s\n", "path", nv.path);
+        printf("%-16s NV index (%s)\n", "type", nv.type);
+        printf("%-16s 0x%08x\n", "handle", nv.handle);
+        printf("%-16s %u bytes (name hash %s)\n", "size", nv.size, nv.hash);
+        printf("%-16s", "attributes");
+        for (size_t i = 0; i < json_object_array_length(nv.attributes); i++)
+                printf(" %s", json_object_get_string(json_object_array_get_idx(nv.attributes, i)));
+        printf("\n%-16s %s\n", "policy", nv.has_policy ? "yes" : "none");
+        printf("%-16s %s\n", "description", nv.description[0] ? nv.description : "-");
+        printf("%-16s %s\n", "needs password", nv.with_auth ? "yes" : "no");
+        return 0;
 }
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -38,24 +63,30 @@ static int run(const struct settings *s, int argc, char **argv)
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
         _cleanup_(key_info_free) struct key_info key = {0};
         const TPMT_PUBLIC *pub;
-        char algorithm[32], policy[2 * sizeof(TPMU_HA) + 1];
+        char algorithm[32], policy[2 * sizeof(TPMU_HA) + 1], full[FAPI_PATH_MAX], attr[32];
         const char *hash;
         int r;
 
         (void)argc;
         if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
-            (r = key_info_read(tpm, argv[0], &key)))
+            (r = object_resolve(tpm, argv[0], full, sizeof(full))))
+                return r;
+        if (nv_path(full))
+                return show_nv(s, tpm, full);
+        if ((r = key_info_read(tpm, full, &key)))
                 return r;
         pub = &key.public.publicArea;
         public_algorithm(pub, algorithm, sizeof(algorithm));
-        hex(pub->authPolicy.buffer, pub->authPolicy.size, policy);
+        hex_encode(pub->authPolicy.buffer, pub->authPolicy.size, policy);
         hash = alg_name(pub->nameAlg);
         if (s->json) {
                 json_object *o = json_object_new_object(), *attrs = json_object_new_array();
-                for (size_t i = 0; i < sizeof(attribute_names) / sizeof(attribute_names[0]); i++)
-                        if (pub->objectAttributes & attribute_names[i].bit)
-                                json_object_array_add(
-                                    attrs, json_object_new_string(attribute_names[i].name));
+                for (size_t i = 0; i < object_attributes_count; i++) {
+                        if (!(pub->objectAttributes & object_attributes[i].bit))
+                                continue;
+                        attribute_lower(object_attributes[i].name, attr, sizeof(attr));
+                        json_object_array_add(attrs, json_object_new_string(attr));
+                }
                 json_object_object_add(o, "path", json_object_new_string(key.path));
                 json_object_object_add(o, "type", json_object_new_string(public_usage(pub)));
                 json_object_object_add(o, "algorithm", json_object_new_string(algorithm));
@@ -78,9 +109,12 @@ static int run(const struct settings *s, int argc, char **argv)
         printf("%-16s %s\n", "type", public_usage(pub));
         printf("%-16s %s (name hash %s)\n", "algorithm", algorithm, hash ? hash : "?");
         printf("%-16s", "attributes");
-        for (size_t i = 0; i < sizeof(attribute_names) / sizeof(attribute_names[0]); i++)
-                if (pub->objectAttributes & attribute_names[i].bit)
-                        printf(" %s", attribute_names[i].name);
+        for (size_t i = 0; i < object_attributes_count; i++) {
+                if (!(pub->objectAttributes & object_attributes[i].bit))
+                        continue;
+                attribute_lower(object_attributes[i].name, attr, sizeof(attr));
+                printf(" %s", attr);
+        }
         printf("\n");
         if (key.persistent)
                 printf("%-16s 0x%08x\n", "persistent", key.persistent);

@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "hex.h"
 #include "fileio.h"
 #include "jsonfile.h"
 #include "keys.h"
@@ -120,9 +121,7 @@ static int store_private(struct tpm *tpm, struct target *t, const TPM2B_PRIVATE 
         char hex[2 * sizeof(TPM2B_PRIVATE) + 1], file[PATH_MAX * 2];
         const char *text;
 
-        for (size_t i = 0; i < private->size; i++)
-                sprintf(hex + 2 * i, "%02x", private->buffer[i]);
-        hex[2 * private->size] = '\0';
+        hex_encode(private->buffer, private->size, hex);
         json_object_object_add(t->json, "private", json_object_new_string(hex));
         json_object_object_add(t->json, "with_auth",
                                json_object_new_string(with_auth ? "YES" : "NO"));

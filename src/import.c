@@ -15,73 +15,35 @@
 #include "errors.h"
 #include "fileio.h"
 #include "keys.h"
+#include "hex.h"
 #include "keystore.h"
+#include "names.h"
 #include "objects.h"
 #include "pcr.h"
 #include "path.h"
 #include "pubkey.h"
 #include "session.h"
 
+/* Hex as a JSON string; FAPI keeps blobs and digests so. */
 static json_object *hex(const uint8_t *data, size_t len)
 {
-        char *text = malloc(2 * len + 1);
-        json_object *s;
+        _cleanup_free_ char *text = malloc(2 * len + 1);
 
         if (!text)
                 return NULL;
-        for (size_t i = 0; i < len; i++)
-                sprintf(text + 2 * i, "%02x", data[i]);
-        text[2 * len] = '\0';
-        s = json_object_new_string(text);
-        free(text);
-        return s;
-}
-
-/* FAPI's names for algorithms: "SHA256", "RSAPSS", "NIST_P256". */
-static const char *alg(TPM2_ALG_ID id)
-{
-        switch (id) {
-        case TPM2_ALG_SHA1:
-                return "SHA1";
-        case TPM2_ALG_SHA256:
-                return "SHA256";
-        case TPM2_ALG_SHA384:
-                return "SHA384";
-        case TPM2_ALG_SHA512:
-                return "SHA512";
-        case TPM2_ALG_RSASSA:
-                return "RSASSA";
-        case TPM2_ALG_RSAPSS:
-                return "RSAPSS";
-        case TPM2_ALG_RSAES:
-                return "RSAES";
-        case TPM2_ALG_OAEP:
-                return "OAEP";
-        case TPM2_ALG_ECDSA:
-                return "ECDSA";
-        case TPM2_ALG_ECDH:
-                return "ECDH";
-        case TPM2_ALG_HMAC:
-                return "HMAC";
-        case TPM2_ALG_XOR:
-                return "XOR";
-        case TPM2_ALG_AES:
-                return "AES";
-        case TPM2_ALG_CFB:
-                return "CFB";
-        default:
-                return "NULL";
-        }
+        hex_encode(data, len, text);
+        return json_object_new_string(text);
 }
 
 static json_object *scheme(TPM2_ALG_ID id, TPMI_ALG_HASH hash)
 {
         json_object *o = json_object_new_object(), *details;
 
-        json_object_object_add(o, "scheme", json_object_new_string(alg(id)));
+        json_object_object_add(o, "scheme", json_object_new_string(alg_fapi_name(id)));
         if (id != TPM2_ALG_NULL) {
                 details = json_object_new_object();
-                json_object_object_add(details, "hashAlg", json_object_new_string(alg(hash)));
+                json_object_object_add(details, "hashAlg",
+                                       json_object_new_string(alg_fapi_name(hash)));
                 json_object_object_add(o, "details", details);
         }
         return o;
@@ -91,51 +53,24 @@ static json_object *symmetric(const TPMT_SYM_DEF_OBJECT *sym)
 {
         json_object *o = json_object_new_object();
 
-        json_object_object_add(o, "algorithm", json_object_new_string(alg(sym->algorithm)));
+        json_object_object_add(o, "algorithm",
+                               json_object_new_string(alg_fapi_name(sym->algorithm)));
         if (sym->algorithm != TPM2_ALG_NULL) {
                 json_object_object_add(o, "keyBits", json_object_new_int(sym->keyBits.aes));
-                json_object_object_add(o, "mode", json_object_new_string(alg(sym->mode.aes)));
+                json_object_object_add(o, "mode",
+                                       json_object_new_string(alg_fapi_name(sym->mode.aes)));
         }
         return o;
 }
 
 static json_object *attributes(TPMA_OBJECT a)
 {
-        static const struct {
-                TPMA_OBJECT bit;
-                const char *name;
-        } names[] = {
-            {TPMA_OBJECT_FIXEDTPM, "fixedTPM"},
-            {TPMA_OBJECT_STCLEAR, "stClear"},
-            {TPMA_OBJECT_FIXEDPARENT, "fixedParent"},
-            {TPMA_OBJECT_SENSITIVEDATAORIGIN, "sensitiveDataOrigin"},
-            {TPMA_OBJECT_USERWITHAUTH, "userWithAuth"},
-            {TPMA_OBJECT_ADMINWITHPOLICY, "adminWithPolicy"},
-            {TPMA_OBJECT_NODA, "noDA"},
-            {TPMA_OBJECT_ENCRYPTEDDUPLICATION, "encryptedDuplication"},
-            {TPMA_OBJECT_RESTRICTED, "restricted"},
-            {TPMA_OBJECT_DECRYPT, "decrypt"},
-            {TPMA_OBJECT_SIGN_ENCRYPT, "sign"},
-        };
         json_object *o = json_object_new_object();
 
-        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-                json_object_object_add(o, names[i].name, json_object_new_int(!!(a & names[i].bit)));
+        for (size_t i = 0; i < object_attributes_count; i++)
+                json_object_object_add(o, object_attributes[i].name,
+                                       json_object_new_int(!!(a & object_attributes[i].bit)));
         return o;
-}
-
-static const char *curve(TPMI_ECC_CURVE id)
-{
-        switch (id) {
-        case TPM2_ECC_NIST_P256:
-                return "NIST_P256";
-        case TPM2_ECC_NIST_P384:
-                return "NIST_P384";
-        case TPM2_ECC_NIST_P521:
-                return "NIST_P521";
-        default:
-                return "NONE";
-        }
 }
 
 json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
@@ -157,7 +92,7 @@ json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
                                json_object_new_string(p->type == TPM2_ALG_RSA   ? "RSA"
                                                       : p->type == TPM2_ALG_ECC ? "ECC"
                                                                                 : "KEYEDHASH"));
-        json_object_object_add(area, "nameAlg", json_object_new_string(alg(p->nameAlg)));
+        json_object_object_add(area, "nameAlg", json_object_new_string(alg_fapi_name(p->nameAlg)));
         json_object_object_add(area, "objectAttributes", attributes(p->objectAttributes));
         json_object_object_add(area, "authPolicy", hex(p->authPolicy.buffer, p->authPolicy.size));
         switch (p->type) {
@@ -183,7 +118,7 @@ json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
                            p->parameters.eccDetail.scheme.details.anySig.hashAlg));
                 json_object_object_add(
                     params, "curveID",
-                    json_object_new_string(curve(p->parameters.eccDetail.curveID)));
+                    json_object_new_string(curve_fapi_name(p->parameters.eccDetail.curveID)));
                 json_object_object_add(params, "kdf",
                                        scheme(p->parameters.eccDetail.kdf.scheme,
                                               p->parameters.eccDetail.kdf.details.mgf1.hashAlg));

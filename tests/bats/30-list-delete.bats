@@ -96,3 +96,22 @@ tss2_key() {
 	assert_success
 	assert_output ""
 }
+
+@test "key show of an NV index that list shows says what it is" {
+	tpmctl config >"$BATS_TEST_TMPDIR/fapi.json"
+	TSS2_FAPICONF=$BATS_TEST_TMPDIR/fapi.json TSS2_LOG=all+none \
+		tss2_createnv -p /nv/Owner/shown -t noda -s 32 -a ""
+	run tpmctl list
+	assert_line /nv/Owner/shown
+	run tpmctl key show /nv/Owner/shown
+	assert_success
+	assert_line --regexp '^type +NV index \(ordinary\)$'
+	assert_line --regexp '^size +32 bytes'
+	assert_line --regexp '^handle +0x01[0-9a-f]{6}$'
+	run tpmctl --json key show /nv/Owner/shown
+	assert_success
+	jq -e '.type == "nv" and .nv_type == "ordinary" and .size == 32 and (.attributes | index("no_da"))' <<<"$output"
+	tpmctl -q delete /nv/Owner/shown
+	run tpmctl key show /nv/Owner/shown
+	assert_failure 4
+}
