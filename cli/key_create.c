@@ -39,6 +39,11 @@ static int parse_handle(const char *text, unsigned *handle)
         if (end == text || *end || v > 0xffffffffUL)
                 return error_set(EXIT_USAGE, "--persistent %s: not a hex handle like 0x81000010",
                                  text);
+        if ((v & 0xff000000UL) != 0x81000000UL)
+                return error_set(EXIT_USAGE,
+                                 "--persistent %s is not a persistent handle (0x81000000 to "
+                                 "0x81ffffff)",
+                                 text);
         *handle = (unsigned)v;
         return 0;
 }

@@ -29,7 +29,7 @@ int alg_profile(const char *alg, const char **profile)
                 }
         }
         if (strcmp(alg, "rsa3072") == 0)
-                return error_set(EXIT_BAD_INPUT,
+                return error_set(EXIT_USAGE,
                                  "--alg rsa3072: this FAPI (tpm2-tss 3.2.1) cannot make RSA-3072 "
                                  "keys (its profiles accept 1024 and 2048 bits); use rsa2048 or "
                                  "ecc384");
@@ -72,7 +72,7 @@ int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
 
         if (spec->persistent) {
                 if ((spec->persistent & 0xff000000u) != 0x81000000u)
-                        return error_set(EXIT_BAD_INPUT,
+                        return error_set(EXIT_USAGE,
                                          "--persistent 0x%08x is not a persistent handle "
                                          "(0x81000000 to 0x81ffffff)",
                                          spec->persistent);
