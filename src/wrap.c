@@ -17,6 +17,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "keys.h"
 #include "import.h"
 #include "kdf.h"
 #include "objects.h"
@@ -248,6 +249,7 @@ int wrap_import(struct tpm *tpm, const char *path, EVP_PKEY *key, const struct s
                 return r;
         if (Tss2_MU_TPM2B_PRIVATE_Marshal(w.imported, priv_buf, sizeof(priv_buf), &priv_len))
                 return error_set(EXIT_TPM, "the TPM returned a private part too large to store");
+        /* The sensitive part was built here: whether it has a password is known. */
         return import_blobs(tpm, full, pub_buf, pub_len, priv_buf, priv_len,
-                            password && password->size);
+                            password && password->size ? OBJECT_AUTH_YES : OBJECT_AUTH_NO);
 }
