@@ -20,7 +20,7 @@ static void algorithms_pick_profiles(void **state)
         assert_string_equal(profile, "P_ECCP256SHA256");
         assert_int_equal(alg_profile("ecc384", &profile), 0);
         assert_string_equal(profile, "P_ECCP384SHA384");
-        assert_int_equal(alg_profile("rsa3072", &profile), EXIT_BAD_INPUT);
+        assert_int_equal(alg_profile("rsa3072", &profile), EXIT_USAGE);
         assert_int_equal(alg_profile("dsa", &profile), EXIT_USAGE);
 }
 
