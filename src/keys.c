@@ -8,6 +8,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "hex.h"
 #include "policy_store.h"
 #include "provision.h"
 #include "pubkey.h"
@@ -131,8 +132,8 @@ static bool private_digest(json_object *obj, char out[2 * 32 + 1])
                 return false;
         ok = EVP_Digest(blob, (size_t)len, digest, NULL, EVP_sha256(), NULL) == 1;
         OPENSSL_free(blob);
-        for (size_t i = 0; ok && i < sizeof(digest); i++)
-                sprintf(out + 2 * i, "%02x", digest[i]);
+        if (ok)
+                hex_encode(digest, sizeof(digest), out);
         return ok;
 }
 

@@ -13,6 +13,7 @@
 #include "fileio.h"
 #include "hex.h"
 #include "jsonfile.h"
+#include "names.h"
 #include "pubkey.h"
 
 static const struct {
@@ -562,18 +563,12 @@ bool policy_runs_in_engine(const struct policy *p)
 }
 
 /* The name FAPI's policy language gives a hash: "TPM2_ALG_SHA256". */
-static const char *alg_json_name(TPMI_ALG_HASH alg)
+static json_object *alg_json_name(TPMI_ALG_HASH alg)
 {
-        switch (alg) {
-        case TPM2_ALG_SHA1:
-                return "TPM2_ALG_SHA1";
-        case TPM2_ALG_SHA384:
-                return "TPM2_ALG_SHA384";
-        case TPM2_ALG_SHA512:
-                return "TPM2_ALG_SHA512";
-        default:
-                return "TPM2_ALG_SHA256";
-        }
+        char name[32];
+
+        snprintf(name, sizeof(name), "TPM2_ALG_%s", alg_fapi_name(alg));
+        return json_object_new_string(name);
 }
 
 /* One POLICYPCR element per bank: FAPI 3.2.1 hashes the values of a PCR
@@ -606,8 +601,7 @@ json_object *policy_json_for_pcrs(const struct pcr_values *values, bool with_aut
                         item = json_object_new_object();
                         hex_encode(v->digest.buffer, v->digest.size, hex);
                         json_object_object_add(item, "pcr", json_object_new_int((int)v->index));
-                        json_object_object_add(item, "hashAlg",
-                                               json_object_new_string(alg_json_name(bank)));
+                        json_object_object_add(item, "hashAlg", alg_json_name(bank));
                         json_object_object_add(item, "digest", json_object_new_string(hex));
                         json_object_array_add(pcrs, item);
                 }
@@ -678,7 +672,7 @@ static void add_digest(json_object *node, TPMI_ALG_HASH alg, const TPM2B_DIGEST 
                 json_object_object_add(node, "policyDigests", list);
         }
         hex_encode(d->buffer, d->size, hex);
-        json_object_object_add(entry, "hashAlg", json_object_new_string(alg_json_name(alg)));
+        json_object_object_add(entry, "hashAlg", alg_json_name(alg));
         json_object_object_add(entry, "digest", json_object_new_string(hex));
         json_object_array_add(list, entry);
 }
