@@ -45,5 +45,5 @@ const char *tcti_conf_string(const char *tcti, char *buf, unsigned size)
                 snprintf(buf, size, "device:%s", tcti);
                 return buf;
         }
-        return tcti;
+        return tcti ? tcti : ""; /* none: FAPI's own default */
 }

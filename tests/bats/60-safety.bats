@@ -68,6 +68,12 @@ load helpers
 	assert_output --partial "/P_RSA2048SHA256/HS/SRK"
 }
 
+@test "config without any TCTI leaves FAPI's default (an empty tcti), not \"(null)\"" {
+	TPMCTL_TCTI= run tpmctl config
+	assert_success
+	assert_equal "$(jq -r .tcti <<<"$output")" ""
+}
+
 @test "--fapi-config uses a FAPI config file as is" {
 	tpmctl config >"$BATS_TEST_TMPDIR/fapi.json"
 	run env -u TPMCTL_TCTI -u TPMCTL_KEYSTORE "$TPMCTL" --fapi-config "$BATS_TEST_TMPDIR/fapi.json" list
