@@ -25,10 +25,11 @@ typedef struct tss2_private_key_st {
         ASN1_OCTET_STRING *privkey;
 } TSS2_PRIVATE_KEY;
 
+/* OpenSSL's template macros are not statements: kept as OpenSSL lays them out. */
+/* clang-format off */
 DECLARE_ASN1_FUNCTIONS(TSS2_PRIVATE_KEY)
 
-ASN1_SEQUENCE(TSS2_PRIVATE_KEY) =
-    {
+ASN1_SEQUENCE(TSS2_PRIVATE_KEY) = {
         ASN1_SIMPLE(TSS2_PRIVATE_KEY, type, ASN1_OBJECT),
         ASN1_EXP_OPT(TSS2_PRIVATE_KEY, empty_auth, ASN1_BOOLEAN, 0),
         ASN1_SIMPLE(TSS2_PRIVATE_KEY, parent, ASN1_INTEGER),
@@ -36,15 +37,15 @@ ASN1_SEQUENCE(TSS2_PRIVATE_KEY) =
         ASN1_SIMPLE(TSS2_PRIVATE_KEY, privkey, ASN1_OCTET_STRING),
 } ASN1_SEQUENCE_END(TSS2_PRIVATE_KEY)
 
-        IMPLEMENT_ASN1_FUNCTIONS(TSS2_PRIVATE_KEY)
+IMPLEMENT_ASN1_FUNCTIONS(TSS2_PRIVATE_KEY)
 
-            static IMPLEMENT_PEM_write_bio(TSS2_PRIVATE_KEY, TSS2_PRIVATE_KEY, PEM_NAME,
-                                           TSS2_PRIVATE_KEY)
+static IMPLEMENT_PEM_write_bio(TSS2_PRIVATE_KEY, TSS2_PRIVATE_KEY, PEM_NAME, TSS2_PRIVATE_KEY)
 
-                static void tss2_private_key_freep(TSS2_PRIVATE_KEY * *k)
+static void tss2_private_key_freep(TSS2_PRIVATE_KEY **k)
 {
         TSS2_PRIVATE_KEY_free(*k);
 }
+/* clang-format on */
 
 void tss2_keyfile_free(struct tss2_keyfile *key)
 {
