@@ -34,8 +34,7 @@ static int check_components(const char *path)
                 }
                 if ((p - start == 1 && start[0] == '.') ||
                     (p - start == 2 && start[0] == '.' && start[1] == '.'))
-                        return error_set(EXIT_USAGE, "path %s: '.' and '..' are not allowed",
-                                         path);
+                        return error_set(EXIT_USAGE, "path %s: '.' and '..' are not allowed", path);
         }
         return 0;
 }
