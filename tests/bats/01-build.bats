@@ -116,3 +116,11 @@ build_option() { # build_option DIR NAME
 	run grep 'Dependency "cmocka" not found' "$BATS_TEST_TMPDIR/enabled.log"
 	assert_success
 }
+
+@test "every C file is laid out as .clang-format says" {
+	local bad=() f
+	while IFS= read -r f; do
+		clang-format --dry-run --Werror "$top/$f" >/dev/null 2>&1 || bad+=("$f")
+	done < <(git -C "$top" ls-files '*.c' '*.h')
+	[ ${#bad[@]} -eq 0 ] || fail "not clang-formatted (run clang-format -i): ${bad[*]}"
+}
