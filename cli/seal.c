@@ -51,7 +51,8 @@ static int run(const struct settings *s, int argc, char **argv)
                         return error_set(EXIT_USAGE, "--random %s: give a number of bytes",
                                          random_text);
         }
-        if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))) ||
+        if ((r = auth_check(&auth)) || (r = seal_type_check(type)) ||
+            (r = path_normalize(argv[0], path, sizeof(path))) ||
             (input && (r = file_read(input, SEAL_MAX_INPUT, &data.data, &data.size))))
                 return r;
         if (input && data.size == 0) /* FAPI would say "the input is not valid" */

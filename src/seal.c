@@ -50,19 +50,19 @@ static int envelope_file(const struct tpm *tpm, const char *full_path, char *out
         return 0;
 }
 
-static int check_type(const char *type)
+int seal_type_check(const char *type)
 {
         char copy[128], *save = NULL;
 
         if (!type)
                 return 0;
         if (strlen(type) >= sizeof(copy))
-                return error_set(EXIT_BAD_INPUT, "--type %s: too long", type);
+                return error_set(EXIT_USAGE, "--type %s: too long", type);
         strcpy(copy, type);
         for (char *t = strtok_r(copy, ",", &save); t; t = strtok_r(NULL, ",", &save))
                 if (strcmp(t, "noda") != 0 && !(strncmp(t, "0x81", 4) == 0 && strlen(t) == 10 &&
                                                 strspn(t + 2, "0123456789abcdefABCDEF") == 8))
-                        return error_set(EXIT_BAD_INPUT,
+                        return error_set(EXIT_USAGE,
                                          "--type %s: \"%s\" is not a seal flag "
                                          "(noda, or a 0x81xxxxxx handle)",
                                          type, t);
@@ -83,7 +83,7 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
         TSS2_RC rc;
         int r;
 
-        if ((r = check_type(spec->type)))
+        if ((r = seal_type_check(spec->type)))
                 return r;
         if (!data && random_len > SEAL_DIRECT_MAX) {
                 /* More than the TPM seals itself: its random bytes, read

@@ -223,3 +223,10 @@ secret_on_bus() { # secret_on_bus NAME SEAL-OPTIONS... -> fails if the marker sh
 	assert_output "other"
 	tpmctl -q delete /P_ECCP256SHA256/HS/SRK/elsewhere
 }
+
+@test "a --type that is not a seal flag is a usage error (exit 2), before the TPM" {
+	echo s >"$BATS_TEST_TMPDIR/s"
+	TPMCTL_TCTI=swtpm:path=/nonexistent run tpmctl seal typed -i "$BATS_TEST_TMPDIR/s" --type sign
+	assert_failure 2
+	assert_output --partial '"sign" is not a seal flag'
+}
