@@ -120,7 +120,7 @@ static int check_profile(const struct fapi_setup *setup, const char *profile)
         char file[PATH_MAX + 256];
 
         if (strchr(profile, '/') || profile[0] == '.')
-                return error_set(EXIT_BAD_INPUT, "profile name %s is not valid", profile);
+                return error_set(EXIT_USAGE, "profile name %s is not valid", profile);
         snprintf(file, sizeof(file), "%s/%s.json", setup->profile_dir, profile);
         if (access(file, R_OK) != 0)
                 return error_set(EXIT_NOT_FOUND,

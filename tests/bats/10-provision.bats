@@ -42,6 +42,14 @@ teardown() { assert_tpm_clean; stop_tpm; }
 	assert_output --partial "P_ECCP256SHA256"
 }
 
+@test "a profile name with / or a leading . is a usage error (exit 2)" {
+	for name in ../P_RSA2048SHA256 a/b .hidden; do
+		run tpmctl --profile "$name" provision
+		assert_failure 2
+		assert_output --partial "profile name $name is not valid"
+	done
+}
+
 @test "provisioning twice exits 9 and points at --force" {
 	tpmctl -q provision
 	run tpmctl provision
