@@ -1,10 +1,5 @@
 /* tpmctl import: tpm2-tools blobs into the keystore. */
-#include <openssl/bio.h>
-#include <openssl/crypto.h>
-#include <openssl/err.h>
-#include <openssl/pem.h>
 #include <stdio.h>
-#include <string.h>
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
@@ -12,9 +7,6 @@
 #include "../src/fileio.h"
 #include "../src/import.h"
 #include "../src/path.h"
-#include "../src/objects.h"
-#include "../src/provision.h"
-#include "../src/tss2_keyfile.h"
 #include "../src/wrap.h"
 #include "auth_options.h"
 #include "cli.h"
@@ -35,80 +27,29 @@ static const struct cli_option options[] = {
     {0},
 };
 
-/* The profile whose SRK is at handle, for a path given without one. */
-static const char *profile_of_parent(const struct tpm *tpm, unsigned long handle)
-{
-        static const char *const profiles[] = {"P_RSA2048SHA256", "P_ECCP256SHA256",
-                                               "P_ECCP384SHA384"};
-
-        if (srk_persistent_handle(tpm, tpm->setup.profile) == handle)
-                return tpm->setup.profile;
-        for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
-                if (srk_persistent_handle(tpm, profiles[i]) == handle)
-                        return profiles[i];
-        return NULL;
-}
-
 /* A TSS2 PRIVATE KEY file: its parent must be one of the keystore's SRKs. */
 static int import_pem(const struct settings *s, const char *path)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
         _cleanup_(tss2_keyfile_free) struct tss2_keyfile key = {0};
-        _cleanup_secret_ struct secret pem = {0};
-        const char *profile;
-        char full[1024];
         int r;
 
-        if ((r = file_read(pem_file, 64 * 1024, &pem.data, &pem.size)) ||
-            (r = tss2_keyfile_parse(pem.data, pem.size, &key)) ||
+        if ((r = tss2_keyfile_read(pem_file, &key)) ||
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)))
                 return r;
-        if (!(profile = profile_of_parent(tpm, key.parent)))
-                return error_set(EXIT_BAD_INPUT,
-                                 "the key file's parent 0x%08lx is not a storage root key of this "
-                                 "keystore",
-                                 key.parent);
-        if (strncmp(path, "/P_", 3) == 0) {
-                snprintf(full, sizeof(full), "%s", path);
-        } else {
-                if ((r = object_absent(tpm, path, full, sizeof(full))))
-                        return r;
-                snprintf(full, sizeof(full), "/%s%s", profile, path);
-        }
-        /* tpm2_encodeobject -p writes emptyAuth TRUE: an --auth-* option wins. */
-        return import_blobs(tpm, full, key.pub, key.pub_size, key.priv, key.priv_size,
-                            !key.empty_auth || auth_given(&auth) ? OBJECT_AUTH_YES
-                                                                 : OBJECT_AUTH_NO);
-}
-
-/* An encrypted PEM is refused rather than prompted for. */
-static int no_passphrase(char *buf, int size, int rwflag, void *u)
-{
-        (void)buf;
-        (void)size;
-        (void)rwflag;
-        (void)u;
-        return -1;
+        return import_tss2_keyfile(tpm, path, &key, auth_given(&auth));
 }
 
 /* An OpenSSL private key, moved into the TPM; the key's bytes are wiped. */
 static int import_wrapped(const struct settings *s, const char *path)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_secret_ struct secret pem = {0}, password = {0};
+        _cleanup_secret_ struct secret password = {0};
         _cleanup_pkey_ EVP_PKEY *key = NULL;
-        _cleanup_(bio_freep) BIO *bio = NULL;
         int r;
 
-        if ((r = file_read(wrap_file, 64 * 1024, &pem.data, &pem.size)))
-                return r;
-        if (!(bio = BIO_new_mem_buf(pem.data, (int)pem.size)) ||
-            !(key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL))) {
-                ERR_clear_error();
-                return error_set(EXIT_BAD_INPUT, "%s is not an unencrypted PEM private key",
-                                 wrap_file);
-        }
-        if ((auth_given(&auth) && (r = auth_read(&auth, path, auth.prompt, 32, &password))) ||
+        if ((r = private_key_read_pem(wrap_file, &key)) ||
+            (auth_given(&auth) && (r = auth_read(&auth, path, auth.prompt, 32, &password))) ||
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)))
                 return r;
         return wrap_import(tpm, path, key, &password);

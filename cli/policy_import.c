@@ -3,9 +3,9 @@
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
-#include "../src/errors.h"
 #include "../src/path.h"
 #include "../src/policy.h"
+#include "../src/policy_store.h"
 #include "cli.h"
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -14,7 +14,6 @@ static int run(const struct settings *s, int argc, char **argv)
         _cleanup_json_ json_object *json = NULL;
         struct policy policy;
         char path[256];
-        TSS2_RC rc;
         int r;
 
         (void)argc;
@@ -23,12 +22,9 @@ static int run(const struct settings *s, int argc, char **argv)
         /* Checked before FAPI sees it: FAPI 3.2.1 crashes on some malformed policies. */
         r = policy_file_read(argv[1], &json, &policy);
         policy_free(&policy);
-        if (r || (r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)))
+        if (r || (r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)) ||
+            (r = policy_store_import(tpm, path, json)))
                 return r;
-        rc = Fapi_Import(tpm->fapi, path,
-                         json_object_to_json_string_ext(json, JSON_C_TO_STRING_PLAIN));
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "storing the policy at %s", path);
         if (!s->quiet && !s->json)
                 printf("imported %s\n", path);
         return 0;

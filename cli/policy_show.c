@@ -4,9 +4,9 @@
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
-#include "../src/errors.h"
 #include "../src/fileio.h"
 #include "../src/path.h"
+#include "../src/policy_store.h"
 #include "cli.h"
 
 static const char *output = "-";
@@ -16,16 +16,12 @@ static int read_policy(const struct settings *s, const char *user_path, struct t
                        char **json)
 {
         char path[256];
-        TSS2_RC rc;
         int r;
 
         if ((r = policy_path_normalize(user_path, path, sizeof(path))) ||
             (r = tpm_open(s, NEED_FAPI | LOCK_SHARED, tpm)))
                 return r;
-        rc = Fapi_ExportPolicy((*tpm)->fapi, path, json);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading the policy %s", path);
-        return 0;
+        return policy_store_export(*tpm, path, json);
 }
 
 static int run_show(const struct settings *s, int argc, char **argv)

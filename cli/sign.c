@@ -3,12 +3,11 @@
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
-#include "../src/errors.h"
 #include "../src/fapi_auth.h"
 #include "../src/fileio.h"
 #include "../src/keys.h"
-#include "../src/policy_sign.h"
 #include "../src/pubkey.h"
+#include "../src/sign.h"
 #include "../src/signature.h"
 #include "auth_options.h"
 #include "cli.h"
@@ -28,21 +27,6 @@ static const struct cli_option options[] = {
     AUTH_OPTIONS(auth),
     {0},
 };
-
-/* Keys with a policy that tpmctl can run sign through its engine, and so do
- * keys recorded without a password when one is given; the rest through
- * FAPI, which asks for the password when the TPM needs it. */
-static int sign_any(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
-                    const unsigned char *digest, size_t len, unsigned char **sig, size_t *sig_len)
-{
-        bool refuse;
-
-        if (key_policy_in_engine(key, &refuse) || key_auth_outside_fapi(key, &auth))
-                return sign_with_policy(tpm, key, scheme, digest, len, &auth, sig, sig_len);
-        if (refuse)
-                return EXIT_BAD_INPUT;
-        return sign_digest(tpm, key, scheme, digest, len, sig, sig_len);
-}
 
 static int run(const struct settings *s, int argc, char **argv)
 {
@@ -64,7 +48,7 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
             (r = digest_input(input, tpm_hash_md(public_sign_hash(&key.public.publicArea)),
                               is_digest, digest, &digest_len)) ||
-            (r = sign_any(tpm, &key, scheme, digest, digest_len, &sig, &sig_len)))
+            (r = key_sign_digest(tpm, &key, scheme, digest, digest_len, &auth, &sig, &sig_len)))
                 return r;
         return file_write(output, sig, sig_len, force ? WRITE_FORCE : 0);
 }

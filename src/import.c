@@ -21,6 +21,7 @@
 #include "objects.h"
 #include "pcr.h"
 #include "path.h"
+#include "provision.h"
 #include "pubkey.h"
 #include "session.h"
 
@@ -320,6 +321,80 @@ int external_key(const struct tpm *tpm, const char *full_path, EVP_PKEY **key)
                 ERR_clear_error();
                 return error_set(EXIT_BAD_INPUT, "the public key stored at %s is malformed",
                                  full_path);
+        }
+        return 0;
+}
+
+int tss2_keyfile_read(const char *file, struct tss2_keyfile *key)
+{
+        _cleanup_secret_ struct secret pem = {0};
+        int r;
+
+        if ((r = file_read(file, 64 * 1024, &pem.data, &pem.size)))
+                return r;
+        return tss2_keyfile_parse(pem.data, pem.size, key);
+}
+
+/* The profile whose SRK is at handle, for a path given without one. */
+static const char *profile_of_parent(const struct tpm *tpm, unsigned long handle)
+{
+        static const char *const profiles[] = {"P_RSA2048SHA256", "P_ECCP256SHA256",
+                                               "P_ECCP384SHA384"};
+
+        if (srk_persistent_handle(tpm, tpm->setup.profile) == handle)
+                return tpm->setup.profile;
+        for (size_t i = 0; i < sizeof(profiles) / sizeof(profiles[0]); i++)
+                if (srk_persistent_handle(tpm, profiles[i]) == handle)
+                        return profiles[i];
+        return NULL;
+}
+
+int import_tss2_keyfile(struct tpm *tpm, const char *path, const struct tss2_keyfile *key,
+                        bool auth_given)
+{
+        const char *profile;
+        char full[1024];
+        int r;
+
+        if (!(profile = profile_of_parent(tpm, key->parent)))
+                return error_set(EXIT_BAD_INPUT,
+                                 "the key file's parent 0x%08lx is not a storage root key of this "
+                                 "keystore",
+                                 key->parent);
+        if (strncmp(path, "/P_", 3) == 0) {
+                snprintf(full, sizeof(full), "%s", path);
+        } else {
+                if ((r = object_absent(tpm, path, full, sizeof(full))))
+                        return r;
+                snprintf(full, sizeof(full), "/%s%s", profile, path);
+        }
+        /* tpm2_encodeobject -p writes emptyAuth TRUE: an --auth-* option wins. */
+        return import_blobs(tpm, full, key->pub, key->pub_size, key->priv, key->priv_size,
+                            !key->empty_auth || auth_given ? OBJECT_AUTH_YES : OBJECT_AUTH_NO);
+}
+
+/* An encrypted PEM is refused rather than prompted for. */
+static int no_passphrase(char *buf, int size, int rwflag, void *u)
+{
+        (void)buf;
+        (void)size;
+        (void)rwflag;
+        (void)u;
+        return -1;
+}
+
+int private_key_read_pem(const char *file, EVP_PKEY **key)
+{
+        _cleanup_secret_ struct secret pem = {0};
+        _cleanup_(bio_freep) BIO *bio = NULL;
+        int r;
+
+        if ((r = file_read(file, 64 * 1024, &pem.data, &pem.size)))
+                return r;
+        if (!(bio = BIO_new_mem_buf(pem.data, (int)pem.size)) ||
+            !(*key = PEM_read_bio_PrivateKey(bio, NULL, no_passphrase, NULL))) {
+                ERR_clear_error();
+                return error_set(EXIT_BAD_INPUT, "%s is not an unencrypted PEM private key", file);
         }
         return 0;
 }

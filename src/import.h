@@ -8,6 +8,7 @@
 
 #include "context.h"
 #include "keys.h"
+#include "tss2_keyfile.h"
 
 /* Imports TPM2B_PUBLIC/TPM2B_PRIVATE blobs made under the profile's SRK at
  * path. auth: whether the object has a password, as far as the caller knows
@@ -26,3 +27,16 @@ int import_public_key(struct tpm *tpm, const char *path, const char *pem_file);
 /* The OpenSSL key of an external key stored at a full /ext/... path;
  * EXIT_NOT_FOUND when the object is not one. */
 int external_key(const struct tpm *tpm, const char *full_path, EVP_PKEY **key);
+
+/* Reads a TSS2 PRIVATE KEY file (PEM, at most 64 KiB) into key. */
+int tss2_keyfile_read(const char *file, struct tss2_keyfile *key);
+
+/* Imports a TSS2 PRIVATE KEY at path: its parent must be one of the
+ * keystore's SRKs, whose profile a path without one gets. auth_given: an
+ * --auth-* option was given (it wins over the file's emptyAuth). */
+int import_tss2_keyfile(struct tpm *tpm, const char *path, const struct tss2_keyfile *key,
+                        bool auth_given);
+
+/* Reads an unencrypted PEM private key (OpenSSL's formats) from file; an
+ * encrypted one is refused rather than prompted for. */
+int private_key_read_pem(const char *file, EVP_PKEY **key);

@@ -125,3 +125,24 @@ int policy_import_for_create(struct tpm *tpm, const char *policy_path, char *out
                 return r;
         return import_fresh(tpm, json, "create", out, size);
 }
+
+int policy_store_import(struct tpm *tpm, const char *path, json_object *json)
+{
+        TSS2_RC rc;
+
+        rc = Fapi_Import(tpm->fapi, path,
+                         json_object_to_json_string_ext(json, JSON_C_TO_STRING_PLAIN));
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "storing the policy at %s", path);
+        return 0;
+}
+
+int policy_store_export(struct tpm *tpm, const char *path, char **json)
+{
+        TSS2_RC rc;
+
+        rc = Fapi_ExportPolicy(tpm->fapi, path, json);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading the policy %s", path);
+        return 0;
+}

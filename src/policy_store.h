@@ -5,6 +5,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include <json-c/json.h>
+
 #include "context.h"
 
 /* Reads the PCRs of SPEC now and stores a policy for those values (and
@@ -23,3 +25,10 @@ int pcr_policy_import(struct tpm *tpm, const char *spec, bool with_auth, char *p
  * path, written to out, for the caller to create the object with and then
  * delete. Otherwise out is "" and FAPI takes policy_path as it is. */
 int policy_import_for_create(struct tpm *tpm, const char *policy_path, char *out, size_t size);
+
+/* Stores the policy json at the keystore path (normalized already). */
+int policy_store_import(struct tpm *tpm, const char *path, json_object *json);
+
+/* The policy stored at the keystore path (normalized already), as FAPI's
+ * JSON text in *json; the caller frees it with Fapi_Free. */
+int policy_store_export(struct tpm *tpm, const char *path, char **json);
