@@ -76,9 +76,7 @@ static bool profile_relative(const char *path)
         return false;
 }
 
-/* Where the keystore keeps an object: FAPI writes keys to the user keystore
- * and hierarchies to the system keystore. */
-static bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size)
+bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size)
 {
         const char *dirs[] = {tpm->setup.user_dir, tpm->setup.system_dir};
 
