@@ -27,8 +27,10 @@ static void *symbol(const char *name)
         void *sym;
 
         if (!library && !(library = dlopen(FAPI_LIBRARY, RTLD_NOW | RTLD_LOCAL))) {
-                error_cause(TSS2_FAPI_RC_GENERAL_FAILURE, "cannot load " FAPI_LIBRARY " (%s)",
-                            dlerror());
+                const char *why = dlerror();
+                error_cause(TSS2_FAPI_RC_GENERAL_FAILURE,
+                            "cannot load " FAPI_LIBRARY " (%s); install it (Debian: libtss2-fapi1)",
+                            why ? why : "not found");
                 return NULL;
         }
         if (!(sym = dlsym(library, name)))
