@@ -10,7 +10,9 @@
 #define FAPI_PATH_MAX 512
 
 /* The FAPI paths under `search` (a user path; NULL for all), newly allocated
- * and NULL-terminated. */
+ * and NULL-terminated: what Fapi_List gives, in its order (system keystore,
+ * then user keystore, depth first in directory order), read from the
+ * keystore directories without FAPI or the TPM. */
 int objects_list(struct tpm *tpm, const char *search, char ***paths, size_t *count);
 void objects_list_free(char **paths);
 
