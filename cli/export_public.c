@@ -29,9 +29,8 @@ static int run(const struct settings *s, int argc, char **argv)
         (void)argc;
         if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
                 return r;
-        if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
-            (r = key_info_read(tpm, argv[0], &key)) || (r = public_to_evp(&key.public, &pkey)) ||
-            (r = evp_to_pem(pkey, &pem, &len)))
+        if ((r = tpm_open(s, LOCK_SHARED, &tpm)) || (r = key_info_read(tpm, argv[0], &key)) ||
+            (r = public_to_evp(&key.public, &pkey)) || (r = evp_to_pem(pkey, &pem, &len)))
                 return r;
         return file_write(output, pem, len, force ? WRITE_FORCE : 0);
 }

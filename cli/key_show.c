@@ -68,7 +68,7 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
-        if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
+        if ((r = tpm_open(s, LOCK_SHARED, &tpm)) ||
             (r = object_resolve(tpm, argv[0], full, sizeof(full))))
                 return r;
         if (nv_path(full))

@@ -13,7 +13,7 @@ static int run(const struct settings *s, int argc, char **argv)
         size_t n = 0;
         int r;
 
-        if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
+        if ((r = tpm_open(s, LOCK_SHARED, &tpm)) ||
             (r = objects_list(tpm, argc ? argv[0] : NULL, &paths, &n)))
                 return r;
         print_paths(s, paths, n);

@@ -73,7 +73,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 if (!md)
                         md = pem_hash(pkey);
         } else {
-                if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)))
+                if ((r = tpm_open(s, LOCK_SHARED, &tpm)))
                         return r;
                 if (strncmp(argv[0], "/ext/", 5) == 0) { /* imported with --pubkey */
                         if ((r = external_key(tpm, argv[0], &pkey)))

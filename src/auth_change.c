@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "fapi_object.h"
 #include "hex.h"
 #include "fileio.h"
 #include "jsonfile.h"
@@ -44,30 +45,24 @@ static void target_free(struct target *t)
 
 static int read_target(struct tpm *tpm, const char *user_path, struct target *t)
 {
-        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
-        _cleanup_fapi_free_ char *policy = NULL;
-        json_object *with_auth;
-        size_t pub_size = 0, priv_size = 0, offset = 0;
-        TSS2_RC rc;
-        int r;
+        struct keystore_object o;
+        int r = keystore_object_read(tpm, user_path, &o);
 
-        if ((r = object_resolve(tpm, user_path, t->path, sizeof(t->path))) ||
-            (r = object_json(tpm, t->path, &t->json)))
-                return r;
-        rc = Fapi_GetTpmBlobs(tpm->fapi, t->path, &pub, &pub_size, &priv, &priv_size, &policy);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading %s", t->path);
-        if ((r = public_unmarshal(pub, pub_size, &t->public)))
-                return r;
-        if (!priv || Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &t->private))
-                return error_set(EXIT_BAD_INPUT,
-                                 "%s has no private part to change (a "
-                                 "hierarchy or a public key?)",
-                                 t->path);
-        t->with_auth = object_auth(t->json) == OBJECT_AUTH_YES; /* not when unknown */
-        if (json_object_object_get_ex(t->json, "persistent_handle", &with_auth))
-                t->persistent = (unsigned)json_object_get_int64(with_auth);
-        return 0;
+        snprintf(t->path, sizeof(t->path), "%s", o.path);
+        t->json = steal_ptr(o.json);
+        if (!r && (o.type != FAPI_OBJECT_KEY || !o.private.size))
+                r = error_set(EXIT_BAD_INPUT,
+                              "%s has no private part to change (a "
+                              "hierarchy or a public key?)",
+                              t->path);
+        if (!r) {
+                t->public = o.public;
+                t->private = o.private;
+                t->with_auth = o.auth == OBJECT_AUTH_YES; /* not when unknown */
+                t->persistent = o.persistent;
+        }
+        keystore_object_free(&o);
+        return r;
 }
 
 /* The object's policy, when it has one: tpmctl must be able to run it. */

@@ -210,6 +210,19 @@ const char *rc_text(TSS2_RC rc)
         return text;
 }
 
+static char cause[512];
+static TSS2_RC cause_rc;
+
+void error_cause(TSS2_RC rc, const char *fmt, ...)
+{
+        va_list ap;
+
+        va_start(ap, fmt);
+        vsnprintf(cause, sizeof(cause), fmt, ap);
+        va_end(ap);
+        cause_rc = rc;
+}
+
 int error_rc(TSS2_RC rc, const char *fmt, ...)
 {
         struct rc_meaning m = rc_meaning(rc);
@@ -219,5 +232,9 @@ int error_rc(TSS2_RC rc, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(context, sizeof(context), fmt, ap);
         va_end(ap);
+        if (cause[0] && rc == cause_rc) {
+                cause_rc = 0;
+                return error_set(m.exit_code, "%s: %s (%s)", context, cause, rc_text(rc));
+        }
         return error_set(m.exit_code, "%s: %s (%s)", context, m.sentence, rc_text(rc));
 }

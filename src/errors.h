@@ -34,6 +34,11 @@ int error_set(enum exit_code exit_code, const char *fmt, ...) __attribute__((for
  * its exit code. The context says what tpmctl was doing, e.g. "deleting /HS/SRK/k". */
 int error_rc(TSS2_RC rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* Records why a TSS call is about to fail with rc when tpmctl knows better
+ * than the code (fapi_dl.c: the FAPI library cannot be loaded). The next
+ * error_rc() for that rc says it in place of rc_meaning()'s sentence. */
+void error_cause(TSS2_RC rc, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* "0xRC: DECODED", for callers that know better than rc_meaning() what a
  * code means in their place and write their own sentence (static buffer). */
 const char *rc_text(TSS2_RC rc);

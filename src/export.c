@@ -8,6 +8,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "fapi_object.h"
 #include "keys.h"
 #include "objects.h"
 #include "provision.h"
@@ -33,26 +34,23 @@ static unsigned char *copy(const uint8_t *data, size_t size)
 
 int export_blobs(struct tpm *tpm, const char *user_path, struct exported *e)
 {
-        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
-        _cleanup_fapi_free_ char *policy = NULL;
-        _cleanup_json_ json_object *obj = NULL;
-        TPM2B_PUBLIC public;
+        _cleanup_(keystore_object_free) struct keystore_object o = {0};
+        uint8_t pub[sizeof(TPM2B_PUBLIC)], priv[sizeof(TPM2B_PRIVATE)];
+        size_t pub_size = 0, priv_size = 0;
         char profile[128];
         const char *end;
-        size_t pub_size = 0, priv_size = 0;
-        TSS2_RC rc;
         int r;
 
         memset(e, 0, sizeof(*e));
-        if ((r = object_resolve(tpm, user_path, e->path, sizeof(e->path))) ||
-            (r = object_json(tpm, e->path, &obj)))
+        WIPE_ON_EXIT(priv);
+        r = keystore_object_read(tpm, user_path, &o);
+        snprintf(e->path, sizeof(e->path), "%s", o.path);
+        if (r)
                 return r;
-        rc = Fapi_GetTpmBlobs(tpm->fapi, e->path, &pub, &pub_size, &priv, &priv_size, &policy);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading %s", e->path);
-        if (!priv || !priv_size)
+        if (o.type != FAPI_OBJECT_KEY || !o.private.size)
                 return error_set(EXIT_BAD_INPUT, "%s has no private part to export", e->path);
-        if ((r = public_unmarshal(pub, pub_size, &public)))
+        if ((r = keystore_object_blobs(&o, pub, sizeof(pub), &pub_size, priv, sizeof(priv),
+                                       &priv_size)))
                 return r;
         if (strncmp(e->path, "/P_", 3) != 0 || !(end = strchr(e->path + 1, '/')) ||
             strncmp(end, "/HS/SRK/", 8) != 0 || strchr(end + 8, '/'))
@@ -64,9 +62,9 @@ int export_blobs(struct tpm *tpm, const char *user_path, struct exported *e)
                 return error_set(EXIT_BAD_INPUT, "the storage root key of %s is not persistent",
                                  profile);
         e->is_key =
-            public.publicArea.type == TPM2_ALG_RSA || public.publicArea.type == TPM2_ALG_ECC;
-        e->with_auth = object_auth(obj) != OBJECT_AUTH_NO;
-        e->auth_unknown = object_auth(obj) == OBJECT_AUTH_UNKNOWN;
+            o.public.publicArea.type == TPM2_ALG_RSA || o.public.publicArea.type == TPM2_ALG_ECC;
+        e->with_auth = o.auth != OBJECT_AUTH_NO;
+        e->auth_unknown = o.auth == OBJECT_AUTH_UNKNOWN;
         e->public_blob = copy(pub, pub_size);
         e->private_blob = copy(priv, priv_size);
         e->public_size = pub_size;

@@ -8,6 +8,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "fapi_object.h"
 #include "hex.h"
 #include "policy_store.h"
 #include "provision.h"
@@ -177,38 +178,37 @@ bool key_auth_outside_fapi(const struct key_info *key, const struct auth_source 
 
 void key_info_free(struct key_info *info)
 {
+        OPENSSL_cleanse(&info->private, sizeof(info->private));
         json_object_put(info->json);
         info->json = NULL;
 }
 
 int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info)
 {
-        json_object *obj = NULL;
-        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
-        _cleanup_fapi_free_ char *policy = NULL;
-        json_object *v, *scheme;
-        size_t pub_size = 0, priv_size = 0;
+        struct keystore_object o;
+        json_object *scheme;
         const char *s;
-        TSS2_RC rc;
         int r;
 
         memset(info, 0, sizeof(*info));
-        if ((r = object_resolve(tpm, user_path, info->path, sizeof(info->path))) ||
-            (r = object_json(tpm, info->path, &obj)))
+        r = keystore_object_read(tpm, user_path, &o);
+        snprintf(info->path, sizeof(info->path), "%s", o.path);
+        info->json = steal_ptr(o.json);
+        if (!r && o.type != FAPI_OBJECT_KEY)
+                r = error_set(EXIT_NOT_FOUND, "%s is not a key or sealed object", o.path);
+        if (r) {
+                keystore_object_free(&o);
                 return r;
-        info->json = obj;
-        rc = Fapi_GetTpmBlobs(tpm->fapi, info->path, &pub, &pub_size, &priv, &priv_size, &policy);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading %s", info->path);
-        if ((r = public_unmarshal(pub, pub_size, &info->public)))
-                return r;
-        info->with_auth = (s = json_str(obj, "with_auth")) && strcmp(s, "YES") == 0;
-        info->auth_unknown = object_auth(obj) == OBJECT_AUTH_UNKNOWN;
-        if (json_object_object_get_ex(obj, "persistent_handle", &v))
-                info->persistent = (unsigned)json_object_get_int64(v);
+        }
+        info->public = o.public;
+        info->private = o.private;
+        info->with_auth = o.with_auth;
+        info->auth_unknown = o.auth == OBJECT_AUTH_UNKNOWN;
+        info->persistent = o.persistent;
+        keystore_object_free(&o);
         snprintf(info->description, sizeof(info->description), "%s",
-                 (s = json_str(obj, "description")) ? s : "");
-        if (json_object_object_get_ex(obj, "signing_scheme", &scheme) &&
+                 (s = json_str(info->json, "description")) ? s : "");
+        if (json_object_object_get_ex(info->json, "signing_scheme", &scheme) &&
             (s = json_str(scheme, "scheme")))
                 snprintf(info->signing_scheme, sizeof(info->signing_scheme), "%s", s);
         info->has_policy = info->public.publicArea.authPolicy.size > 0;

@@ -68,9 +68,10 @@ bool object_auth_wanted(json_object *obj, const struct auth_source *src);
 struct key_info {
         char path[FAPI_PATH_MAX]; /* full, with /PROFILE */
         TPM2B_PUBLIC public;
-        bool with_auth;      /* FAPI will ask for a password */
-        bool auth_unknown;   /* ... and the keystore does not know (OBJECT_AUTH_UNKNOWN) */
-        unsigned persistent; /* 0 when not persistent */
+        TPM2B_PRIVATE private; /* as the TPM loads it; size 0 for a persistent SRK */
+        bool with_auth;        /* FAPI will ask for a password */
+        bool auth_unknown;     /* ... and the keystore does not know (OBJECT_AUTH_UNKNOWN) */
+        unsigned persistent;   /* 0 when not persistent */
         char description[256];
         char signing_scheme[16]; /* "RSAPSS", "RSASSA", "ECDSA", "" */
         bool has_policy;
@@ -80,7 +81,8 @@ struct key_info {
 void key_info_free(struct key_info *info);
 
 /* Looks up a key (as object_resolve() does) and reads what the keystore and
- * its public area say. */
+ * its public area say, from the keystore file alone (fapi_object.h): no FAPI
+ * or TPM needed. EXIT_NOT_FOUND for objects that are not keys or sealed data. */
 int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info);
 
 /* A key without a policy that the keystore records without a password, used

@@ -22,44 +22,156 @@ void objects_list_free(char **paths)
         free(paths);
 }
 
-int objects_list(struct tpm *tpm, const char *search, char ***paths_out, size_t *count)
-{
-        _cleanup_fapi_free_ char *joined = NULL;
-        char path[FAPI_PATH_MAX];
+/* A growing NULL-terminated list of paths. */
+struct path_list {
         char **paths;
-        size_t n = 0, cap = 16;
-        char *save = NULL;
-        TSS2_RC rc;
+        size_t n, cap;
+};
+
+static int path_list_add(struct path_list *l, const char *path)
+{
+        if (l->n + 1 >= l->cap) {
+                size_t cap = l->cap ? 2 * l->cap : 16;
+                char **bigger = realloc(l->paths, cap * sizeof(*bigger));
+                if (!bigger)
+                        return error_set(EXIT_TPM, "out of memory");
+                l->paths = bigger;
+                l->cap = cap;
+        }
+        if (!(l->paths[l->n] = strdup(path)))
+                return error_set(EXIT_TPM, "out of memory");
+        l->paths[++l->n] = NULL;
+        return 0;
+}
+
+/* The FAPI path of a keystore file, as Fapi_List makes it: the file's path
+ * without the keystore directory, with "//" made "/", and without its last
+ * part (a policy's ".json", an object's "/object.json"). */
+static void fapi_path_of(const char *file, size_t root_len, char *out, size_t size)
+{
+        size_t n = 0, len;
+
+        for (const char *p = file + root_len; *p && n + 1 < size; p++)
+                if (!(*p == '/' && n > 0 && out[n - 1] == '/'))
+                        out[n++] = *p;
+        out[n] = '\0';
+        len = n;
+        if (len < 2)
+                return;
+        for (size_t i = len - 2; i > 0; i--) {
+                if (out[i] == (strncmp(out, "/policy", 7) == 0 ? '.' : '/')) {
+                        out[i] = '\0';
+                        break;
+                }
+        }
+}
+
+/* Every file under dir, depth first in directory order, as FAPI walks them
+ * (entries that are not directories count as files). */
+static int walk(const char *dir, size_t root_len, struct path_list *l)
+{
+        _cleanup_(closedirp) DIR *d = opendir(dir);
+        struct dirent *e;
         int r;
 
-        if (!search)
-                strcpy(path, "/");
-        else if ((r = path_normalize(search, path, sizeof(path))))
-                return r;
-        rc = Fapi_List(tpm->fapi, path, &joined);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "listing %s", path);
-        if (!(paths = calloc(cap + 1, sizeof(*paths))))
-                return error_set(EXIT_TPM, "out of memory");
-        /* FAPI joins the paths with ':' (which a path cannot contain). */
-        for (char *p = strtok_r(joined, ":", &save); p; p = strtok_r(NULL, ":", &save)) {
-                if (n == cap) {
-                        char **bigger = realloc(paths, (2 * cap + 1) * sizeof(*paths));
-                        if (!bigger) {
-                                objects_list_free(paths);
-                                return error_set(EXIT_TPM, "out of memory");
-                        }
-                        paths = bigger;
-                        cap *= 2;
+        if (!d)
+                return 0;
+        while ((e = readdir(d))) {
+                char path[PATH_MAX * 2], fapi_path[FAPI_PATH_MAX];
+                int n;
+
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                        continue;
+                n = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
+                if (n < 0 || (size_t)n >= sizeof(path))
+                        continue;
+                if (e->d_type == DT_DIR) {
+                        if ((r = walk(path, root_len, l)))
+                                return r;
+                        continue;
                 }
-                if (!(paths[n] = strdup(p))) {
-                        objects_list_free(paths);
-                        return error_set(EXIT_TPM, "out of memory");
-                }
-                paths[++n] = NULL;
+                fapi_path_of(path, root_len, fapi_path, sizeof(fapi_path));
+                if ((r = path_list_add(l, fapi_path)))
+                        return r;
         }
-        *paths_out = paths;
-        *count = n;
+        return 0;
+}
+
+static bool profile_relative(const char *path);
+
+/* The keystore directory a search path names, as FAPI expands it: the
+ * active profile in front of hierarchy paths, /HS or /HE in front of
+ * /SRK and /EK. */
+static int expand_search(const struct tpm *tpm, const char *path, char *out, size_t size)
+{
+        const char *profile = tpm->setup.profile;
+        int n;
+
+        if (strncmp(path, "/P_", 3) == 0 || strncmp(path, "/nv", 3) == 0 ||
+            strncmp(path, "/policy", 7) == 0 || strncmp(path, "/ext", 4) == 0)
+                n = snprintf(out, size, "%s", path);
+        else if (profile_relative(path))
+                n = snprintf(out, size, "/%s%s", profile, path);
+        else if (strncmp(path, "/SRK", 4) == 0 && (path[4] == '/' || !path[4]))
+                n = snprintf(out, size, "/%s/HS%s", profile, path);
+        else if (strncmp(path, "/EK", 3) == 0 && (path[3] == '/' || !path[3]))
+                n = snprintf(out, size, "/%s/HE%s", profile, path);
+        else
+                return error_rc(TSS2_FAPI_RC_BAD_PATH, "listing %s", path);
+        if (n < 0 || (size_t)n >= size)
+                return error_set(EXIT_BAD_INPUT, "path too long: %s", path);
+        n = (int)strlen(out);
+        if (n > 1 && out[n - 1] == '/')
+                out[n - 1] = '\0';
+        return 0;
+}
+
+/* Nothing found: whether the search path's first part (its profile) is in
+ * the keystore at all decides between "no such path" and "not provisioned". */
+static int nothing_found(const struct tpm *tpm, const char *search, const char *expanded)
+{
+        char first[FAPI_PATH_MAX], dir[PATH_MAX * 2];
+        const char *end = strchr(expanded + 1, '/');
+
+        if (!search)
+                return error_rc(TSS2_FAPI_RC_NOT_PROVISIONED, "listing /");
+        snprintf(first, sizeof(first), "%.*s", end ? (int)(end - expanded) : (int)strlen(expanded),
+                 expanded);
+        snprintf(dir, sizeof(dir), "%s/%s", tpm->setup.user_dir, first);
+        if (access(dir, F_OK) == 0)
+                return error_rc(TSS2_FAPI_RC_PATH_NOT_FOUND, "listing %s", search);
+        snprintf(dir, sizeof(dir), "%s/%s", tpm->setup.system_dir, first);
+        if (access(dir, F_OK) == 0)
+                return error_rc(TSS2_FAPI_RC_PATH_NOT_FOUND, "listing %s", search);
+        return error_rc(TSS2_FAPI_RC_NOT_PROVISIONED, "listing %s", search);
+}
+
+/* What Fapi_List gives, from the keystore's directories alone: the system
+ * keystore first, then the user's. */
+int objects_list(struct tpm *tpm, const char *search, char ***paths_out, size_t *count)
+{
+        const char *roots[] = {tpm->setup.system_dir, tpm->setup.user_dir};
+        char path[FAPI_PATH_MAX], expanded[FAPI_PATH_MAX] = "";
+        struct path_list l = {0};
+        int r;
+
+        if (search && strcmp(search, "/") != 0) {
+                if ((r = path_normalize(search, path, sizeof(path))) ||
+                    (r = expand_search(tpm, path, expanded, sizeof(expanded))))
+                        return r;
+        }
+        for (size_t i = 0; i < 2; i++) {
+                char dir[PATH_MAX * 2];
+                snprintf(dir, sizeof(dir), "%s%s", roots[i], expanded);
+                if ((r = walk(dir, strlen(roots[i]), &l))) {
+                        objects_list_free(l.paths);
+                        return r;
+                }
+        }
+        if (!l.n)
+                return nothing_found(tpm, search && strcmp(search, "/") ? path : NULL, expanded);
+        *paths_out = l.paths;
+        *count = l.n;
         return 0;
 }
 
@@ -76,9 +188,7 @@ static bool profile_relative(const char *path)
         return false;
 }
 
-/* Where the keystore keeps an object: FAPI writes keys to the user keystore
- * and hierarchies to the system keystore. */
-static bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size)
+bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size)
 {
         const char *dirs[] = {tpm->setup.user_dir, tpm->setup.system_dir};
 

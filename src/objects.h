@@ -2,6 +2,7 @@
 #pragma once
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "context.h"
@@ -9,7 +10,9 @@
 #define FAPI_PATH_MAX 512
 
 /* The FAPI paths under `search` (a user path; NULL for all), newly allocated
- * and NULL-terminated. */
+ * and NULL-terminated: what Fapi_List gives, in its order (system keystore,
+ * then user keystore, depth first in directory order), read from the
+ * keystore directories without FAPI or the TPM. */
 int objects_list(struct tpm *tpm, const char *search, char ***paths, size_t *count);
 void objects_list_free(char **paths);
 
@@ -24,6 +27,11 @@ int object_resolve(const struct tpm *tpm, const char *user_path, char *full, siz
  * path under the active profile), EXIT_EXISTS naming the one that does.
  * Bare names must name one object whatever its profile. */
 int object_absent(const struct tpm *tpm, const char *user_path, char *full, size_t size);
+
+/* Where the keystore keeps an object (its object.json): FAPI writes keys to
+ * the user keystore and hierarchies to the system keystore. False when
+ * neither holds it. */
+bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size);
 
 /* The keystore's JSON for an object at a full FAPI path. */
 int object_json(const struct tpm *tpm, const char *full_path, json_object **out);

@@ -46,6 +46,14 @@ build_option() { # build_option DIR NAME
 	fi
 }
 
+@test "the binary does not link libtss2-fapi or libcurl: FAPI is loaded when a command needs it" {
+	run ldd "$TPMCTL"
+	assert_success
+	assert_output --partial libtss2-esys
+	refute_output --partial libtss2-fapi
+	refute_output --partial libcurl
+}
+
 @test "the binary holds no path of the source or build tree (reproducible builds)" {
 	build=$(build_dir)
 	found=$(strings -a "$TPMCTL" | grep -F -e "$top" -e "$build" || true)

@@ -1,0 +1,249 @@
+/* Keystore objects read without FAPI: the marshalled public and private
+ * areas must be exactly what Fapi_GetTpmBlobs (tpm2-tss 3.2.1) returned for
+ * the same object.json, recorded in tests/unit/fixtures/fapi_object (one
+ * NAME.json as FAPI wrote it, NAME.expected: the public and the private
+ * blob in hex, one a line); and malformed objects fail cleanly. */
+#include <dirent.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../../src/errors.h"
+#include "../../src/fapi_object.h"
+#include "../../src/hex.h"
+#include "../../src/jsonfile.h"
+
+static const char *fixtures(void)
+{
+        const char *dir = getenv("TEST_FIXTURES");
+        return dir ? dir : "tests/unit/fixtures";
+}
+
+static void check_fixture(const char *dir, const char *name)
+{
+        char json[8192], expected[8192], pub_hex[2 * sizeof(TPM2B_PUBLIC) + 2],
+            priv_hex[2 * sizeof(TPM2B_PRIVATE) + 2], got[2 * sizeof(TPM2B_PRIVATE) + 1];
+        uint8_t pub[sizeof(TPM2B_PUBLIC)], priv[sizeof(TPM2B_PRIVATE)];
+        struct keystore_object o;
+        size_t pub_size, priv_size;
+        FILE *f;
+
+        snprintf(json, sizeof(json), "%s/%s", dir, name);
+        strcpy(json + strlen(json) - strlen(".expected"), ".json");
+        snprintf(expected, sizeof(expected), "%s/%s", dir, name);
+        assert_non_null(f = fopen(expected, "r"));
+        assert_non_null(fgets(pub_hex, sizeof(pub_hex), f));
+        assert_non_null(fgets(priv_hex, sizeof(priv_hex), f));
+        fclose(f);
+        pub_hex[strcspn(pub_hex, "\n")] = '\0';
+        priv_hex[strcspn(priv_hex, "\n")] = '\0';
+
+        if (keystore_object_read_file(json, "/fixture", &o) != 0)
+                fail_msg("%s: %s", json, error_message());
+        assert_int_equal(o.type, FAPI_OBJECT_KEY);
+        assert_int_equal(
+            keystore_object_blobs(&o, pub, sizeof(pub), &pub_size, priv, sizeof(priv), &priv_size),
+            0);
+        hex_encode(pub, pub_size, got);
+        if (strcmp(got, pub_hex) != 0)
+                fail_msg("%s: public differs from Fapi_GetTpmBlobs's", json);
+        hex_encode(priv, priv_size, got);
+        if (strcmp(got, priv_hex) != 0)
+                fail_msg("%s: private differs from Fapi_GetTpmBlobs's", json);
+        /* The keystore's own fields. */
+        assert_int_equal(o.has_policy, json_object_object_get_ex(o.json, "policy", NULL));
+        keystore_object_free(&o);
+}
+
+static void marshalled_as_fapi_does(void **state)
+{
+        char dir[4096];
+        struct dirent *e;
+        DIR *d;
+        int n = 0;
+
+        (void)state;
+        snprintf(dir, sizeof(dir), "%s/fapi_object", fixtures());
+        assert_non_null(d = opendir(dir));
+        while ((e = readdir(d))) {
+                size_t len = strlen(e->d_name);
+                if (len > 9 && strcmp(e->d_name + len - 9, ".expected") == 0) {
+                        check_fixture(dir, e->d_name);
+                        n++;
+                }
+        }
+        closedir(d);
+        /* RSA, ECC P-256 and P-384 of each type, SRKs, EKs, sealed data,
+         * policies, passwords, a persistent key, tpm2-tools imports. */
+        assert_true(n >= 25);
+}
+
+static int public_of(const char *text, TPM2B_PUBLIC *pub)
+{
+        json_object *obj = NULL;
+        int r;
+
+        assert_int_equal(json_parse_strict(text, strlen(text), "test", &obj), 0);
+        r = fapi_object_public(obj, pub);
+        json_object_put(obj);
+        return r;
+}
+
+#define RSA_PARMS                                                                                  \
+        "\"parameters\":{\"symmetric\":{\"algorithm\":\"NULL\"},\"scheme\":{\"scheme\":"           \
+        "\"NULL\"},\"keyBits\":2048,\"exponent\":0}"
+
+/* The other spellings FAPI's reader takes: lower-case names, prefixed and
+ * numeric algorithms, attributes as an array or a number, bytes as an
+ * array, 0x-hex numbers. */
+static void other_spellings(void **state)
+{
+        TPM2B_PUBLIC a, b;
+        (void)state;
+
+        assert_int_equal(public_of("{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":"
+                                   "\"SHA256\",\"objectAttributes\":{\"fixedTPM\":1,\"sign\":1,"
+                                   "\"noDA\":\"NO\"},\"authPolicy\":\"0102\"," RSA_PARMS
+                                   ",\"unique\":\"abcd\"}}",
+                                   &a),
+                         0);
+        assert_int_equal(public_of("{\"size\":\"0x0\",\"publicarea\":{\"type\":\"TPM2_ALG_RSA\","
+                                   "\"namealg\":11,\"objectattributes\":[\"TPMA_OBJECT_FIXEDTPM\","
+                                   "\"SIGN\"],\"authpolicy\":[1,2],\"parameters\":{\"symmetric\":{"
+                                   "\"algorithm\":\"0x10\"},\"scheme\":{\"scheme\":\"null\"},"
+                                   "\"keybits\":\"2048\",\"exponent\":\"0x0\"},\"unique\":"
+                                   "\"0xABCD\"}}",
+                                   &b),
+                         0);
+        assert_memory_equal(&a, &b, sizeof(a));
+        assert_int_equal(a.publicArea.objectAttributes,
+                         TPMA_OBJECT_FIXEDTPM | TPMA_OBJECT_SIGN_ENCRYPT);
+        assert_int_equal(a.publicArea.authPolicy.size, 2);
+        assert_int_equal(public_of("{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":"
+                                   "\"SHA256\",\"objectAttributes\":\"0x40002\",\"authPolicy\":"
+                                   "\"0102\"," RSA_PARMS ",\"unique\":[171,205]}}",
+                                   &b),
+                         0);
+        assert_memory_equal(&a, &b, sizeof(a));
+}
+
+/* Each malformed public area: exit 3 and a line naming the field. */
+static void malformed_is_bad_input(void **state)
+{
+        static const struct {
+                const char *json, *field;
+        } cases[] = {
+            {"[]", "public"},
+            {"{\"publicArea\":{}}", "public.size"},
+            {"{\"size\":-1,\"publicArea\":{}}", "public.size"},
+            {"{\"size\":0}", "public.publicArea"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"DSA\"}}", "type"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"AES\"}}", "nameAlg"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":{\"bogus\":1}}}",
+             "objectAttributes"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":{\"sign\":\"maybe\"}}}",
+             "objectAttributes"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":0,\"authPolicy\":\"abc\"}}",
+             "authPolicy"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":0,\"authPolicy\":\"zz\"}}",
+             "authPolicy"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":0,\"authPolicy\":[256]}}",
+             "authPolicy"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":0,\"authPolicy\":\"\",\"parameters\":{\"symmetric\":{"
+             "\"algorithm\":\"NULL\"},\"scheme\":{\"scheme\":\"NULL\"},\"keyBits\":1000,"
+             "\"exponent\":0},\"unique\":\"\"}}",
+             "keyBits"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":0,\"authPolicy\":\"\",\"parameters\":{\"symmetric\":{"
+             "\"algorithm\":\"NULL\"},\"scheme\":{\"scheme\":\"RSAPSS\"},\"keyBits\":2048,"
+             "\"exponent\":0},\"unique\":\"\"}}",
+             "scheme.details"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"RSA\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":0,\"authPolicy\":\"\"," RSA_PARMS "}}",
+             "unique"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"ECC\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":0,\"authPolicy\":\"\",\"parameters\":{\"symmetric\":{"
+             "\"algorithm\":\"AES\",\"keyBits\":128,\"mode\":\"CFB\"},\"scheme\":{\"scheme\":"
+             "\"NULL\"},\"curveID\":\"NIST_P999\",\"kdf\":{\"scheme\":\"NULL\"}},\"unique\":{}}}",
+             "curveID"},
+            {"{\"size\":0,\"publicArea\":{\"type\":\"ECC\",\"nameAlg\":\"SHA256\","
+             "\"objectAttributes\":0,\"authPolicy\":\"\",\"parameters\":{\"symmetric\":{"
+             "\"algorithm\":\"NULL\"},\"scheme\":{\"scheme\":\"NULL\"},\"curveID\":\"NIST_P256\","
+             "\"kdf\":{\"scheme\":\"NULL\"}},\"unique\":{\"x\":\"01\"}}}",
+             "unique.y"},
+        };
+        TPM2B_PUBLIC pub;
+        (void)state;
+
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                char want[128];
+                error_clear();
+                if (public_of(cases[i].json, &pub) != EXIT_BAD_INPUT)
+                        fail_msg("case %zu was accepted: %s", i, cases[i].json);
+                snprintf(want, sizeof(want), "field %s:", cases[i].field);
+                if (!strstr(error_message(), want))
+                        fail_msg("case %zu: \"%s\" does not name %s", i, error_message(),
+                                 cases[i].field);
+        }
+}
+
+/* One byte more than the field holds. */
+static void oversized_is_bad_input(void **state)
+{
+        char json[1024], hex[2 * (TPM2_MAX_ECC_KEY_BYTES + 1) + 1];
+        TPM2B_PUBLIC pub;
+        (void)state;
+
+        memset(hex, 'a', sizeof(hex) - 1);
+        hex[sizeof(hex) - 1] = '\0';
+        snprintf(json, sizeof(json),
+                 "{\"size\":0,\"publicArea\":{\"type\":\"ECC\",\"nameAlg\":\"SHA256\","
+                 "\"objectAttributes\":0,\"authPolicy\":\"\",\"parameters\":{\"symmetric\":{"
+                 "\"algorithm\":\"NULL\"},\"scheme\":{\"scheme\":\"NULL\"},\"curveID\":"
+                 "\"NIST_P256\",\"kdf\":{\"scheme\":\"NULL\"}},\"unique\":{\"x\":\"01\",\"y\":"
+                 "\"%s\"}}}",
+                 hex);
+        assert_int_equal(public_of(json, &pub), EXIT_BAD_INPUT);
+        assert_non_null(strstr(error_message(), "field unique.y: too many bytes"));
+}
+
+static void private_field(void **state)
+{
+        TPM2B_PRIVATE priv;
+        json_object *v;
+        (void)state;
+
+        assert_int_equal(fapi_object_private(NULL, &priv), 0);
+        assert_int_equal(priv.size, 0);
+        v = json_object_new_string("00020102");
+        assert_int_equal(fapi_object_private(v, &priv), 0);
+        assert_int_equal(priv.size, 4);
+        json_object_put(v);
+        v = json_object_new_int(5);
+        assert_int_equal(fapi_object_private(v, &priv), EXIT_BAD_INPUT);
+        json_object_put(v);
+        v = json_object_new_string("0g");
+        assert_int_equal(fapi_object_private(v, &priv), EXIT_BAD_INPUT);
+        json_object_put(v);
+}
+
+int main(void)
+{
+        const struct CMUnitTest tests[] = {
+            cmocka_unit_test(marshalled_as_fapi_does), cmocka_unit_test(other_spellings),
+            cmocka_unit_test(malformed_is_bad_input),  cmocka_unit_test(oversized_is_bad_input),
+            cmocka_unit_test(private_field),
+        };
+        return cmocka_run_group_tests(tests, NULL, NULL);
+}
