@@ -38,7 +38,7 @@ static int run(const struct settings *s, int argc, char **argv)
         if (!(bytes.data = malloc(n ? n : 1)))
                 return error_set(EXIT_TPM, "out of memory");
         bytes.size = n;
-        if ((r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
+        if ((r = tpm_open(s, NEED_ESYS | NEED_KEYSTORE | LOCK_SHARED, &tpm)) ||
             (r = tpm_random(tpm, bytes.data, bytes.size)))
                 return r;
         if (!as_hex)

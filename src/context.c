@@ -14,7 +14,6 @@
 #include "errors.h"
 #include "fapi_auth.h"
 #include "keystore.h"
-#include "provision.h"
 #include "watchdog.h"
 
 /* TPM handles of the EK certificates that FAPI looks for (TCG EK Credential
@@ -75,13 +74,29 @@ static int has_ek_certificate(const char *conf, bool *has)
         return 0;
 }
 
-static int open_fapi(struct tpm *tpm)
+int (*tpm_auto_provision)(struct tpm *tpm);
+
+/* offline: FAPI without the TPM (NEED_KEYSTORE), when the config is
+ * tpmctl's to write; the config is kept for tpm_fapi_connect(). */
+static int open_fapi(struct tpm *tpm, bool offline)
 {
+        json_object *tcti = NULL;
         TSS2_RC rc;
         int r;
 
-        if ((r = fapi_setup_write(&tpm->setup)))
+        offline = offline && !tpm->setup.config_file[0] &&
+                  json_object_object_get_ex(tpm->setup.config, "tcti", &tcti);
+        if (offline) {
+                tpm->fapi_config_later = json_object_get(tpm->setup.config);
+                json_object_get(tcti);
+                json_object_object_add(tpm->setup.config, "tcti", json_object_new_string("none"));
+        }
+        r = fapi_setup_write(&tpm->setup);
+        if (offline)
+                json_object_object_add(tpm->setup.config, "tcti", tcti);
+        if (r)
                 return r;
+        tpm->fapi_offline = offline;
         watchdog_remove_on_timeout(tpm->setup.config_file_is_temp ? tpm->setup.config_file : NULL);
         rc = Fapi_Initialize(&tpm->fapi, NULL);
         watchdog_remove_on_timeout(NULL);
@@ -139,10 +154,11 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                         json_object_object_add(tpm->setup.config, "ek_cert_less",
                                                json_object_new_string(ek_cert ? "no" : "yes"));
         }
-        if (needs & NEED_FAPI) {
-                if ((r = open_fapi(tpm)))
+        if (needs & (NEED_FAPI | NEED_KEYSTORE)) {
+                if ((r = open_fapi(tpm, !(needs & NEED_FAPI))))
                         return r;
-        } else if (needs & NEED_ESYS) {
+        }
+        if ((needs & NEED_ESYS) && (!tpm->fapi || tpm->fapi_offline)) {
                 if ((r = open_tcti(tpm->setup.tcti, &tpm->own_tcti)))
                         return r;
         }
@@ -152,7 +168,7 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
 
                 /* One connection for both: swtpm serves one client at a time,
                  * so a second connection from this process would wait forever. */
-                if (tpm->fapi && (rc = Fapi_GetTcti(tpm->fapi, &tcti)) != TSS2_RC_SUCCESS)
+                if (!tcti && (rc = Fapi_GetTcti(tpm->fapi, &tcti)) != TSS2_RC_SUCCESS)
                         return error_rc(rc, "cannot get FAPI's TCTI");
                 if ((r = esys_on(tcti, &tpm->esys)))
                         return r;
@@ -160,11 +176,46 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
         /* Checked again under the exclusive lock: another tpmctl may have
          * provisioned the profile while this one waited for the lock. */
         if ((needs & AUTO_PROVISION) && !tpm_provisioned(tpm, tpm->setup.profile)) {
-                if ((r = provision(tpm, false)))
+                if (!tpm_auto_provision)
+                        return error_set(EXIT_TPM, "this program cannot provision the TPM");
+                if ((r = tpm_auto_provision(tpm)))
                         return r;
                 tpm->provisioned_now = true;
         }
         return 0;
+}
+
+int tpm_fapi_connect(struct tpm *tpm)
+{
+        TSS2_TCTI_CONTEXT *tcti = NULL;
+        TSS2_RC rc;
+        int r;
+
+        if (!tpm->fapi_offline)
+                return 0;
+        /* ESYS moves to FAPI's connection: swtpm serves one client at a time
+         * and /dev/tpm0 opens once, so its own one closes first. */
+        if (tpm->cache_free)
+                tpm->cache_free(tpm);
+        while (tpm->n_loaded > 0)
+                Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
+        if (tpm->esys)
+                Esys_Finalize(&tpm->esys);
+        if (tpm->own_tcti)
+                Tss2_TctiLdr_Finalize(&tpm->own_tcti);
+        Fapi_Finalize(&tpm->fapi);
+        tpm->fapi_offline = false;
+        tpm->srk_profile[0] = '\0'; /* went with ESYS */
+        json_object_put(tpm->setup.config);
+        tpm->setup.config = tpm->fapi_config_later;
+        tpm->fapi_config_later = NULL;
+        if ((r = open_fapi(tpm, false)))
+                return r;
+        if ((rc = Fapi_GetTcti(tpm->fapi, &tcti)) != TSS2_RC_SUCCESS)
+                return error_rc(rc, "cannot get FAPI's TCTI");
+        if ((r = esys_on(tcti, &tpm->esys)))
+                return r;
+        return fapi_auth_reattach(tpm);
 }
 
 void tpm_track(struct tpm *tpm, ESYS_TR handle)
@@ -188,6 +239,8 @@ void tpm_close(struct tpm *tpm)
         if (!tpm)
                 return;
         fapi_auth_wipe(tpm);
+        if (tpm->cache_free)
+                tpm->cache_free(tpm);
         while (tpm->n_loaded > 0)
                 Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
         if (tpm->esys)
@@ -197,6 +250,7 @@ void tpm_close(struct tpm *tpm)
         if (tpm->own_tcti)
                 Tss2_TctiLdr_Finalize(&tpm->own_tcti);
         fapi_setup_done(&tpm->setup);
+        json_object_put(tpm->fapi_config_later);
         watchdog_stop();
         if (tpm->lock_fd >= 0)
                 close(tpm->lock_fd);

@@ -16,7 +16,14 @@ enum tpm_needs {
         LOCK_EXCLUSIVE = 1 << 3, /* writes the keystore */
         EK_CERT_CHECK = 1 << 4,  /* look for an EK certificate first (provision) */
         AUTO_PROVISION = 1 << 5, /* provision the profile first if it is not yet */
+        /* Reads keystore objects through a FAPI context that does not talk to
+         * the TPM (FAPI's "none" TCTI: no Startup, GetCapability, ReadClock).
+         * With NEED_ESYS, for commands that run through ESYS and need FAPI
+         * only for a fallback: tpm_fapi_connect() connects it then. */
+        NEED_KEYSTORE = 1 << 6,
 };
+
+struct object_cache; /* object_load.c */
 
 struct tpm {
         struct settings settings; /* resolved: TCTI, keystore and profile filled in */
@@ -29,9 +36,22 @@ struct tpm {
          * flushed by tpm_close() whatever happened. */
         ESYS_TR loaded[8];
         unsigned n_loaded;
-        struct fapi_auth *auth; /* fapi_auth.h: the password FAPI asked for */
-        bool provisioned_now;   /* AUTO_PROVISION did provision */
+        struct fapi_auth *auth;         /* fapi_auth.h: the password FAPI asked for */
+        bool provisioned_now;           /* AUTO_PROVISION did provision */
+        bool fapi_offline;              /* NEED_KEYSTORE: tpm->fapi does not reach the TPM */
+        json_object *fapi_config_later; /* the FAPI config kept for tpm_fapi_connect() */
+        /* Objects object_load() loaded, and how to flush them: tpm_close()
+         * calls cache_free first (object_load.c sets both). */
+        struct object_cache *cache;
+        /* The SRK of srk_profile as an ESYS object (srk.c); "": none yet. */
+        char srk_profile[128];
+        ESYS_TR srk;
+        void (*cache_free)(struct tpm *tpm);
 };
+
+/* Runs provisioning for AUTO_PROVISION; provision.c sets it, so that the
+ * context does not depend on the provisioning code it serves. */
+extern int (*tpm_auto_provision)(struct tpm *tpm);
 
 /* Connects as `needs` says. Returns 0 with *out set, or an exit code with the
  * error recorded. */
@@ -44,6 +64,12 @@ static inline void tpm_closep(struct tpm **tpm)
 {
         tpm_close(*tpm);
 }
+
+/* Makes tpm->fapi one that reaches the TPM, for a command that has to fall
+ * back to FAPI after all (a policy only FAPI can run): with NEED_KEYSTORE it
+ * is reopened on the TPM, and ESYS with it on FAPI's connection (what
+ * tpmctl had loaded is flushed first). Otherwise nothing to do. */
+int tpm_fapi_connect(struct tpm *tpm);
 
 /* Remembers an ESYS object or session to flush in tpm_close(), and forgets
  * one flushed already. */

@@ -85,6 +85,18 @@ int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_
         return 0;
 }
 
+int fapi_auth_reattach(struct tpm *tpm)
+{
+        TSS2_RC rc;
+
+        if (!tpm->auth)
+                return 0;
+        rc = Fapi_SetAuthCB(tpm->fapi, on_auth, tpm->auth);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "cannot set FAPI's password callback");
+        return 0;
+}
+
 /* FAPI 3.2.1 leaves the object (and its sessions) loaded when a command
  * fails, and on swtpm the TPM soon has no room left (0x902). Without a
  * resource manager tpmctl holds the keystore lock exclusively, so whatever

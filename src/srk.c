@@ -1,0 +1,147 @@
+/* The storage root key as an ESYS object; see srk.h.
+ *
+ * ESYS salts sessions to a key's public area and checks nothing else: when
+ * the public area comes from the keystore rather than from the TPM
+ * (TPM2_ReadPublic), a TPM whose key at the SRK's handle is another one
+ * (another TPM, a cleared one, an impostor on the bus) cannot decrypt the
+ * salt, so it cannot compute the session key: every HMAC it answers fails
+ * ESYS's check, and what ESYS encrypts stays unreadable to it. Objects
+ * loaded under another SRK fail the TPM's integrity check. Trusting the
+ * keystore's copy is therefore as safe as reading it and comparing names,
+ * and saves a command. */
+#include "srk.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <tss2/tss2_rc.h>
+
+#include "cleanup.h"
+#include "errors.h"
+#include "esys_resource.h"
+#include "hex.h"
+#include "objects.h"
+#include "provision.h"
+#include "pubkey.h"
+
+void path_profile(const struct tpm *tpm, const char *full_path, char *profile, size_t size)
+{
+        const char *end;
+
+        if (full_path && strncmp(full_path, "/P_", 3) == 0 && (end = strchr(full_path + 1, '/')) &&
+            (size_t)(end - full_path - 1) < size)
+                snprintf(profile, size, "%.*s", (int)(end - full_path - 1), full_path + 1);
+        else
+                snprintf(profile, size, "%s", tpm->setup.profile);
+}
+
+/* Until the keystore's JSON public area has a reader of its own, FAPI's
+ * (a FAPI context without the TPM, NEED_KEYSTORE, does). */
+int srk_public(struct tpm *tpm, const char *profile, TPM2B_PUBLIC *pub)
+{
+        _cleanup_fapi_free_ uint8_t *blob = NULL, *priv = NULL;
+        _cleanup_fapi_free_ char *policy = NULL;
+        char path[FAPI_PATH_MAX];
+        size_t blob_size = 0, priv_size = 0;
+        TSS2_RC rc;
+
+        snprintf(path, sizeof(path), "/%s/HS/SRK", profile);
+        rc = Fapi_GetTpmBlobs(tpm->fapi, path, &blob, &blob_size, &priv, &priv_size, &policy);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading %s", path);
+        return public_unmarshal(blob, blob_size, pub);
+}
+
+static int hex_equal(const char *hex, const uint8_t *bytes, size_t len)
+{
+        uint8_t decoded[sizeof(TPMU_NAME)];
+        size_t n;
+
+        return hex && hex_decode(hex, decoded, sizeof(decoded), &n) && n == len &&
+               memcmp(decoded, bytes, len) == 0;
+}
+
+/* Without a FAPI context to read the keystore's public area: the TPM's,
+ * checked against the name the keystore recorded. */
+static int srk_from_tpm(struct tpm *tpm, const char *profile, TPM2_HANDLE handle, ESYS_TR *srk)
+{
+        _cleanup_json_ json_object *obj = NULL;
+        char path[FAPI_PATH_MAX];
+        json_object *name_json;
+        TPM2B_NAME *name = NULL;
+        TSS2_RC rc;
+        int r, same;
+
+        snprintf(path, sizeof(path), "/%s/HS/SRK", profile);
+        if ((r = object_json(tpm, path, &obj)))
+                return r;
+        rc =
+            Esys_TR_FromTPMPublic(tpm->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, srk);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "reading the storage root key 0x%08x", handle);
+        rc = Esys_TR_GetName(tpm->esys, *srk, &name);
+        if (rc != TSS2_RC_SUCCESS) {
+                Esys_TR_Close(tpm->esys, srk);
+                return error_rc(rc, "reading the storage root key's name");
+        }
+        same = json_object_object_get_ex(obj, "name", &name_json) &&
+               hex_equal(json_object_get_string(name_json), name->name, name->size);
+        Esys_Free(name);
+        if (!same) {
+                Esys_TR_Close(tpm->esys, srk);
+                return error_set(EXIT_TPM,
+                                 "the key at 0x%08x is not the storage root key this keystore "
+                                 "was provisioned with (another TPM, or a cleared one): run "
+                                 "`tpmctl health`",
+                                 handle);
+        }
+        return 0;
+}
+
+int srk_new_esys(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
+{
+        uint8_t resource[ESYS_RESOURCE_MAX];
+        char profile[sizeof(tpm->srk_profile)];
+        TPM2B_PUBLIC pub;
+        size_t len;
+        unsigned handle;
+        TSS2_RC rc;
+        int r;
+
+        path_profile(tpm, full_path, profile, sizeof(profile));
+        handle = srk_persistent_handle(tpm, profile);
+        if (!handle)
+                return error_set(EXIT_NOT_FOUND,
+                                 "the keystore has no persistent storage root key "
+                                 "for %s: run `tpmctl --profile %s provision`",
+                                 profile, profile);
+        if (!tpm->fapi)
+                return srk_from_tpm(tpm, profile, handle, srk);
+        if ((r = srk_public(tpm, profile, &pub)) ||
+            (r = esys_resource_key(handle, &pub, resource, sizeof(resource), &len)))
+                return r;
+        rc = Esys_TR_Deserialize(tpm->esys, resource, len, srk);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "making an ESYS object of the storage root key 0x%08x", handle);
+        return 0;
+}
+
+int srk_esys(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
+{
+        char profile[sizeof(tpm->srk_profile)];
+        int r;
+
+        path_profile(tpm, full_path, profile, sizeof(profile));
+        if (tpm->srk_profile[0] && strcmp(tpm->srk_profile, profile) == 0) {
+                *srk = tpm->srk;
+                return 0;
+        }
+        if (tpm->srk_profile[0]) {
+                Esys_TR_Close(tpm->esys, &tpm->srk);
+                tpm->srk_profile[0] = '\0';
+        }
+        if ((r = srk_new_esys(tpm, full_path, &tpm->srk)))
+                return r;
+        snprintf(tpm->srk_profile, sizeof(tpm->srk_profile), "%s", profile);
+        *srk = tpm->srk;
+        return 0;
+}
