@@ -224,6 +224,19 @@ static int load_transient(struct tpm *tpm, struct object_cache *c, const struct 
         return 0;
 }
 
+/* Flushes the objects whose keystore file is gone or changed: they would
+ * only take the TPM's room (a changed one is loaded again when asked for). */
+static void sweep(struct tpm *tpm, struct object_cache *c, const char *keep)
+{
+        for (unsigned i = c->n; i-- > 0;) {
+                struct stat st;
+                if (strcmp(c->entries[i].path, keep) != 0 &&
+                    (object_file_stat(tpm, c->entries[i].path, &st) ||
+                     !same_file(&c->entries[i], &st)))
+                        entry_drop(tpm, c, i);
+        }
+}
+
 /* The object loaded, from the cache or now. */
 static int cached_load(struct tpm *tpm, const struct object_record *rec, ESYS_TR srk,
                        struct cache_entry **out)
@@ -249,6 +262,7 @@ static int cached_load(struct tpm *tpm, const struct object_record *rec, ESYS_TR
         }
         if (i >= 0)
                 entry_drop(tpm, c, (unsigned)i); /* changed since it was loaded */
+        sweep(tpm, c, rec->path);
         if (c->n == c->capacity) {
                 unsigned capacity = c->capacity ? 2 * c->capacity : 4;
                 struct cache_entry *grown = realloc(c->entries, capacity * sizeof(*grown));

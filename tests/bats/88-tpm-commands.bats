@@ -120,3 +120,70 @@ PY
 		fail "the plaintext crossed the bus in clear"
 	fi
 }
+
+# cache STEP... : runs the steps in one long-lived context (as a batch of
+# requests does) on a fresh capture; $loads is then how many TPM2_Load it sent.
+cache() {
+	local cap=$BATS_TEST_TMPDIR/cache-$RANDOM.pcap
+	TCTI_PCAP_FILE=$cap TPMCTL_TCTI="pcap:$TPMCTL_TCTI" run --separate-stderr "$(dirname "$TPMCTL")/tests/object_cache_check" "$@"
+	loads=$(python3 "$BATS_TEST_DIRNAME/../lib/tpm_commands.py" "$cap" | grep -cx "$LOAD" || true)
+}
+
+@test "a long-lived context loads a key once however often it is used" {
+	cache sign:plain sign:plain sign:plain transient
+	assert_success
+	assert_equal "$(echo $output)" "sign plain: 0 sign plain: 0 sign plain: 0 transient 1"
+	assert_equal "$loads" 1
+}
+
+@test "the cache keeps the TPM's transient slots less one, flushing the least recently used" {
+	tpmctl -q key create third --alg ecc256
+	tpmctl -q key create fourth --alg ecc256
+	# swtpm guarantees 3 transient slots (TPM2_PT_HR_TRANSIENT_MIN): 2 cached
+	cache sign:plain sign:third sign:plain sign:fourth transient sign:plain sign:third transient
+	assert_success
+	assert_equal "$(echo $output)" "sign plain: 0 sign third: 0 sign plain: 0 sign fourth: 0 transient 2 sign plain: 0 sign third: 0 transient 2"
+	# third went when fourth came (plain was used since), fourth when third came back
+	assert_equal "$loads" 4
+	tpmctl -q delete third fourth
+}
+
+@test "a changed keystore object is loaded again; a deleted one is flushed and not found" {
+	tpmctl -q key create doomed --alg ecc256
+	cache sign:doomed touch:doomed sign:doomed transient remove:doomed sign:doomed sign:plain transient
+	assert_success
+	assert_equal "$(echo $output)" "sign doomed: 0 touched doomed sign doomed: 0 transient 1 removed doomed sign doomed: 4 sign plain: 0 transient 1"
+	assert_equal "$loads" 3
+	rm -rf "$TPMCTL_KEYSTORE"/user/P_*/HS/SRK/doomed
+}
+
+@test "a password given once for a key is kept by the context; a wrong one is not" {
+	export GOOD_PW=$(cat "$BATS_FILE_TMPDIR/pw") BAD_PW=wrong
+	cache sign:guarded
+	assert_equal "$output" "sign guarded: 5"
+	cache sign-env:guarded:GOOD_PW sign:guarded
+	assert_equal "$(echo $output)" "sign guarded: 0 sign guarded: 0"
+	assert_equal "$loads" 1
+	cache sign-env:guarded:BAD_PW sign:guarded
+	assert_equal "$(echo $output)" "sign guarded: 5 sign guarded: 5"
+	[[ $stderr == *"wrong password"*"needs a password and there is no terminal"* ]] ||
+		fail "the wrong password was kept: $stderr"
+}
+
+@test "tpm_cache_clear flushes every object the context loaded" {
+	cache sign:plain transient clear transient sign:plain
+	assert_success
+	assert_equal "$(echo $output)" "sign plain: 0 transient 1 cleared transient 0 sign plain: 0"
+	assert_equal "$loads" 2
+}
+
+@test "a full TPM (0x902) makes room: the least recently used object goes, the load is tried again" {
+	tpmctl -q key create third --alg ecc256
+	# plain is cached, and an object of "another program" takes a second of
+	# the 3 slots: loading needs two (the TPM loads the persistent SRK into one)
+	cache sign:plain occupy:plain transient sign:third transient
+	assert_success
+	assert_equal "$(echo $output)" "sign plain: 0 occupied 0 transient 2 sign third: 0 transient 2"
+	assert_equal "$loads" 3 # plain, third refused, third again
+	tpmctl -q delete third
+}
