@@ -191,7 +191,7 @@ int tpm_fapi_connect(struct tpm *tpm)
         TSS2_RC rc;
         int r;
 
-        if (!tpm->fapi_offline)
+        if (tpm->fapi && !tpm->fapi_offline)
                 return 0;
         /* ESYS moves to FAPI's connection: swtpm serves one client at a time
          * and /dev/tpm0 opens once, so its own one closes first. */
@@ -199,16 +199,18 @@ int tpm_fapi_connect(struct tpm *tpm)
                 tpm->cache_free(tpm);
         while (tpm->n_loaded > 0)
                 Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
+        tpm->srk_profile[0] = '\0'; /* goes with ESYS */
         if (tpm->esys)
                 Esys_Finalize(&tpm->esys);
         if (tpm->own_tcti)
                 Tss2_TctiLdr_Finalize(&tpm->own_tcti);
-        Fapi_Finalize(&tpm->fapi);
+        if (tpm->fapi) {
+                Fapi_Finalize(&tpm->fapi);
+                json_object_put(tpm->setup.config);
+                tpm->setup.config = tpm->fapi_config_later;
+                tpm->fapi_config_later = NULL;
+        }
         tpm->fapi_offline = false;
-        tpm->srk_profile[0] = '\0'; /* went with ESYS */
-        json_object_put(tpm->setup.config);
-        tpm->setup.config = tpm->fapi_config_later;
-        tpm->fapi_config_later = NULL;
         if ((r = open_fapi(tpm, false)))
                 return r;
         if ((rc = Fapi_GetTcti(tpm->fapi, &tcti)) != TSS2_RC_SUCCESS)

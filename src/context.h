@@ -66,9 +66,10 @@ static inline void tpm_closep(struct tpm **tpm)
 }
 
 /* Makes tpm->fapi one that reaches the TPM, for a command that has to fall
- * back to FAPI after all (a policy only FAPI can run): with NEED_KEYSTORE it
- * is reopened on the TPM, and ESYS with it on FAPI's connection (what
- * tpmctl had loaded is flushed first). Otherwise nothing to do. */
+ * back to FAPI after all (a policy only FAPI can run): opened without
+ * NEED_FAPI, FAPI is opened (again) on the TPM and ESYS with it on FAPI's
+ * connection (what tpmctl had loaded is flushed first). With NEED_FAPI:
+ * nothing to do. */
 int tpm_fapi_connect(struct tpm *tpm);
 
 /* Remembers an ESYS object or session to flush in tpm_close(), and forgets

@@ -18,7 +18,6 @@
 #include "cleanup.h"
 #include "errors.h"
 #include "esys_resource.h"
-#include "hex.h"
 #include "objects.h"
 #include "provision.h"
 #include "pubkey.h"
@@ -51,52 +50,6 @@ int srk_public(struct tpm *tpm, const char *profile, TPM2B_PUBLIC *pub)
         return public_unmarshal(blob, blob_size, pub);
 }
 
-static int hex_equal(const char *hex, const uint8_t *bytes, size_t len)
-{
-        uint8_t decoded[sizeof(TPMU_NAME)];
-        size_t n;
-
-        return hex && hex_decode(hex, decoded, sizeof(decoded), &n) && n == len &&
-               memcmp(decoded, bytes, len) == 0;
-}
-
-/* Without a FAPI context to read the keystore's public area: the TPM's,
- * checked against the name the keystore recorded. */
-static int srk_from_tpm(struct tpm *tpm, const char *profile, TPM2_HANDLE handle, ESYS_TR *srk)
-{
-        _cleanup_json_ json_object *obj = NULL;
-        char path[FAPI_PATH_MAX];
-        json_object *name_json;
-        TPM2B_NAME *name = NULL;
-        TSS2_RC rc;
-        int r, same;
-
-        snprintf(path, sizeof(path), "/%s/HS/SRK", profile);
-        if ((r = object_json(tpm, path, &obj)))
-                return r;
-        rc =
-            Esys_TR_FromTPMPublic(tpm->esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, srk);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading the storage root key 0x%08x", handle);
-        rc = Esys_TR_GetName(tpm->esys, *srk, &name);
-        if (rc != TSS2_RC_SUCCESS) {
-                Esys_TR_Close(tpm->esys, srk);
-                return error_rc(rc, "reading the storage root key's name");
-        }
-        same = json_object_object_get_ex(obj, "name", &name_json) &&
-               hex_equal(json_object_get_string(name_json), name->name, name->size);
-        Esys_Free(name);
-        if (!same) {
-                Esys_TR_Close(tpm->esys, srk);
-                return error_set(EXIT_TPM,
-                                 "the key at 0x%08x is not the storage root key this keystore "
-                                 "was provisioned with (another TPM, or a cleared one): run "
-                                 "`tpmctl health`",
-                                 handle);
-        }
-        return 0;
-}
-
 int srk_new_esys(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
 {
         uint8_t resource[ESYS_RESOURCE_MAX];
@@ -114,8 +67,6 @@ int srk_new_esys(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
                                  "the keystore has no persistent storage root key "
                                  "for %s: run `tpmctl --profile %s provision`",
                                  profile, profile);
-        if (!tpm->fapi)
-                return srk_from_tpm(tpm, profile, handle, srk);
         if ((r = srk_public(tpm, profile, &pub)) ||
             (r = esys_resource_key(handle, &pub, resource, sizeof(resource), &len)))
                 return r;
