@@ -43,10 +43,10 @@ struct tpm {
         /* Objects object_load() loaded, and how to flush them: tpm_close()
          * calls cache_free first (object_load.c sets both). */
         struct object_cache *cache;
+        void (*cache_free)(struct tpm *tpm);
         /* The SRK of srk_profile as an ESYS object (srk.c); "": none yet. */
         char srk_profile[128];
         ESYS_TR srk;
-        void (*cache_free)(struct tpm *tpm);
 };
 
 /* Runs provisioning for AUTO_PROVISION; provision.c sets it, so that the

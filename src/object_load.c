@@ -165,16 +165,23 @@ static unsigned slots(struct tpm *tpm, struct object_cache *c)
         return c->slots;
 }
 
-int object_private(struct tpm *tpm, const char *path, TPM2B_PRIVATE *private)
+/* Until the keystore's JSON has a reader of its own, FAPI's (a FAPI
+ * context without the TPM, NEED_KEYSTORE, does). */
+int object_blobs(struct tpm *tpm, const char *path, TPM2B_PUBLIC *public, TPM2B_PRIVATE *private)
 {
         _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
         _cleanup_fapi_free_ char *policy = NULL;
         size_t pub_size = 0, priv_size = 0, offset = 0;
         TSS2_RC rc;
+        int r;
 
         rc = Fapi_GetTpmBlobs(tpm->fapi, path, &pub, &pub_size, &priv, &priv_size, &policy);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "reading %s", path);
+        if (public && (r = public_unmarshal(pub, pub_size, public)))
+                return r;
+        if (!private)
+                return 0;
         memset(private, 0, sizeof(*private));
         if (!priv || Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, private))
                 return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", path);
@@ -207,7 +214,7 @@ static int load_transient(struct tpm *tpm, struct object_cache *c, const struct 
         int r;
 
         if (!private) {
-                if ((r = object_private(tpm, rec->path, &read)))
+                if ((r = object_blobs(tpm, rec->path, NULL, &read)))
                         return r;
                 private = &read;
         }

@@ -15,7 +15,7 @@
 struct object_record {
         const char *path;             /* full keystore path, with /PROFILE */
         const TPM2B_PUBLIC *public;   /* its public area */
-        const TPM2B_PRIVATE *private; /* its private blob; NULL: object_private() reads it */
+        const TPM2B_PRIVATE *private; /* its private blob; NULL: object_blobs() reads it */
         json_object *json;            /* its keystore object (policy, with_auth) */
         unsigned persistent;          /* its persistent handle, or 0: loaded from the blobs */
 };
@@ -68,8 +68,9 @@ void object_command_done(struct tpm *tpm, struct loaded_object *lo, TSS2_RC rc);
 int object_error(const struct loaded_object *lo, TSS2_RC rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 
-/* The object's private blob as the keystore holds it. */
-int object_private(struct tpm *tpm, const char *path, TPM2B_PRIVATE *private);
+/* The object's public area and private blob as the keystore holds them;
+ * either may be NULL. */
+int object_blobs(struct tpm *tpm, const char *path, TPM2B_PUBLIC *public, TPM2B_PRIVATE *private);
 
 /* Flushes every object the context loaded and forgets the passwords it
  * was given. The context stays usable. */

@@ -149,26 +149,18 @@ struct sealed_object {
 
 static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_object *o)
 {
-        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
-        _cleanup_fapi_free_ char *policy_text = NULL;
-        size_t pub_size = 0, priv_size = 0, offset = 0;
-        TSS2_RC rc;
         int r;
 
         if ((r = object_resolve(tpm, user_path, o->path, sizeof(o->path))) ||
-            (r = object_json(tpm, o->path, &o->json)))
-                return r;
-        rc = Fapi_GetTpmBlobs(tpm->fapi, o->path, &pub, &pub_size, &priv, &priv_size, &policy_text);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading %s", o->path);
-        if ((r = public_unmarshal(pub, pub_size, &o->public)))
+            (r = object_json(tpm, o->path, &o->json)) ||
+            (r = object_blobs(tpm, o->path, &o->public, NULL)))
                 return r;
         if (o->public.publicArea.type != TPM2_ALG_KEYEDHASH ||
             (o->public.publicArea.objectAttributes &
              (TPMA_OBJECT_SIGN_ENCRYPT | TPMA_OBJECT_DECRYPT)))
                 return error_set(EXIT_BAD_INPUT, "%s is not sealed data", o->path);
-        if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &o->private))
-                return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", o->path);
+        if ((r = object_blobs(tpm, o->path, NULL, &o->private)))
+                return r;
         o->use = object_policy(o->json, &o->public.publicArea, &o->policy);
         return 0;
 }
