@@ -327,7 +327,8 @@ static int set_auth(struct tpm *tpm, const char *path, ESYS_TR handle, const str
 
         if (pw->size > sizeof(value.buffer))
                 return error_set(EXIT_BAD_INPUT, "the password of %s is too long", path);
-        memcpy(value.buffer, pw->data, pw->size);
+        if (pw->size)
+                memcpy(value.buffer, pw->data, pw->size);
         rc = Esys_TR_SetAuth(tpm->esys, handle, &value);
         OPENSSL_cleanse(&value, sizeof(value));
         if (rc != TSS2_RC_SUCCESS)

@@ -72,13 +72,16 @@ static int occupy(struct tpm *tpm, const char *key)
         return r;
 }
 
+/* TPM2_TRANSIENT_FIRST, which tss2's header computes with a signed shift. */
+#define TRANSIENT_FIRST 0x80000000u
+
 static unsigned transient_count(struct tpm *tpm)
 {
         TPMS_CAPABILITY_DATA *cap = NULL;
         unsigned n = 0;
 
         if (Esys_GetCapability(tpm->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-                               TPM2_CAP_HANDLES, TPM2_TRANSIENT_FIRST, TPM2_MAX_CAP_HANDLES, NULL,
+                               TPM2_CAP_HANDLES, TRANSIENT_FIRST, TPM2_MAX_CAP_HANDLES, NULL,
                                &cap) == TSS2_RC_SUCCESS)
                 n = cap->data.handles.count;
         Esys_Free(cap);
