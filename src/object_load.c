@@ -344,6 +344,44 @@ static TPMA_SESSION crypt_attrs(unsigned secrets)
                ((secrets & SECRET_COMMAND) ? TPMA_SESSION_DECRYPT : 0);
 }
 
+/* The sessions for the next command, into out (see object_load.h). */
+static int start_sessions(struct tpm *tpm, const struct object_record *rec,
+                          const struct policy *policy, bool has_password, TPM2_CC cc,
+                          unsigned secrets, struct loaded_object *out)
+{
+        const TPMT_PUBLIC *area = &rec->public->publicArea;
+        int r;
+
+        if (policy) {
+                /* The TPM keys a policy session's parameter encryption with
+                 * the object's password even when the policy does not ask
+                 * for it, which ESYS cannot know: with a password possible,
+                 * a second session encrypts. */
+                bool may_have_password =
+                    policy_needs_auth(policy) || object_auth(rec->json) != OBJECT_AUTH_NO;
+                TPMA_SESSION own = may_have_password ? 0 : crypt_attrs(secrets);
+
+                if ((r = session_start(tpm, rec->path, TPM2_SE_POLICY, area->nameAlg, own,
+                                       &out->auth)) ||
+                    (r = policy_run(tpm->esys, out->auth, policy, area->nameAlg, cc)))
+                        return r;
+                if (may_have_password && secrets &&
+                    (r = session_start(tpm, rec->path, TPM2_SE_HMAC, TPM2_ALG_SHA256,
+                                       crypt_attrs(secrets), &out->crypt)))
+                        return r;
+                return 0;
+        }
+        /* Nothing secret either way: the empty password, in a password
+         * session (no TPM2_StartAuthSession). Else a salted HMAC session,
+         * so the password proves itself without crossing the bus. */
+        if (!has_password && !secrets) {
+                out->auth = ESYS_TR_PASSWORD;
+                return 0;
+        }
+        return session_start(tpm, rec->path, TPM2_SE_HMAC, area->nameAlg, crypt_attrs(secrets),
+                             &out->auth);
+}
+
 int object_load(struct tpm *tpm, const struct object_record *rec, const struct auth_source *auth,
                 TPM2_CC cc, unsigned secrets, struct loaded_object *out)
 {
@@ -379,34 +417,13 @@ int object_load(struct tpm *tpm, const struct object_record *rec, const struct a
                 return r;
         out->tried_empty = !has_policy && !auth_given(auth) && !entry->password.data &&
                            object_auth(rec->json) == OBJECT_AUTH_UNKNOWN;
-        if (has_policy) {
-                /* The TPM keys a policy session's parameter encryption with
-                 * the object's password even when the policy does not ask
-                 * for it, which ESYS cannot know: with a password possible,
-                 * a second session encrypts. */
-                bool may_have_password =
-                    policy_needs_auth(&policy) || object_auth(rec->json) != OBJECT_AUTH_NO;
-                TPMA_SESSION own = may_have_password ? 0 : crypt_attrs(secrets);
-
-                if ((r = session_start(tpm, rec->path, TPM2_SE_POLICY, area->nameAlg, own,
-                                       &out->auth)) ||
-                    (r = policy_run(tpm->esys, out->auth, &policy, area->nameAlg, cc)))
-                        return r;
-                if (may_have_password && secrets &&
-                    (r = session_start(tpm, rec->path, TPM2_SE_HMAC, TPM2_ALG_SHA256,
-                                       crypt_attrs(secrets), &out->crypt)))
-                        return r;
-                return 0;
+        if ((r = start_sessions(tpm, rec, has_policy ? &policy : NULL, password.size > 0, cc,
+                                secrets, out))) {
+                /* A long-lived context must not keep them until it closes. */
+                session_done(tpm, &out->auth, TPM2_RC_FAILURE);
+                session_done(tpm, &out->crypt, TPM2_RC_FAILURE);
         }
-        /* Nothing secret either way: the empty password, in a password
-         * session (no TPM2_StartAuthSession). Else a salted HMAC session,
-         * so the password proves itself without crossing the bus. */
-        if (!password.size && !secrets) {
-                out->auth = ESYS_TR_PASSWORD;
-                return 0;
-        }
-        return session_start(tpm, rec->path, TPM2_SE_HMAC, area->nameAlg, crypt_attrs(secrets),
-                             &out->auth);
+        return r;
 }
 
 void object_command_done(struct tpm *tpm, struct loaded_object *lo, TSS2_RC rc)
