@@ -38,7 +38,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         if ((r = auth_check(&auth)) ||
             (r = file_read(input, CRYPT_MAX_INPUT + 4096, &cipher, &cipher_len)) ||
-            (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_SHARED, &tpm)) ||
+            (r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
             (r = key_info_read(tpm, argv[0], &key)) ||
             (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
             (r = decrypt_data(tpm, &key, cipher, cipher_len, &auth, &plain.data, &plain.size)))

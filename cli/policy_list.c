@@ -16,7 +16,7 @@ static int run(const struct settings *s, int argc, char **argv)
 
         (void)argc;
         (void)argv;
-        if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)))
+        if ((r = tpm_open(s, LOCK_SHARED, &tpm)))
                 return r;
         r = objects_list(tpm, "/policy", &paths, &n);
         if (r == EXIT_NOT_FOUND) { /* no policy stored yet */

@@ -43,7 +43,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         if ((r = sig_scheme_parse(scheme_name, &scheme)) || (r = auth_check(&auth)))
                 return r;
-        if ((r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_SHARED, &tpm)) ||
+        if ((r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
             (r = key_info_read(tpm, argv[0], &key)) ||
             (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
             (r = digest_input(input, tpm_hash_md(public_sign_hash(&key.public.publicArea)),

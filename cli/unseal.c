@@ -30,7 +30,7 @@ static int run(const struct settings *s, int argc, char **argv)
         (void)argc;
         if ((r = auth_check(&auth)) ||
             (r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))) ||
-            (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_SHARED, &tpm)) ||
+            (r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
             (r = unseal_data(tpm, argv[0], &auth, &secret, &warned)))
                 return r;
         if (warned && !s->quiet)

@@ -19,7 +19,7 @@
 #include "policy.h"
 #include "policy_session.h"
 #include "pubkey.h"
-#include "session.h"
+#include "object_load.h"
 
 static void policyp(struct policy **p)
 {
@@ -103,11 +103,6 @@ static bool allows_change_auth(const struct policy *p)
         return false;
 }
 
-static bool needs_auth(const struct policy *p, bool with_auth)
-{
-        return p ? policy_needs_auth(p) : with_auth;
-}
-
 /* Writes the new private blob into the keystore object, atomically. FAPI
  * keeps the blob's bytes there without the TPM2B size in front. */
 static int store_private(struct tpm *tpm, struct target *t, const TPM2B_PRIVATE *private,
@@ -133,11 +128,10 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
 {
         _cleanup_(target_free) struct target t = {0};
         _cleanup_(policyp) struct policy *policy = NULL;
-        _cleanup_secret_ struct secret old = {0};
         TPM2B_AUTH new_auth = {.size = (UINT16)new_password->size};
         TPM2B_PRIVATE *changed = NULL;
-        _cleanup_esys_ref_ struct esys_ref srk = {.handle = ESYS_TR_NONE};
-        ESYS_TR object, session, crypt;
+        struct object_record rec;
+        struct loaded_object lo;
         size_t max;
         TSS2_RC rc;
         int r;
@@ -161,53 +155,18 @@ int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source
                                  "its password (no PolicyCommandCode TPM2_CC_ObjectChangeAuth); "
                                  "create the object again with the new password",
                                  t.path);
-        if ((policy && (r = policy_check_pcrs(tpm->esys, policy, TPM2_CC_ObjectChangeAuth))) ||
-            (needs_auth(policy, t.with_auth || auth_given(current)) &&
-             (r = auth_read(current, t.path, false, max, &old))))
+        /* The new password travels encrypted (command parameter encryption). */
+        rec = (struct object_record){
+            .path = t.path, .public = &t.public, .private = &t.private, .json = t.json};
+        if ((r = object_load(tpm, &rec, current, TPM2_CC_ObjectChangeAuth, SECRET_COMMAND, &lo)))
                 return r;
-        /* The new password travels encrypted (command parameter encryption).
-         * Sessions first: they take and close the SRK's ESYS object. */
-        if ((r = session_start_encrypted(tpm, t.path, &crypt)))
-                return r;
-        if (policy &&
-            (r = session_start_policy(tpm, t.path, t.public.publicArea.nameAlg, &session)))
-                return r;
-        /* The SRK is the parent in ObjectChangeAuth too: its ESYS record is
-         * closed when this function returns. */
-        if ((r = srk_object(tpm, t.path, &srk.handle)))
-                return r;
-        srk.esys = tpm->esys;
-        rc = Esys_Load(tpm->esys, srk.handle, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
-                       &t.private, &t.public, &object);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "loading %s", t.path);
-        tpm_track(tpm, object);
-        if (old.size) {
-                TPM2B_AUTH value = {.size = (UINT16)old.size};
-                memcpy(value.buffer, old.data, old.size);
-                rc = Esys_TR_SetAuth(tpm->esys, object, &value);
-                OPENSSL_cleanse(&value, sizeof(value));
-                if (rc != TSS2_RC_SUCCESS)
-                        return error_rc(rc, "setting the password of %s", t.path);
-        }
-        if (policy) {
-                if ((r = policy_run(tpm->esys, session, policy, t.public.publicArea.nameAlg,
-                                    TPM2_CC_ObjectChangeAuth)))
-                        return r;
-                rc = Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION,
-                                               0xff);
-                if (rc != TSS2_RC_SUCCESS)
-                        return error_rc(rc, "setting the policy session's attributes");
-        } else {
-                session = crypt;
-                crypt = ESYS_TR_NONE;
-        }
         memcpy(new_auth.buffer, new_password->data, new_password->size);
-        rc = Esys_ObjectChangeAuth(tpm->esys, object, srk.handle, session, crypt, ESYS_TR_NONE,
+        rc = Esys_ObjectChangeAuth(tpm->esys, lo.handle, lo.parent, lo.auth, lo.crypt, ESYS_TR_NONE,
                                    &new_auth, &changed);
         OPENSSL_cleanse(&new_auth, sizeof(new_auth));
+        object_command_done(tpm, &lo, rc);
         if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "changing the password of %s", t.path);
+                return object_error(&lo, rc, "changing the password of %s", t.path);
         r = store_private(tpm, &t, changed, new_password->size > 0);
         Esys_Free(changed);
         return r;

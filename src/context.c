@@ -14,7 +14,6 @@
 #include "errors.h"
 #include "fapi_auth.h"
 #include "keystore.h"
-#include "provision.h"
 #include "watchdog.h"
 
 /* TPM handles of the EK certificates that FAPI looks for (TCG EK Credential
@@ -74,6 +73,8 @@ static int has_ek_certificate(const char *conf, bool *has)
         Esys_Free(cap);
         return 0;
 }
+
+int (*tpm_auto_provision)(struct tpm *tpm);
 
 static int open_fapi(struct tpm *tpm)
 {
@@ -139,10 +140,9 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                         json_object_object_add(tpm->setup.config, "ek_cert_less",
                                                json_object_new_string(ek_cert ? "no" : "yes"));
         }
-        if (needs & NEED_FAPI) {
-                if ((r = open_fapi(tpm)))
-                        return r;
-        } else if (needs & NEED_ESYS) {
+        if ((needs & NEED_FAPI) && (r = open_fapi(tpm)))
+                return r;
+        if ((needs & NEED_ESYS) && !tpm->fapi) {
                 if ((r = open_tcti(tpm->setup.tcti, &tpm->own_tcti)))
                         return r;
         }
@@ -152,7 +152,7 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
 
                 /* One connection for both: swtpm serves one client at a time,
                  * so a second connection from this process would wait forever. */
-                if (tpm->fapi && (rc = Fapi_GetTcti(tpm->fapi, &tcti)) != TSS2_RC_SUCCESS)
+                if (!tcti && (rc = Fapi_GetTcti(tpm->fapi, &tcti)) != TSS2_RC_SUCCESS)
                         return error_rc(rc, "cannot get FAPI's TCTI");
                 if ((r = esys_on(tcti, &tpm->esys)))
                         return r;
@@ -160,11 +160,41 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
         /* Checked again under the exclusive lock: another tpmctl may have
          * provisioned the profile while this one waited for the lock. */
         if ((needs & AUTO_PROVISION) && !tpm_provisioned(tpm, tpm->setup.profile)) {
-                if ((r = provision(tpm, false)))
+                if (!tpm_auto_provision)
+                        return error_set(EXIT_TPM, "this program cannot provision the TPM");
+                if ((r = tpm_auto_provision(tpm)))
                         return r;
                 tpm->provisioned_now = true;
         }
         return 0;
+}
+
+int tpm_fapi_connect(struct tpm *tpm)
+{
+        TSS2_TCTI_CONTEXT *tcti = NULL;
+        TSS2_RC rc;
+        int r;
+
+        if (tpm->fapi)
+                return 0;
+        /* ESYS moves to FAPI's connection: swtpm serves one client at a time
+         * and /dev/tpm0 opens once, so its own one closes first. */
+        if (tpm->cache_free)
+                tpm->cache_free(tpm);
+        while (tpm->n_loaded > 0)
+                Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
+        tpm->srk_profile[0] = '\0'; /* goes with ESYS */
+        if (tpm->esys)
+                Esys_Finalize(&tpm->esys);
+        if (tpm->own_tcti)
+                Tss2_TctiLdr_Finalize(&tpm->own_tcti);
+        if ((r = open_fapi(tpm)))
+                return r;
+        if ((rc = Fapi_GetTcti(tpm->fapi, &tcti)) != TSS2_RC_SUCCESS)
+                return error_rc(rc, "cannot get FAPI's TCTI");
+        if ((r = esys_on(tcti, &tpm->esys)))
+                return r;
+        return fapi_auth_reattach(tpm);
 }
 
 void tpm_track(struct tpm *tpm, ESYS_TR handle)
@@ -188,6 +218,8 @@ void tpm_close(struct tpm *tpm)
         if (!tpm)
                 return;
         fapi_auth_wipe(tpm);
+        if (tpm->cache_free)
+                tpm->cache_free(tpm);
         while (tpm->n_loaded > 0)
                 Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
         if (tpm->esys)

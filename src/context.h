@@ -18,6 +18,8 @@ enum tpm_needs {
         AUTO_PROVISION = 1 << 5, /* provision the profile first if it is not yet */
 };
 
+struct object_cache; /* object_load.c */
+
 struct tpm {
         struct settings settings; /* resolved: TCTI, keystore and profile filled in */
         FAPI_CONTEXT *fapi;
@@ -31,7 +33,18 @@ struct tpm {
         unsigned n_loaded;
         struct fapi_auth *auth; /* fapi_auth.h: the password FAPI asked for */
         bool provisioned_now;   /* AUTO_PROVISION did provision */
+        /* Objects object_load() loaded, and how to flush them: tpm_close()
+         * calls cache_free first (object_load.c sets both). */
+        struct object_cache *cache;
+        void (*cache_free)(struct tpm *tpm);
+        /* The SRK of srk_profile as an ESYS object (srk.c); "": none yet. */
+        char srk_profile[128];
+        ESYS_TR srk;
 };
+
+/* Runs provisioning for AUTO_PROVISION; provision.c sets it, so that the
+ * context does not depend on the provisioning code it serves. */
+extern int (*tpm_auto_provision)(struct tpm *tpm);
 
 /* Connects as `needs` says. Returns 0 with *out set, or an exit code with the
  * error recorded. */
@@ -44,6 +57,12 @@ static inline void tpm_closep(struct tpm **tpm)
 {
         tpm_close(*tpm);
 }
+
+/* Opens FAPI for a command that has to fall back to it after all (a policy
+ * only FAPI can run): opened without NEED_FAPI, ESYS moves onto FAPI's
+ * connection (what tpmctl had loaded is flushed first). With NEED_FAPI:
+ * nothing to do. */
+int tpm_fapi_connect(struct tpm *tpm);
 
 /* Remembers an ESYS object or session to flush in tpm_close(), and forgets
  * one flushed already. */

@@ -84,6 +84,7 @@ static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsign
         bool refuse;
         const TPM2B_PUBLIC_KEY_RSA *modulus = &key->public.publicArea.unique.rsa;
         TSS2_RC rc;
+        int r;
 
         /* A ciphertext of the wrong size or not below the modulus cannot be
          * for this key; swtpm (libtpms) answers some of them by going into
@@ -93,11 +94,10 @@ static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsign
                                  "decrypting with %s: the data was not encrypted "
                                  "to this key, or was changed",
                                  key->path);
-        if (key_policy_in_engine(key, &refuse) || key_auth_outside_fapi(key, auth)) {
+        if (key_in_engine(key, &refuse)) {
                 unsigned char *plain = NULL;
                 size_t plain_len = 0;
-                int r = decrypt_with_policy(tpm, key, in, len, auth, &plain, &plain_len);
-                if (r)
+                if ((r = key_decrypt_engine(tpm, key, in, len, auth, &plain, &plain_len)))
                         return r;
                 /* Freed with Fapi_Free, which is free(), like FAPI's own. */
                 *out = (uint8_t *)plain;
@@ -106,6 +106,8 @@ static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsign
         }
         if (refuse)
                 return EXIT_BAD_INPUT;
+        if ((r = tpm_fapi_connect(tpm)))
+                return r;
         rc = Fapi_Decrypt(tpm->fapi, key->path, in, len, out, out_len);
 
         if (rc == TSS2_RC_SUCCESS)
@@ -124,7 +126,7 @@ static int tpm_decrypt(struct tpm *tpm, const struct key_info *key, const unsign
 int decrypt_data(struct tpm *tpm, const struct key_info *key, const unsigned char *in, size_t len,
                  const struct auth_source *auth, unsigned char **out, size_t *out_len)
 {
-        /* From FAPI or decrypt_with_policy, both malloc()ed (Fapi_Free is
+        /* From FAPI or key_decrypt_engine, both malloc()ed (Fapi_Free is
          * free()): wiped on every path. */
         _cleanup_secret_ struct secret plain = {0};
         struct envelope env;

@@ -67,10 +67,22 @@ static TSS2_RC on_auth(char const *object_path, char const *description, char co
         return TSS2_RC_SUCCESS;
 }
 
+int fapi_auth_reattach(struct tpm *tpm)
+{
+        TSS2_RC rc;
+
+        /* Without FAPI yet: tpm_fapi_connect() hands it over if one comes. */
+        if (!tpm->auth || !tpm->fapi)
+                return 0;
+        rc = Fapi_SetAuthCB(tpm->fapi, on_auth, tpm->auth);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "cannot set FAPI's password callback");
+        return 0;
+}
+
 int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_len)
 {
         struct fapi_auth *a = calloc(1, sizeof(*a));
-        TSS2_RC rc;
 
         if (!a)
                 return error_set(EXIT_TPM, "out of memory");
@@ -79,10 +91,7 @@ int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_
         a->max_len = max_len;
         fapi_auth_wipe(tpm); /* attached before: that one goes */
         tpm->auth = a;
-        rc = Fapi_SetAuthCB(tpm->fapi, on_auth, a);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "cannot set FAPI's password callback");
-        return 0;
+        return fapi_auth_reattach(tpm);
 }
 
 /* FAPI 3.2.1 leaves the object (and its sessions) loaded when a command

@@ -10,6 +10,10 @@
 /* From now on FAPI asks `src` for passwords (max_len bytes at most). */
 int fapi_auth_attach(struct tpm *tpm, const struct auth_source *src, size_t max_len);
 
+/* Hands the attached source, if any, to a new FAPI context of tpm
+ * (tpm_fapi_connect()). */
+int fapi_auth_reattach(struct tpm *tpm);
+
 /* For a failed FAPI call: the auth source's own error when reading the
  * password failed (no terminal, bad file...), a hint to give the password
  * when the empty one was tried and was wrong, else error_rc(rc, ...). */

@@ -1,4 +1,4 @@
-/* Signing with a key that has a policy; see policy_sign.h. */
+/* Signing and decrypting through tpmctl's own ESYS engine; see policy_sign.h. */
 #include "policy_sign.h"
 
 #include <openssl/bn.h>
@@ -10,7 +10,7 @@
 #include "errors.h"
 #include "policy_session.h"
 #include "pubkey.h"
-#include "session.h"
+#include "object_load.h"
 
 static void policy_freep(struct policy *p)
 {
@@ -23,7 +23,7 @@ static void policy_freep(struct policy *p)
                 .n = 0                                                                             \
         }
 
-bool key_policy_in_engine(const struct key_info *key, bool *refuse)
+bool key_in_engine(const struct key_info *key, bool *refuse)
 {
         _cleanup_(policy_freep) struct policy p = POLICY_INIT;
         enum object_policy_use use = object_policy(key->json, &key->public.publicArea, &p);
@@ -34,7 +34,7 @@ bool key_policy_in_engine(const struct key_info *key, bool *refuse)
                           "%s has a PCR policy tpmctl cannot reproduce, and FAPI 3.2.1 crashes "
                           "running it; create the key again with tpmctl",
                           key->path);
-        return use == POLICY_ENGINE;
+        return use == POLICY_ENGINE || use == POLICY_NONE;
 }
 
 static TPMT_SIG_SCHEME scheme_for(const TPMT_PUBLIC *pub, enum sig_scheme scheme)
@@ -82,105 +82,59 @@ static int encode(const TPMT_SIGNATURE *s, unsigned char **out, size_t *len)
         return *out ? 0 : error_set(EXIT_TPM, "out of memory");
 }
 
-/* Loads the key and satisfies its policy in a fresh policy session: what
- * every use of a policy-bound key starts with. A key without a policy (see
- * key_auth_outside_fapi) gets its password in a salted HMAC session. */
-static int load_with_policy(struct tpm *tpm, const struct key_info *key,
-                            const struct auth_source *auth, TPM2_CC cc, ESYS_TR *object,
-                            ESYS_TR *session)
+static struct object_record key_record(const struct key_info *key)
 {
-        _cleanup_(policy_freep) struct policy policy = POLICY_INIT;
-        _cleanup_secret_ struct secret password = {0};
-        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
-        _cleanup_fapi_free_ char *policy_text = NULL;
-        const TPMT_PUBLIC *area = &key->public.publicArea;
-        TPM2B_PRIVATE private = {0};
-        size_t pub_size = 0, priv_size = 0, offset = 0;
-        ESYS_TR srk;
-        TSS2_RC rc;
-        int r;
-
-        enum object_policy_use use = object_policy(key->json, area, &policy);
-        bool has_policy = use == POLICY_ENGINE;
-
-        if (!has_policy && use != POLICY_NONE)
-                return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s", key->path);
-        /* Before anything is loaded: a changed PCR is named. */
-        if ((has_policy && (r = policy_check_pcrs(tpm->esys, &policy, cc))) ||
-            ((!has_policy || policy_needs_auth(&policy)) &&
-             (r = auth_read(auth, key->path, false, tpm_hash_size(area->nameAlg), &password))))
-                return r;
-        rc = Fapi_GetTpmBlobs(tpm->fapi, key->path, &pub, &pub_size, &priv, &priv_size,
-                              &policy_text);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading %s", key->path);
-        if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &private))
-                return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", key->path);
-        /* Sessions first: they take and close the SRK's ESYS object. */
-        if ((r = has_policy ? session_start_policy(tpm, key->path, area->nameAlg, session)
-                            : session_start_encrypted(tpm, key->path, session)) ||
-            (r = srk_object(tpm, key->path, &srk)))
-                return r;
-        rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &private,
-                       &key->public, object);
-        Esys_TR_Close(tpm->esys, &srk); /* ESYS's record of it; the SRK stays */
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "loading %s", key->path);
-        tpm_track(tpm, *object);
-        if (password.size) {
-                TPM2B_AUTH value = {.size = (UINT16)password.size};
-                memcpy(value.buffer, password.data, password.size);
-                rc = Esys_TR_SetAuth(tpm->esys, *object, &value);
-                OPENSSL_cleanse(&value, sizeof(value));
-                if (rc != TSS2_RC_SUCCESS)
-                        return error_rc(rc, "setting the password of %s", key->path);
-        }
-        if (has_policy && (r = policy_run(tpm->esys, *session, &policy, area->nameAlg, cc)))
-                return r;
-        /* Authorization only: no parameter encryption (a signature cannot
-         * be encrypted, and decryption has a session of its own for it). */
-        rc = Esys_TRSess_SetAttributes(tpm->esys, *session, TPMA_SESSION_CONTINUESESSION, 0xff);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "setting the policy session's attributes");
-        return 0;
+        return (struct object_record){.path = key->path,
+                                      .public = &key->public,
+                                      .private = &key->private,
+                                      .json = key->json,
+                                      .persistent = key->persistent};
 }
 
-int sign_with_policy(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
-                     const unsigned char *digest, size_t len, const struct auth_source *auth,
-                     unsigned char **sig, size_t *sig_len)
+int key_sign_engine(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
+                    const unsigned char *digest, size_t len, const struct auth_source *auth,
+                    unsigned char **sig, size_t *sig_len)
 {
         TPMT_TK_HASHCHECK no_ticket = {.tag = TPM2_ST_HASHCHECK, .hierarchy = TPM2_RH_NULL};
-        TPMT_SIG_SCHEME in_scheme = scheme_for(&key->public.publicArea, scheme);
+        TPMT_SIG_SCHEME in_scheme;
         TPM2B_DIGEST message = {.size = (UINT16)len};
         TPMT_SIGNATURE *signature = NULL;
-        ESYS_TR object, session;
+        struct object_record rec = key_record(key);
+        struct loaded_object lo;
         TSS2_RC rc;
         int r;
 
+        if ((r = sig_scheme_fits(&key->public.publicArea, scheme)))
+                return r;
+        if (scheme == SCHEME_DEFAULT && strcmp(key->signing_scheme, "RSASSA") == 0)
+                scheme = SCHEME_RSASSA;
+        in_scheme = scheme_for(&key->public.publicArea, scheme);
         if (len > sizeof(message.buffer))
                 return error_set(EXIT_BAD_INPUT, "the digest is too long");
         memcpy(message.buffer, digest, len);
-        if ((r = load_with_policy(tpm, key, auth, TPM2_CC_Sign, &object, &session)))
+        if ((r = object_load(tpm, &rec, auth, TPM2_CC_Sign, SECRET_NONE, &lo)))
                 return r;
-        rc = Esys_Sign(tpm->esys, object, session, ESYS_TR_NONE, ESYS_TR_NONE, &message, &in_scheme,
-                       &no_ticket, &signature);
+        rc = Esys_Sign(tpm->esys, lo.handle, lo.auth, ESYS_TR_NONE, ESYS_TR_NONE, &message,
+                       &in_scheme, &no_ticket, &signature);
+        object_command_done(tpm, &lo, rc);
         if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "signing with %s", key->path);
+                return object_error(&lo, rc, "signing with %s", key->path);
         r = encode(signature, sig, sig_len);
         Esys_Free(signature);
         return r;
 }
 
-int decrypt_with_policy(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
-                        size_t len, const struct auth_source *auth, unsigned char **out,
-                        size_t *out_len)
+int key_decrypt_engine(struct tpm *tpm, const struct key_info *key, const unsigned char *in,
+                       size_t len, const struct auth_source *auth, unsigned char **out,
+                       size_t *out_len)
 {
         TPMT_RSA_DECRYPT scheme = {.scheme = TPM2_ALG_OAEP,
                                    .details.oaep.hashAlg = key->public.publicArea.nameAlg};
         TPM2B_PUBLIC_KEY_RSA cipher = {.size = (UINT16)len};
         TPM2B_PUBLIC_KEY_RSA *plain = NULL;
         TPM2B_DATA label = {0};
-        ESYS_TR object, session, crypt;
+        struct object_record rec = key_record(key);
+        struct loaded_object lo;
         TSS2_RC rc;
         int r;
 
@@ -188,11 +142,11 @@ int decrypt_with_policy(struct tpm *tpm, const struct key_info *key, const unsig
                 return error_set(EXIT_BAD_INPUT, "the ciphertext is too long");
         memcpy(cipher.buffer, in, len);
         /* The plaintext is secret: it comes back in an encrypted response. */
-        if ((r = session_start_encrypted(tpm, key->path, &crypt)) ||
-            (r = load_with_policy(tpm, key, auth, TPM2_CC_RSA_Decrypt, &object, &session)))
+        if ((r = object_load(tpm, &rec, auth, TPM2_CC_RSA_Decrypt, SECRET_RESPONSE, &lo)))
                 return r;
-        rc = Esys_RSA_Decrypt(tpm->esys, object, session, crypt, ESYS_TR_NONE, &cipher, &scheme,
-                              &label, &plain);
+        rc = Esys_RSA_Decrypt(tpm->esys, lo.handle, lo.auth, lo.crypt, ESYS_TR_NONE, &cipher,
+                              &scheme, &label, &plain);
+        object_command_done(tpm, &lo, rc);
         if (rc != TSS2_RC_SUCCESS) {
                 if (tpm_rc_code(rc) == TPM2_RC_VALUE || tpm_rc_code(rc) == TPM2_RC_FAILURE)
                         return error_set(EXIT_BAD_INPUT,
@@ -200,7 +154,7 @@ int decrypt_with_policy(struct tpm *tpm, const struct key_info *key, const unsig
                                          "encrypted to this key, or was changed "
                                          "(%s)",
                                          key->path, rc_text(rc));
-                return error_rc(rc, "decrypting with %s", key->path);
+                return object_error(&lo, rc, "decrypting with %s", key->path);
         }
         *out = malloc(plain->size ? plain->size : 1);
         if (*out)

@@ -93,6 +93,18 @@ static int evict(ESYS_CONTEXT *esys, TPM2_HANDLE handle)
         return 0;
 }
 
+static int auto_provision(struct tpm *tpm)
+{
+        return provision(tpm, false);
+}
+
+/* tpm_open() provisions for AUTO_PROVISION through this, without depending
+ * on this file. */
+__attribute__((constructor)) static void offer_auto_provision(void)
+{
+        tpm_auto_provision = auto_provision;
+}
+
 int provision(struct tpm *tpm, bool force)
 {
         const char *profile = tpm->setup.profile;

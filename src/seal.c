@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "envelope.h"
 #include "errors.h"
+#include "fapi_object.h"
 #include "fapi_auth.h"
 #include "fileio.h"
 #include "jsonfile.h"
@@ -23,7 +24,7 @@
 #include "policy_session.h"
 #include "policy_store.h"
 #include "pubkey.h"
-#include "session.h"
+#include "object_load.h"
 #include "tpm_random.h"
 
 /* What the envelope's "wrapped key" field holds for sealed data: the key
@@ -142,96 +143,48 @@ struct sealed_object {
         char path[FAPI_PATH_MAX];
         TPM2B_PUBLIC public;
         TPM2B_PRIVATE private;
-        bool with_auth;
+        json_object *json; /* the keystore object */
         struct policy policy;
         enum object_policy_use use;
 };
 
 static int read_sealed(struct tpm *tpm, const char *user_path, struct sealed_object *o)
 {
-        _cleanup_fapi_free_ uint8_t *pub = NULL, *priv = NULL;
-        _cleanup_fapi_free_ char *policy_text = NULL;
-        _cleanup_json_ json_object *obj = NULL;
-        size_t pub_size = 0, priv_size = 0, offset = 0;
-        TSS2_RC rc;
+        _cleanup_(keystore_object_free) struct keystore_object ko = {0};
         int r;
 
-        if ((r = object_resolve(tpm, user_path, o->path, sizeof(o->path))) ||
-            (r = object_json(tpm, o->path, &obj)))
+        if ((r = keystore_object_read(tpm, user_path, &ko)))
                 return r;
-        rc = Fapi_GetTpmBlobs(tpm->fapi, o->path, &pub, &pub_size, &priv, &priv_size, &policy_text);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "reading %s", o->path);
-        if ((r = public_unmarshal(pub, pub_size, &o->public)))
-                return r;
-        if (o->public.publicArea.type != TPM2_ALG_KEYEDHASH ||
+        snprintf(o->path, sizeof(o->path), "%s", ko.path);
+        o->json = json_object_get(ko.json);
+        o->public = ko.public;
+        o->private = ko.private;
+        if (!ko.has_public || o->public.publicArea.type != TPM2_ALG_KEYEDHASH ||
             (o->public.publicArea.objectAttributes &
              (TPMA_OBJECT_SIGN_ENCRYPT | TPMA_OBJECT_DECRYPT)))
                 return error_set(EXIT_BAD_INPUT, "%s is not sealed data", o->path);
-        if (Tss2_MU_TPM2B_PRIVATE_Unmarshal(priv, priv_size, &offset, &o->private))
-                return error_set(EXIT_BAD_INPUT, "the private part of %s is malformed", o->path);
-        o->with_auth = object_auth(obj) == OBJECT_AUTH_YES; /* not when unknown */
-        o->use = object_policy(obj, &o->public.publicArea, &o->policy);
+        o->use = object_policy(o->json, &o->public.publicArea, &o->policy);
         return 0;
 }
 
+/* The unsealed data comes back in an encrypted response. */
 static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
                               const struct auth_source *auth, TPM2B_SENSITIVE_DATA **data)
 {
-        _cleanup_secret_ struct secret password = {0};
-        ESYS_TR srk = ESYS_TR_NONE, object, session, crypt;
-        bool has_policy = o->use == POLICY_ENGINE;
-        /* A password given is used, whatever the keystore says (keys.h). */
-        bool need_auth =
-            has_policy ? policy_needs_auth(&o->policy) : o->with_auth || auth_given(auth);
+        struct object_record rec = {
+            .path = o->path, .public = &o->public, .private = &o->private, .json = o->json};
+        struct loaded_object lo;
         TSS2_RC rc;
         int r;
 
-        /* Before anything is loaded: a changed PCR is named, not guessed. */
-        if (has_policy && (r = policy_check_pcrs(tpm->esys, &o->policy, TPM2_CC_Unseal)))
+        if ((r = object_load(tpm, &rec, auth, TPM2_CC_Unseal, SECRET_RESPONSE, &lo)))
                 return r;
-        if (need_auth && (r = auth_read(auth, o->path, false,
-                                        tpm_hash_size(o->public.publicArea.nameAlg), &password)))
-                return r;
-        if ((r = srk_object(tpm, o->path, &srk)))
-                return r;
-        rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, &o->private,
-                       &o->public, &object);
-        Esys_TR_Close(tpm->esys, &srk);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "loading %s", o->path);
-        tpm_track(tpm, object);
-        if (password.size) {
-                TPM2B_AUTH value = {.size = (UINT16)password.size};
-                memcpy(value.buffer, password.data, password.size);
-                rc = Esys_TR_SetAuth(tpm->esys, object, &value);
-                OPENSSL_cleanse(&value, sizeof(value));
-                if (rc != TSS2_RC_SUCCESS)
-                        return error_rc(rc, "setting the password of %s", o->path);
-        }
-        /* The session that encrypts the response: for a policy, a second one
-         * that authorizes nothing, since the TPM keys a policy session's
-         * encryption with the object's password even when the policy does
-         * not ask for it. */
-        if ((r = session_start_encrypted(tpm, o->path, &crypt)))
-                return r;
-        if (has_policy) {
-                if ((r = session_start_policy(tpm, o->path, o->public.publicArea.nameAlg,
-                                              &session)) ||
-                    (r = policy_run(tpm->esys, session, &o->policy, o->public.publicArea.nameAlg,
-                                    TPM2_CC_Unseal)))
-                        return r;
-                rc = Esys_TRSess_SetAttributes(tpm->esys, session, TPMA_SESSION_CONTINUESESSION,
-                                               0xff);
-                if (rc != TSS2_RC_SUCCESS)
-                        return error_rc(rc, "setting the policy session's attributes");
-        } else {
-                session = crypt;
-                crypt = ESYS_TR_NONE;
-        }
-        rc = Esys_Unseal(tpm->esys, object, session, crypt, ESYS_TR_NONE, data);
+        rc = Esys_Unseal(tpm->esys, lo.handle, lo.auth, lo.crypt, ESYS_TR_NONE, data);
+        object_command_done(tpm, &lo, rc);
         if (rc != TSS2_RC_SUCCESS) {
                 struct rc_meaning m = rc_meaning(rc);
+                if (lo.tried_empty && m.exit_code == EXIT_AUTH)
+                        return object_error(&lo, rc, "unsealing %s", o->path);
                 return error_set(m.exit_code, "unsealing %s: %s (%s)", o->path, m.sentence,
                                  rc_text(rc));
         }
@@ -244,7 +197,8 @@ static int unseal_with_fapi(struct tpm *tpm, const struct sealed_object *o,
         TSS2_RC rc;
         int r;
 
-        if ((r = fapi_auth_attach(tpm, auth, tpm_hash_size(o->public.publicArea.nameAlg))))
+        if ((r = tpm_fapi_connect(tpm)) ||
+            (r = fapi_auth_attach(tpm, auth, tpm_hash_size(o->public.publicArea.nameAlg))))
                 return r;
         rc = Fapi_Unseal(tpm->fapi, o->path, data, len);
         if (rc != TSS2_RC_SUCCESS)
@@ -280,6 +234,7 @@ static void sealed_objectp(struct sealed_object **o)
 {
         if (*o) {
                 policy_free(&(*o)->policy);
+                json_object_put((*o)->json);
                 free(*o);
         }
 }

@@ -5,20 +5,25 @@
 
 #include "context.h"
 
-/* An HMAC session salted with the SRK of the profile of the object at
- * for_path (NULL: the active profile's), with command and response
- * parameter encryption: what the TPM returns (random bytes, unsealed data)
- * crosses the bus encrypted. The SRK's name is checked against the keystore
- * first, so a swapped TPM key cannot learn the salt. Flushed by tpm_close(). */
+/* A session of type (TPM2_SE_HMAC or TPM2_SE_POLICY) whose hash is alg,
+ * salted with the SRK of the profile of the object at for_path (NULL: the
+ * active profile's; see srk.h for why the keystore's copy of the SRK is
+ * enough), with attrs (TPMA_SESSION_*). Without
+ * TPMA_SESSION_CONTINUESESSION it serves one command, after which the TPM
+ * flushes it: session_done() then. Flushed by tpm_close() until then. */
+int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,
+                  TPMA_SESSION attrs, ESYS_TR *session);
+
+/* After the command a one-command session served, with its result rc: on
+ * success the TPM flushed it and ESYS's record goes; on failure the TPM
+ * keeps it, and it is flushed. *session becomes ESYS_TR_NONE. */
+void session_done(struct tpm *tpm, ESYS_TR *session, TSS2_RC rc);
+
+/* An HMAC session with command and response parameter encryption, kept
+ * for several commands: what the TPM returns (random bytes, unsealed data)
+ * crosses the bus encrypted. */
 int session_start_encrypted(struct tpm *tpm, const char *for_path, ESYS_TR *session);
 
-/* The same for a policy session whose hash is alg (the object's name hash,
- * which its authPolicy is computed with). */
-int session_start_policy(struct tpm *tpm, const char *for_path, TPMI_ALG_HASH alg,
-                         ESYS_TR *session);
-
 /* The SRK that is the parent of the object at full_path (/P_.../HS/SRK/...),
- * as an ESYS object, checked against the keystore's record of its name.
- * ESYS hands out one ESYS_TR per TPM handle: start sessions before taking
- * it, as they take and close it themselves. */
+ * as a new ESYS object the caller closes (Esys_TR_Close); see srk.h. */
 int srk_object(struct tpm *tpm, const char *full_path, ESYS_TR *srk);

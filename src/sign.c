@@ -10,9 +10,13 @@ int key_sign_digest(struct tpm *tpm, const struct key_info *key, enum sig_scheme
 {
         bool refuse;
 
-        if (key_policy_in_engine(key, &refuse) || key_auth_outside_fapi(key, auth))
-                return sign_with_policy(tpm, key, scheme, digest, len, auth, sig, sig_len);
+        int r;
+
+        if (key_in_engine(key, &refuse))
+                return key_sign_engine(tpm, key, scheme, digest, len, auth, sig, sig_len);
         if (refuse)
                 return EXIT_BAD_INPUT;
+        if ((r = tpm_fapi_connect(tpm)))
+                return r;
         return sign_digest(tpm, key, scheme, digest, len, sig, sig_len);
 }

@@ -81,7 +81,7 @@ int digest_input(const char *input, const EVP_MD *md, bool is_digest, unsigned c
         return 0;
 }
 
-static int scheme_fits(const TPMT_PUBLIC *pub, enum sig_scheme scheme)
+int sig_scheme_fits(const TPMT_PUBLIC *pub, enum sig_scheme scheme)
 {
         bool rsa = pub->type == TPM2_ALG_RSA;
 
@@ -113,7 +113,7 @@ int sign_digest(struct tpm *tpm, const struct key_info *key, enum sig_scheme sch
         TSS2_RC rc;
         int r;
 
-        if ((r = scheme_fits(&key->public.publicArea, scheme)))
+        if ((r = sig_scheme_fits(&key->public.publicArea, scheme)))
                 return r;
         rc = Fapi_Sign(tpm->fapi, key->path, padding, digest, len, &out, &out_len, &public_pem,
                        NULL);

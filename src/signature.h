@@ -24,6 +24,10 @@ int sig_scheme_parse(const char *name, enum sig_scheme *scheme);
 int digest_input(const char *input, const EVP_MD *md, bool is_digest, unsigned char *out,
                  size_t *len);
 
+/* Whether the key is an unrestricted signing key that can sign with
+ * scheme; EXIT_BAD_INPUT saying why not. */
+int sig_scheme_fits(const TPMT_PUBLIC *pub, enum sig_scheme scheme);
+
 /* Signs a digest with a TPM key (FAPI asks for the password if needed). */
 int sign_digest(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
                 const unsigned char *digest, size_t len, unsigned char **sig, size_t *sig_len);
