@@ -52,3 +52,14 @@ void tpm_untrack(struct tpm *tpm, ESYS_TR handle);
 
 /* Whether the keystore holds the active profile's storage root key. */
 bool tpm_provisioned(const struct tpm *tpm, const char *profile);
+
+/* For a context kept across requests (tpmctl batch): tpm_unlock() gives up
+ * the keystore lock and stops the timeout while tpmctl waits for the next
+ * request; tpm_relock() takes them again as tpm_open() does for `needs`
+ * (LOCK_SHARED or LOCK_EXCLUSIVE; 0 for no lock). */
+void tpm_unlock(struct tpm *tpm);
+int tpm_relock(struct tpm *tpm, unsigned needs);
+
+/* Flushes the objects and sessions tracked so far (tpm_track), as
+ * tpm_close() does, for a context that goes on to the next request. */
+void tpm_flush_loaded(struct tpm *tpm);

@@ -1,0 +1,94 @@
+/* The TPM context of operations; see op.h. */
+#include "op.h"
+
+#include <stdio.h>
+#include <string.h>
+
+#include "errors.h"
+#include "fapi_auth.h"
+
+/* A kept context reads requests from stdin: nobody answers a prompt. */
+static const struct auth_source no_password = {.option_prefix = "auth", .never_prompt = true};
+
+void op_context_init(struct op_context *ctx, const struct settings *s, bool keep)
+{
+        *ctx = (struct op_context){.settings = s, .keep = keep};
+}
+
+static int open_for(struct op_context *ctx, unsigned needs, const char *profile)
+{
+        struct settings local = *ctx->settings;
+        int r;
+
+        if (profile)
+                local.profile = profile;
+        if (ctx->keep)
+                needs |= NEED_FAPI | NEED_ESYS;
+        snprintf(ctx->profile, sizeof(ctx->profile), "%s", profile ? profile : "");
+        r = tpm_open(&local, needs, &ctx->tpm);
+        ctx->locked = true;
+        if (r) {
+                tpm_close(ctx->tpm);
+                ctx->tpm = NULL;
+                ctx->locked = false;
+        }
+        return r;
+}
+
+int op_tpm(struct op_context *ctx, unsigned needs, const char *profile, struct tpm **tpm)
+{
+        int r;
+
+        if (ctx->tpm && (strcmp(ctx->profile, profile ? profile : "") != 0 ||
+                         ((needs & AUTO_PROVISION) &&
+                          !tpm_provisioned(ctx->tpm, ctx->tpm->setup.profile))))
+                op_context_close(ctx); /* opened again below, as this operation needs */
+        if (!ctx->tpm)
+                r = open_for(ctx, needs, profile);
+        else if (ctx->locked)
+                r = 0;
+        else if ((r = tpm_relock(ctx->tpm, needs)) == 0)
+                ctx->locked = true;
+        if (r)
+                return r;
+        *tpm = ctx->tpm;
+        return 0;
+}
+
+void op_context_done(struct op_context *ctx)
+{
+        if (!ctx->keep || !ctx->tpm)
+                return;
+        /* What this operation loaded goes now: the next one may be minutes
+         * away, and other processes share the TPM's few slots meanwhile. */
+        tpm_flush_loaded(ctx->tpm);
+        /* The password FAPI asked for is wiped; FAPI's callback is pointed
+         * at a source that has none, not at freed memory. */
+        fapi_auth_wipe(ctx->tpm);
+        if (ctx->tpm->fapi)
+                fapi_auth_attach(ctx->tpm, &no_password, 0);
+        error_clear();
+        if (ctx->locked)
+                tpm_unlock(ctx->tpm);
+        ctx->locked = false;
+}
+
+void op_context_close(struct op_context *ctx)
+{
+        tpm_close(ctx->tpm);
+        ctx->tpm = NULL;
+        ctx->locked = false;
+}
+
+const struct auth_source *op_auth(const struct op_context *ctx, const struct auth_source *given)
+{
+        static const struct auth_source none = {.option_prefix = "auth"};
+
+        if (given && auth_given(given))
+                return given;
+        if (ctx->default_auth)
+                return ctx->default_auth;
+        if (ctx->keep)
+                return &no_password;
+        return given ? given : &none;
+}
