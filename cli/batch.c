@@ -32,9 +32,8 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         if (auth.fd && strcmp(auth.fd, "0") == 0)
                 return error_set(EXIT_USAGE, "--auth-fd 0: standard input carries the requests");
-        if (auth_given(&auth) &&
-            (r = auth_read_once(&auth, "the default password", DEFAULT_AUTH_MAX, &password,
-                                &default_auth)))
+        if (auth_given(&auth) && (r = auth_read_once(&auth, "the default password",
+                                                     DEFAULT_AUTH_MAX, &password, &default_auth)))
                 return r;
         return batch_run(s, auth_given(&auth) ? &default_auth : NULL, STDIN_FILENO, stdout);
 }

@@ -251,8 +251,8 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
                         return error_set(EXIT_TPM, "out of memory");
                 memcpy(data, value, len);
         } else if (src->never_prompt) {
-                return error_set(EXIT_AUTH, "%s needs a password and none was given (\"%s\")",
-                                 what, src->option_prefix);
+                return error_set(EXIT_AUTH, "%s needs a password and none was given (\"%s\")", what,
+                                 src->option_prefix);
         } else {
                 snprintf(origin, sizeof(origin), "the terminal");
                 r = read_from_tty(src, what, confirm, &data, &len);
@@ -269,8 +269,7 @@ int auth_read_once(const struct auth_source *src, const char *what, size_t max_l
 
         if (r)
                 return r;
-        *to = (struct auth_source){.option_prefix = src->option_prefix,
-                                   .value = out->data,
-                                   .value_len = out->size};
+        *to = (struct auth_source){
+            .option_prefix = src->option_prefix, .value = out->data, .value_len = out->size};
         return 0;
 }

@@ -9,10 +9,10 @@
 #include "cleanup.h"
 
 struct auth_source {
-        const char *file;          /* --auth-file FILE */
-        const char *fd;            /* --auth-fd N */
-        const char *env;           /* --auth-env VAR */
-        bool prompt;               /* --auth-prompt: ask on the terminal */
+        const char *file; /* --auth-file FILE */
+        const char *fd;   /* --auth-fd N */
+        const char *env;  /* --auth-env VAR */
+        bool prompt;      /* --auth-prompt: ask on the terminal */
         /* A password in memory, owned (and wiped) by whoever set it:
          * auth_read() copies it. */
         const unsigned char *value;

@@ -202,8 +202,7 @@ static int write_reply(FILE *out, json_object *reply)
         size_t len;
         const char *text = json_object_to_json_string_length(
             reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-        bool ok = fwrite(text, 1, len, out) == len && fputc('\n', out) != EOF &&
-                  fflush(out) == 0;
+        bool ok = fwrite(text, 1, len, out) == len && fputc('\n', out) != EOF && fflush(out) == 0;
 
         OPENSSL_cleanse((void *)(uintptr_t)text, len);
         json_wipe(reply);

@@ -39,9 +39,9 @@ int op_tpm(struct op_context *ctx, unsigned needs, const char *profile, struct t
 {
         int r;
 
-        if (ctx->tpm && (strcmp(ctx->profile, profile ? profile : "") != 0 ||
-                         ((needs & AUTO_PROVISION) &&
-                          !tpm_provisioned(ctx->tpm, ctx->tpm->setup.profile))))
+        if (ctx->tpm &&
+            (strcmp(ctx->profile, profile ? profile : "") != 0 ||
+             ((needs & AUTO_PROVISION) && !tpm_provisioned(ctx->tpm, ctx->tpm->setup.profile))))
                 op_context_close(ctx); /* opened again below, as this operation needs */
         if (!ctx->tpm)
                 r = open_for(ctx, needs, profile);

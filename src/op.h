@@ -19,9 +19,9 @@ struct op_context {
         /* The password for operations that use an object (sign, decrypt,
          * unseal) when their request gives none; NULL for none. */
         const struct auth_source *default_auth;
-        struct tpm *tpm;     /* opened on first use */
-        char profile[64];    /* the profile tpm was opened for; "" for the settings' */
-        bool locked;         /* keep: tpm holds the keystore lock for an operation */
+        struct tpm *tpm;  /* opened on first use */
+        char profile[64]; /* the profile tpm was opened for; "" for the settings' */
+        bool locked;      /* keep: tpm holds the keystore lock for an operation */
 };
 
 void op_context_init(struct op_context *ctx, const struct settings *s, bool keep);

@@ -15,8 +15,9 @@ int op_digest(const struct op_input *in, const EVP_MD *md, bool is_digest, unsig
                 return digest_input(in->file, md, is_digest, out, len);
         if (is_digest) {
                 if (in->len != want)
-                        return error_set(EXIT_BAD_INPUT, "the digest is %zu bytes; a %s digest is %zu",
-                                         in->len, EVP_MD_get0_name(md), want);
+                        return error_set(EXIT_BAD_INPUT,
+                                         "the digest is %zu bytes; a %s digest is %zu", in->len,
+                                         EVP_MD_get0_name(md), want);
                 memcpy(out, in->data, in->len);
                 *len = in->len;
                 return 0;

@@ -63,7 +63,7 @@ int op_key_create(struct op_context *ctx, const struct key_create_request *req,
         if ((r = object_absent(tpm, path, res->path, sizeof(res->path))))
                 return r;
         if (auth_given(req->auth) && (r = auth_read(req->auth, path, req->auth->prompt,
-                                                     profile_auth_max(&tpm->setup), &password)))
+                                                    profile_auth_max(&tpm->setup), &password)))
                 return r;
         if ((r = key_create(tpm, path, &spec, &password)) ||
             (r = object_resolve(tpm, path, res->path, sizeof(res->path))))
@@ -209,7 +209,6 @@ int op_key_show_json(struct op_context *ctx, json_object *request, json_object *
         return 0;
 }
 
-const char *const op_key_create_fields[] = {"path",       "alg",         "type", "noda", "policy",
-                                            "pcrs",       "persistent",  "description",
-                                            "auth",       NULL};
+const char *const op_key_create_fields[] = {"path", "alg",        "type",        "noda", "policy",
+                                            "pcrs", "persistent", "description", "auth", NULL};
 const char *const op_key_show_fields[] = {"path", NULL};

@@ -92,8 +92,11 @@ int op_delete(struct op_context *ctx, const struct delete_request *req, struct d
                 return r;
         if (strcmp(req->path, "/") == 0)
                 return delete_everything(tpm, req->force, res);
-        if ((r = object_resolve(tpm, req->path, full, sizeof(full))) ||
-            (r = object_delete(tpm, full)))
+        /* The full path, for the result, when the keystore's files have it. */
+        if (object_resolve(tpm, req->path, full, sizeof(full)))
+                snprintf(full, sizeof(full), "%s", req->path);
+        error_clear();
+        if ((r = object_delete(tpm, req->path)))
                 return r;
         if (!(res->paths = paths_new(1)) || !(res->paths[0] = strdup(full)))
                 return error_set(EXIT_TPM, "out of memory");

@@ -16,8 +16,8 @@ int op_random(struct op_context *ctx, const struct random_request *req, struct r
 
         *res = (struct random_result){0};
         if (req->bytes > RANDOM_MAX)
-                return error_set(EXIT_USAGE, "%zu: give a number of bytes from 0 to %u",
-                                 req->bytes, RANDOM_MAX);
+                return error_set(EXIT_USAGE, "%zu: give a number of bytes from 0 to %u", req->bytes,
+                                 RANDOM_MAX);
         if (!(res->data.data = malloc(req->bytes ? req->bytes : 1)))
                 return error_set(EXIT_TPM, "out of memory");
         res->data.size = req->bytes;

@@ -40,7 +40,7 @@ int op_seal(struct op_context *ctx, const struct seal_request *req, struct seal_
             (r = object_absent(tpm, path, res->path, sizeof(res->path))))
                 return r;
         if (auth_given(req->auth) && (r = auth_read(req->auth, path, req->auth->prompt,
-                                                     profile_auth_max(&tpm->setup), &password)))
+                                                    profile_auth_max(&tpm->setup), &password)))
                 return r;
         if ((r = seal_data(tpm, path, req->data, req->len, req->random_len, &spec, &password)) ||
             (r = object_resolve(tpm, path, res->path, sizeof(res->path))))
@@ -123,6 +123,6 @@ int op_unseal_json(struct op_context *ctx, json_object *request, json_object *re
         return 0;
 }
 
-const char *const op_seal_fields[] = {"path", "data_b64", "random", "pcrs",
-                                      "policy", "type",    "auth",   NULL};
+const char *const op_seal_fields[] = {"path",   "data_b64", "random", "pcrs",
+                                      "policy", "type",     "auth",   NULL};
 const char *const op_unseal_fields[] = {"path", "auth", NULL};

@@ -87,8 +87,7 @@ int op_verify(struct op_context *ctx, const struct verify_request *req, struct v
                 scheme = default_scheme(pkey, keystore_scheme[0] ? keystore_scheme : NULL);
         if ((r = op_digest(&req->input, md, req->is_digest, digest, &digest_len)))
                 return r;
-        r = verify_digest(pkey, scheme, md, digest, digest_len, req->signature,
-                          req->signature_len);
+        r = verify_digest(pkey, scheme, md, digest, digest_len, req->signature, req->signature_len);
         if (r && r != EXIT_INVALID)
                 return r;
         res->valid = r == 0;
@@ -143,6 +142,5 @@ int op_verify_json(struct op_context *ctx, json_object *request, json_object *re
         return 0;
 }
 
-const char *const op_verify_fields[] = {"path",       "pubkey_pem",    "scheme", "hash",
-                                        "data_b64",   "digest_b64",    "signature_b64",
-                                        NULL};
+const char *const op_verify_fields[] = {"path",     "pubkey_pem", "scheme",        "hash",
+                                        "data_b64", "digest_b64", "signature_b64", NULL};

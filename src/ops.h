@@ -86,11 +86,11 @@ struct seal_request {
         const char *path;
         const unsigned char *data; /* the secret, or NULL with random_len */
         size_t len;
-        const char *data_name; /* where the data came from, for messages */
-        size_t random_len;     /* seal this many TPM random bytes instead */
-        const char *pcrs;      /* SPEC, or NULL */
-        const char *policy;    /* keystore policy path, or NULL */
-        const char *type;      /* extra FAPI flags ("noda"), or NULL */
+        const char *data_name;          /* where the data came from, for messages */
+        size_t random_len;              /* seal this many TPM random bytes instead */
+        const char *pcrs;               /* SPEC, or NULL */
+        const char *policy;             /* keystore policy path, or NULL */
+        const char *type;               /* extra FAPI flags ("noda"), or NULL */
         const struct auth_source *auth; /* the new object's password: none when not given */
 };
 struct seal_result {
@@ -137,7 +137,7 @@ int op_pcr_read(struct op_context *ctx, const struct pcr_read_request *req,
 json_object *pcr_read_result_json(const struct pcr_read_result *res);
 
 struct pcr_extend_request {
-        unsigned pcr; /* 0 to PCR_COUNT - 1 */
+        unsigned pcr;              /* 0 to PCR_COUNT - 1 */
         const unsigned char *data; /* extend every bank with its hash ... */
         size_t len;
         const TPML_DIGEST_VALUES *digests; /* ... or with these, when not NULL */
