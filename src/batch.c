@@ -237,11 +237,12 @@ static int handle_line(struct op_context *ctx, const char *line, size_t len, boo
                 json_object_put(reply);
                 reply = error_reply(id, r);
         }
+        /* The TPM is clean and the keystore unlocked when the reply is read. */
+        op_context_done(ctx, r);
         r = write_reply(out, reply);
         /* Only now: the reply may point into the request (the id). */
         json_wipe(request);
         json_object_put(request);
-        op_context_done(ctx);
         return r;
 }
 
@@ -274,6 +275,10 @@ int batch_run(const struct settings *s, const struct auth_source *default_auth, 
                 signals_hold(); /* again, if a context closed and let them through */
                 if (r)
                         break;
+                /* Held while the request ran: noticed here, before the
+                 * next line, which may be in the buffer already. */
+                if (!stop_signal)
+                        stop_signal = signal_pending();
                 if (stop_signal)
                         break;
         }

@@ -6,6 +6,7 @@
 
 #include "errors.h"
 #include "fapi_auth.h"
+#include "watchdog.h"
 
 /* A kept context reads requests from stdin: nobody answers a prompt. */
 static const struct auth_source no_password = {.option_prefix = "auth", .never_prompt = true};
@@ -51,14 +52,22 @@ int op_tpm(struct op_context *ctx, unsigned needs, const char *profile, struct t
                 ctx->locked = true;
         if (r)
                 return r;
+        ctx->uses++;
         *tpm = ctx->tpm;
         return 0;
 }
 
-void op_context_done(struct op_context *ctx)
+void op_context_done(struct op_context *ctx, int status)
 {
         if (!ctx->keep || !ctx->tpm)
                 return;
+        if (status == EXIT_AUTH || status == EXIT_POLICY || status == EXIT_UNAVAILABLE ||
+            status == EXIT_TPM || ctx->uses >= OP_CONTEXT_RENEW) {
+                op_context_close(ctx);
+                signals_hold(); /* tpm_close() let them through; batch holds them */
+                error_clear();
+                return;
+        }
         /* What this operation loaded goes now: the next one may be minutes
          * away, and other processes share the TPM's few slots meanwhile. */
         tpm_flush_loaded(ctx->tpm);
@@ -78,6 +87,7 @@ void op_context_close(struct op_context *ctx)
         tpm_close(ctx->tpm);
         ctx->tpm = NULL;
         ctx->locked = false;
+        ctx->uses = 0;
 }
 
 const struct auth_source *op_auth(const struct op_context *ctx, const struct auth_source *given)

@@ -22,7 +22,13 @@ struct op_context {
         struct tpm *tpm;  /* opened on first use */
         char profile[64]; /* the profile tpm was opened for; "" for the settings' */
         bool locked;      /* keep: tpm holds the keystore lock for an operation */
+        unsigned uses;    /* operations since tpm was opened */
 };
+
+/* FAPI 3.2.1 keeps what it reads of the keystore until Fapi_Finalize, about
+ * a kilobyte per operation: a kept context is opened afresh after this many
+ * operations, so that a stream of any length runs in bounded memory. */
+#define OP_CONTEXT_RENEW 256
 
 void op_context_init(struct op_context *ctx, const struct settings *s, bool keep);
 
@@ -34,10 +40,16 @@ void op_context_init(struct op_context *ctx, const struct settings *s, bool keep
  * be provisioned first (AUTO_PROVISION). */
 int op_tpm(struct op_context *ctx, unsigned needs, const char *profile, struct tpm **tpm);
 
-/* The end of one operation on a kept context: gives up the keystore lock and
- * stops the timeout, so that other tpmctl processes run between two
- * requests. Nothing for a one-shot context (op_context_close ends it). */
-void op_context_done(struct op_context *ctx);
+/* The end of one operation on a kept context, which ended with `status`:
+ * flushes what it loaded, wipes the password FAPI got, gives up the keystore
+ * lock and stops the timeout, so that other tpmctl processes run between two
+ * requests. After a failure in the TPM or FAPI (status 5 to 8) the context
+ * is closed, to be opened afresh by the next operation: FAPI 3.2.1's
+ * context fails every later command after some failed ones ("function
+ * called in the wrong order"), and after OP_CONTEXT_RENEW operations.
+ * Nothing for a one-shot context
+ * (op_context_close ends it). */
+void op_context_done(struct op_context *ctx, int status);
 
 /* Closes the TPM context: flushes what it loaded, unlocks. */
 void op_context_close(struct op_context *ctx);
