@@ -86,7 +86,7 @@ static int reader_next(struct line_reader *lr, const sigset_t *waiting, char **l
                 if (nl || (lr->eof && lr->end > lr->start)) {
                         size_t stop = nl ? (size_t)(nl - lr->buf) : lr->end;
 
-                        *too_long = lr->too_long;
+                        *too_long = lr->too_long || stop - lr->start > BATCH_LINE_MAX;
                         lr->too_long = false;
                         lr->buf[stop] = '\0';
                         *line = (char *)lr->buf + lr->start;
@@ -98,7 +98,8 @@ static int reader_next(struct line_reader *lr, const sigset_t *waiting, char **l
                         return 0;
                 if (lr->end - lr->start > BATCH_LINE_MAX) { /* no newline in sight */
                         lr->too_long = true;
-                        lr->start = lr->end = 0; /* dropped; wiped below */
+                        OPENSSL_cleanse(lr->buf, lr->end); /* dropped */
+                        lr->start = lr->end = 0;
                 }
                 if (lr->start > 0) { /* what was handled makes room */
                         memmove(lr->buf, lr->buf + lr->start, lr->end - lr->start);
@@ -195,20 +196,38 @@ static json_object *error_reply(json_object *id, int code)
         return reply;
 }
 
-/* Writes a reply line and flushes it; then wipes it, with its serialized
- * form: replies carry unsealed and decrypted data. */
+/* Writes all of len bytes to fd. */
+static bool write_all(int fd, const char *data, size_t len)
+{
+        while (len > 0) {
+                ssize_t n = write(fd, data, len);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n <= 0)
+                        return false;
+                data += n;
+                len -= (size_t)n;
+        }
+        return true;
+}
+
+/* Writes a reply line, then wipes it with its serialized form: replies carry
+ * unsealed and decrypted data. Straight to the file descriptor, so that no
+ * stdio buffer keeps a copy. */
 static int write_reply(FILE *out, json_object *reply)
 {
         size_t len;
         const char *text = json_object_to_json_string_length(
             reply, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE, &len);
-        bool ok = fwrite(text, 1, len, out) == len && fputc('\n', out) != EOF && fflush(out) == 0;
+        bool ok = fflush(out) == 0 && write_all(fileno(out), text, len) &&
+                  write_all(fileno(out), "\n", 1);
+        int e = errno;
 
         OPENSSL_cleanse((void *)(uintptr_t)text, len);
         json_wipe(reply);
         json_object_put(reply);
         if (!ok)
-                return error_set(EXIT_BAD_INPUT, "cannot write the replies: %s", strerror(errno));
+                return error_set(EXIT_BAD_INPUT, "cannot write the replies: %s", strerror(e));
         return 0;
 }
 

@@ -13,7 +13,7 @@
 
 /* Reads requests from in_fd until its end or SIGINT/SIGTERM/SIGHUP (the
  * request under way is finished first), writing a reply line to out for
- * each and flushing it. default_auth: the password of requests without
+ * each as soon as it is made. default_auth: the password of requests without
  * "auth" that use an object (NULL: none). Returns 0 at the end of the input,
  * 128 + the signal's number after a signal, or an exit code when the
  * replies cannot be written. */
