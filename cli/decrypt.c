@@ -1,13 +1,9 @@
 /* tpmctl decrypt: decrypt in the TPM what encrypt (or openssl) made. */
 #include <stdio.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/crypt.h"
-#include "../src/fapi_auth.h"
 #include "../src/fileio.h"
-#include "../src/keys.h"
-#include "../src/pubkey.h"
+#include "../src/ops.h"
 #include "auth_options.h"
 #include "cli.h"
 
@@ -26,24 +22,22 @@ static const struct cli_option options[] = {
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_(op_context_close) struct op_context ctx = {0};
         _cleanup_free_ unsigned char *cipher = NULL;
-        _cleanup_secret_ struct secret plain = {0};
-        _cleanup_(key_info_free) struct key_info key = {0};
-        size_t cipher_len;
+        _cleanup_(decrypt_result_free) struct decrypt_result res = {0};
+        struct decrypt_request req = {.path = argv[0], .auth = &auth};
         int r;
 
         (void)argc;
-        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
+        op_context_init(&ctx, s, false);
+        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)) || (r = auth_check(&auth)) ||
+            (r = file_read(input, CRYPT_MAX_INPUT + 4096, &cipher, &req.len)))
                 return r;
-        if ((r = auth_check(&auth)) ||
-            (r = file_read(input, CRYPT_MAX_INPUT + 4096, &cipher, &cipher_len)) ||
-            (r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
-            (r = key_info_read(tpm, argv[0], &key)) ||
-            (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
-            (r = decrypt_data(tpm, &key, cipher, cipher_len, &auth, &plain.data, &plain.size)))
+        req.ciphertext = cipher;
+        if ((r = op_decrypt(&ctx, &req, &res)))
                 return r;
-        return file_write(output, plain.data, plain.size, WRITE_SECRET | (force ? WRITE_FORCE : 0));
+        return file_write(output, res.plaintext.data, res.plaintext.size,
+                          WRITE_SECRET | (force ? WRITE_FORCE : 0));
 }
 
 const struct command cmd_decrypt = {

@@ -2,11 +2,8 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/errors.h"
-#include "../src/keystore_clear.h"
-#include "../src/objects.h"
+#include "../src/ops.h"
 #include "cli.h"
 
 static bool force;
@@ -17,47 +14,36 @@ static const struct cli_option options[] = {
     {0},
 };
 
-static void handles_text(const struct keystore_contents *c, char *out, size_t size)
+static void handles_text(const struct delete_result *res, char *out, size_t size)
 {
         size_t used = 0;
 
         out[0] = '\0';
-        for (size_t i = 0; i < c->n_handles && used < size; i++)
+        for (size_t i = 0; i < res->n_handles && used < size; i++)
                 used += (size_t)snprintf(out + used, size - used, "%s0x%08x", i ? ", " : "",
-                                         c->handles[i]);
-        if (!c->n_handles)
+                                         res->handles[i]);
+        if (!res->n_handles)
                 snprintf(out, size, "none");
 }
 
-/* `delete /`: FAPI's way to remove everything, refused without --force. */
-static int delete_everything(const struct settings *s, struct tpm *tpm)
+/* `delete /`: everything, refused without --force. */
+static int delete_everything(const struct settings *s, struct op_context *ctx)
 {
-        _cleanup_(keystore_contents_freep) struct keystore_contents contents = {0};
-        char handles[CLEAR_MAX_HANDLES * 12 + 8];
+        _cleanup_(delete_result_free) struct delete_result res = {0};
+        char handles[sizeof(res.handles) / sizeof(res.handles[0]) * 12 + 8];
         int r;
 
-        if ((r = keystore_contents_read(tpm, &contents)))
+        if ((r = op_delete(ctx, &(struct delete_request){.path = "/", .force = force}, &res)))
                 return r;
-        handles_text(&contents, handles, sizeof(handles));
-        if (!force)
-                return error_set(
-                    EXIT_BAD_INPUT,
-                    "refusing to delete /: that deletes the whole keystore (%zu "
-                    "objects: every key, sealed secret, policy and storage root key "
-                    "of every profile; see `tpmctl list`) and evicts the persistent "
-                    "handles %s, so nothing sealed or created in it can be used again; "
-                    "give --force to do it",
-                    contents.n_paths, handles);
-        if ((r = keystore_clear(tpm, &contents)))
-                return r;
+        handles_text(&res, handles, sizeof(handles));
         if (s->json) {
                 json_object *out = json_object_new_object(), *paths = json_object_new_array(),
                             *evicted = json_object_new_array();
-                for (size_t i = 0; i < contents.n_paths; i++)
-                        json_object_array_add(paths, json_object_new_string(contents.paths[i]));
-                for (size_t i = 0; i < contents.n_handles; i++) {
+                for (size_t i = 0; i < res.n; i++)
+                        json_object_array_add(paths, json_object_new_string(res.paths[i]));
+                for (size_t i = 0; i < res.n_handles; i++) {
                         char h[16];
-                        snprintf(h, sizeof(h), "0x%08x", contents.handles[i]);
+                        snprintf(h, sizeof(h), "0x%08x", res.handles[i]);
                         json_object_array_add(evicted, json_object_new_string(h));
                 }
                 json_object_object_add(out, "deleted", paths);
@@ -66,31 +52,37 @@ static int delete_everything(const struct settings *s, struct tpm *tpm)
         } else if (!s->quiet) {
                 printf("deleted / (%zu objects; evicted persistent handles: %s); run `tpmctl "
                        "provision` to start again\n",
-                       contents.n_paths, handles);
+                       res.n, handles);
         }
         return 0;
 }
 
+static int delete_one(struct op_context *ctx, const char *path)
+{
+        _cleanup_(delete_result_free) struct delete_result res = {0};
+
+        return op_delete(ctx, &(struct delete_request){.path = path}, &res);
+}
+
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_(op_context_close) struct op_context ctx = {0};
         int first_error = 0, failed = 0, r;
 
+        op_context_init(&ctx, s, false);
         for (int i = 0; i < argc; i++)
                 if (strcmp(argv[i], "/") == 0 && argc > 1)
                         return error_set(EXIT_USAGE, "delete / deletes everything: give it alone");
-        if ((r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)))
-                return r;
         if (strcmp(argv[0], "/") == 0)
-                return delete_everything(s, tpm);
+                return delete_everything(s, &ctx);
         if (argc == 1) {
-                if ((r = object_delete(tpm, argv[0])) == 0 && !s->quiet && !s->json)
+                if ((r = delete_one(&ctx, argv[0])) == 0 && !s->quiet && !s->json)
                         printf("deleted %s\n", argv[0]);
                 return r;
         }
         /* Like rm: every path is tried; the first failure decides the exit code. */
         for (int i = 0; i < argc; i++) {
-                if ((r = object_delete(tpm, argv[i])) == 0) {
+                if ((r = delete_one(&ctx, argv[i])) == 0) {
                         if (!s->quiet && !s->json)
                                 printf("deleted %s\n", argv[i]);
                         continue;

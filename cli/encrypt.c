@@ -1,11 +1,9 @@
 /* tpmctl encrypt: encrypt to a TPM RSA decrypt key. */
 #include <stdio.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/crypt.h"
 #include "../src/fileio.h"
-#include "../src/keys.h"
+#include "../src/ops.h"
 #include "cli.h"
 
 static const char *input = "-", *output = "-";
@@ -20,23 +18,22 @@ static const struct cli_option options[] = {
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_(op_context_close) struct op_context ctx = {0};
         _cleanup_secret_ struct secret plain = {0};
-        _cleanup_free_ unsigned char *cipher = NULL;
-        _cleanup_(key_info_free) struct key_info key = {0};
-        size_t cipher_len;
+        _cleanup_(encrypt_result_free) struct encrypt_result res = {0};
         int r;
 
         (void)argc;
-        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
-                return r;
-        if ((r = file_read(input, CRYPT_MAX_INPUT, &plain.data, &plain.size)) ||
-            (r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
-            (r = key_info_read(tpm, argv[0], &key)) ||
-            (r = encrypt_data(&key, plain.data, plain.size, &cipher, &cipher_len)))
+        op_context_init(&ctx, s, false);
+        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)) ||
+            (r = file_read(input, CRYPT_MAX_INPUT, &plain.data, &plain.size)) ||
+            (r = op_encrypt(
+                 &ctx,
+                 &(struct encrypt_request){.path = argv[0], .data = plain.data, .len = plain.size},
+                 &res)))
                 return r;
         secret_wipe(&plain); /* not kept while the ciphertext is written */
-        return file_write(output, cipher, cipher_len, force ? WRITE_FORCE : 0);
+        return file_write(output, res.ciphertext, res.len, force ? WRITE_FORCE : 0);
 }
 
 const struct command cmd_encrypt = {

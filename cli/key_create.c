@@ -2,11 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
-#include "../src/errors.h"
-#include "../src/keys.h"
-#include "../src/path.h"
+#include "../src/ops.h"
 #include "auth_options.h"
 #include "cli.h"
 
@@ -31,68 +27,33 @@ static const struct cli_option options[] = {
     {0},
 };
 
-static int parse_handle(const char *text, unsigned *handle)
-{
-        char *end;
-        unsigned long v = strtoul(text, &end, 16);
-
-        if (end == text || *end || v > 0xffffffffUL)
-                return error_set(EXIT_USAGE, "--persistent %s: not a hex handle like 0x81000010",
-                                 text);
-        if ((v & 0xff000000UL) != 0x81000000UL)
-                return error_set(EXIT_USAGE,
-                                 "--persistent %s is not a persistent handle (0x81000000 to "
-                                 "0x81ffffff)",
-                                 text);
-        *handle = (unsigned)v;
-        return 0;
-}
-
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_secret_ struct secret password = {0};
-        struct settings local = *s;
-        struct key_spec spec = {
-            .noda = noda, .policy = policy, .pcrs = pcrs, .description = description};
-        char path[FAPI_PATH_MAX], full[FAPI_PATH_MAX];
+        _cleanup_(op_context_close) struct op_context ctx = {0};
+        struct key_create_request req = {.path = argv[0],
+                                         .alg = alg,
+                                         .type = type_name,
+                                         .noda = noda,
+                                         .policy = policy,
+                                         .pcrs = pcrs,
+                                         .persistent = persistent,
+                                         .description = description,
+                                         .auth = &auth};
+        struct key_create_result res;
         int r;
 
         (void)argc;
-        if (pcrs && policy)
-                return error_set(EXIT_USAGE, "give --pcrs or --policy, not both");
-        if ((alg && (r = alg_profile(alg, &local.profile))) ||
-            (r = key_type_parse(type_name, &spec.type)) ||
-            (persistent && (r = parse_handle(persistent, &spec.persistent))) ||
-            (r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))))
-                return r;
-        if ((r = tpm_open(&local, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE | AUTO_PROVISION, &tpm)))
-                return r;
-        if (tpm->provisioned_now && !s->quiet)
+        op_context_init(&ctx, s, false);
+        r = op_key_create(&ctx, &req, &res);
+        if (res.provisioned_now && !s->quiet)
                 fprintf(stderr, "tpmctl: %s: provisioned %s first\n", s->command,
-                        tpm->setup.profile);
-        if ((r = object_absent(tpm, path, full, sizeof(full))))
+                        ctx.tpm->setup.profile);
+        if (r)
                 return r;
-        if (auth_given(&auth) &&
-            (r = auth_read(&auth, path, auth.prompt, profile_auth_max(&tpm->setup), &password)))
-                return r;
-        if ((r = key_create(tpm, path, &spec, &password)) ||
-            (r = object_resolve(tpm, path, full, sizeof(full))))
-                return r;
-        if (s->json) {
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "path", json_object_new_string(full));
-                json_object_object_add(o, "type", json_object_new_string(type_name));
-                json_object_object_add(o, "profile", json_object_new_string(tpm->setup.profile));
-                json_object_object_add(o, "persistent_handle",
-                                       spec.persistent ? json_object_new_int64(spec.persistent)
-                                                       : NULL);
-                json_object_object_add(o, "needs_password",
-                                       json_object_new_boolean(password.size > 0));
-                print_json(o);
-        } else if (!s->quiet) {
-                printf("created %s\n", full);
-        }
+        if (s->json)
+                print_json(key_create_result_json(&req, &res));
+        else if (!s->quiet)
+                printf("created %s\n", res.path);
         return 0;
 }
 

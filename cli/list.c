@@ -1,23 +1,19 @@
 /* tpmctl list: the objects in the keystore. */
 #include <stdio.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
-#include "../src/objects.h"
+#include "../src/ops.h"
 #include "cli.h"
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        char **paths = NULL;
-        size_t n = 0;
+        _cleanup_(op_context_close) struct op_context ctx = {0};
+        _cleanup_(list_result_free) struct list_result res = {0};
         int r;
 
-        if ((r = tpm_open(s, LOCK_SHARED, &tpm)) ||
-            (r = objects_list(tpm, argc ? argv[0] : NULL, &paths, &n)))
+        op_context_init(&ctx, s, false);
+        if ((r = op_list(&ctx, &(struct list_request){.path = argc ? argv[0] : NULL}, &res)))
                 return r;
-        print_paths(s, paths, n);
-        objects_list_free(paths);
+        print_paths(s, res.paths, res.n);
         return 0;
 }
 

@@ -2,12 +2,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/errors.h"
-#include "../src/eventlog.h"
 #include "../src/fileio.h"
-#include "../src/pcr.h"
+#include "../src/ops.h"
 #include "cli.h"
 
 #define EXTEND_MAX_INPUT (64u << 20)
@@ -25,28 +22,28 @@ static const struct cli_option options[] = {
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_(eventlog_closep) struct eventlog log = {0};
+        _cleanup_(op_context_close) struct op_context ctx = {0};
         _cleanup_free_ unsigned char *data = NULL;
         TPML_DIGEST_VALUES values = {0};
-        size_t len = 0;
+        struct pcr_extend_request req = {.log = log_text};
+        struct pcr_extend_result res;
         char *end;
         unsigned long index = strtoul(argv[0], &end, 10);
         int r;
 
         (void)argc;
+        op_context_init(&ctx, s, false);
         if (end == argv[0] || *end || argv[0][0] == '-' || index >= PCR_COUNT)
                 return error_set(EXIT_USAGE, "%s is not a PCR index (0 to 23)", argv[0]);
         if (!!input == !!digest_text)
                 return error_set(EXIT_USAGE, "give -i FILE or --digest BANK:HEX");
         if ((digest_text && (r = pcr_digest_parse(digest_text, &values))) ||
-            (input && (r = file_read(input, EXTEND_MAX_INPUT, &data, &len))) ||
-            (r = tpm_open(s, NEED_ESYS | LOCK_EXCLUSIVE, &tpm)) ||
-            (log_text && (r = eventlog_open(tpm->setup.log_dir, &log))) ||
-            (input && (r = pcr_hash_banks(tpm->esys, data, len, &values))) ||
-            (r = pcr_extend(tpm->esys, (unsigned)index, &values)))
+            (input && (r = file_read(input, EXTEND_MAX_INPUT, &data, &req.len))))
                 return r;
-        if (log_text && (r = eventlog_append(&log, (unsigned)index, &values, log_text)))
+        req.pcr = (unsigned)index;
+        req.data = data;
+        req.digests = digest_text ? &values : NULL;
+        if ((r = op_pcr_extend(&ctx, &req, &res)))
                 return r;
         if (!s->quiet && !s->json)
                 printf("extended PCR %lu\n", index);

@@ -1,44 +1,29 @@
 /* tpmctl pcr read: PCR values. */
 #include <stdio.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/hex.h"
-#include "../src/pcr.h"
+#include "../src/ops.h"
 #include "cli.h"
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        TPML_PCR_SELECTION sel;
-        struct pcr_values values;
-        char text[2 * sizeof(TPMU_HA) + 1], index[8];
+        _cleanup_(op_context_close) struct op_context ctx = {0};
+        struct pcr_read_result res;
+        char text[2 * sizeof(TPMU_HA) + 1];
         int r;
 
-        if ((argc && (r = pcr_spec_parse(argv[0], &sel))) ||
-            (r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
-            (!argc && (r = pcr_all_banks(tpm->esys, &sel))) ||
-            (r = pcr_read(tpm->esys, &sel, &values)))
+        op_context_init(&ctx, s, false);
+        if ((r = op_pcr_read(&ctx, &(struct pcr_read_request){.pcrs = argc ? argv[0] : NULL},
+                             &res)))
                 return r;
         if (s->json) {
-                json_object *o = json_object_new_object();
-                for (unsigned i = 0; i < values.n; i++) {
-                        json_object *bank;
-                        const char *name = bank_name(values.v[i].bank);
-                        if (!json_object_object_get_ex(o, name, &bank)) {
-                                bank = json_object_new_object();
-                                json_object_object_add(o, name, bank);
-                        }
-                        hex_encode(values.v[i].digest.buffer, values.v[i].digest.size, text);
-                        snprintf(index, sizeof(index), "%u", values.v[i].index);
-                        json_object_object_add(bank, index, json_object_new_string(text));
-                }
-                print_json(o);
+                print_json(pcr_read_result_json(&res));
                 return 0;
         }
-        for (unsigned i = 0; i < values.n; i++) {
-                hex_encode(values.v[i].digest.buffer, values.v[i].digest.size, text);
-                printf("%s:%-2u %s\n", bank_name(values.v[i].bank), values.v[i].index, text);
+        for (unsigned i = 0; i < res.values.n; i++) {
+                const struct pcr_value *v = &res.values.v[i];
+                hex_encode(v->digest.buffer, v->digest.size, text);
+                printf("%s:%-2u %s\n", bank_name(v->bank), v->index, text);
         }
         return 0;
 }

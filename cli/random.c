@@ -2,11 +2,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/errors.h"
 #include "../src/fileio.h"
 #include "../src/hex.h"
+#include "../src/ops.h"
 #include "../src/tpm_random.h"
 #include "cli.h"
 
@@ -22,32 +21,29 @@ static const struct cli_option options[] = {
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_secret_ struct secret bytes = {0};
+        _cleanup_(op_context_close) struct op_context ctx = {0};
+        _cleanup_(random_result_free) struct random_result res = {0};
         _cleanup_secret_ struct secret text = {0};
         char *end;
         unsigned long n = strtoul(argv[0], &end, 10);
         int r;
 
         (void)argc;
+        op_context_init(&ctx, s, false);
         if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
                 return r;
         if (end == argv[0] || *end || argv[0][0] == '-' || n > RANDOM_MAX)
                 return error_set(EXIT_USAGE, "%s: give a number of bytes from 0 to %u", argv[0],
                                  RANDOM_MAX);
-        if (!(bytes.data = malloc(n ? n : 1)))
-                return error_set(EXIT_TPM, "out of memory");
-        bytes.size = n;
-        if ((r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
-            (r = tpm_random(tpm, bytes.data, bytes.size)))
+        if ((r = op_random(&ctx, &(struct random_request){.bytes = n}, &res)))
                 return r;
         if (!as_hex)
-                return file_write(output, bytes.data, bytes.size,
+                return file_write(output, res.data.data, res.data.size,
                                   WRITE_SECRET | (force ? WRITE_FORCE : 0));
         if (!(text.data = malloc(2 * n + 2)))
                 return error_set(EXIT_TPM, "out of memory");
         text.size = 2 * n + 1;
-        hex_encode(bytes.data, n, (char *)text.data);
+        hex_encode(res.data.data, n, (char *)text.data);
         text.data[2 * n] = '\n';
         return file_write(output, text.data, text.size, WRITE_SECRET | (force ? WRITE_FORCE : 0));
 }

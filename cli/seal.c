@@ -3,12 +3,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/errors.h"
 #include "../src/fileio.h"
-#include "../src/objects.h"
-#include "../src/path.h"
+#include "../src/ops.h"
 #include "../src/seal.h"
 #include "auth_options.h"
 #include "cli.h"
@@ -30,14 +27,20 @@ static const struct cli_option options[] = {
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_secret_ struct secret data = {0}, password = {0};
-        struct seal_spec spec = {.pcrs = pcrs, .policy = policy, .type = type};
-        char path[FAPI_PATH_MAX], full[FAPI_PATH_MAX];
-        unsigned long random_len = 0;
+        _cleanup_(op_context_close) struct op_context ctx = {0};
+        _cleanup_secret_ struct secret data = {0};
+        struct seal_request req = {.path = argv[0],
+                                   .data_name =
+                                       input && strcmp(input, "-") == 0 ? "standard input" : input,
+                                   .pcrs = pcrs,
+                                   .policy = policy,
+                                   .type = type,
+                                   .auth = &auth};
+        struct seal_result res;
         int r;
 
         (void)argc;
+        op_context_init(&ctx, s, false);
         if (!!input == !!random_text)
                 return error_set(EXIT_USAGE, "give the secret with -i FILE (or -i - for stdin), "
                                              "or --random N");
@@ -45,41 +48,24 @@ static int run(const struct settings *s, int argc, char **argv)
                 return error_set(EXIT_USAGE, "give --pcrs or --policy, not both");
         if (random_text) {
                 char *end;
-                random_len = strtoul(random_text, &end, 10);
-                if (end == random_text || *end || random_text[0] == '-' || random_len == 0 ||
-                    random_len > SEAL_MAX_INPUT)
+                unsigned long n = strtoul(random_text, &end, 10);
+                if (end == random_text || *end || random_text[0] == '-' || n == 0 ||
+                    n > SEAL_MAX_INPUT)
                         return error_set(EXIT_USAGE, "--random %s: give a number of bytes",
                                          random_text);
+                req.random_len = n;
         }
         if ((r = auth_check(&auth)) || (r = seal_type_check(type)) ||
-            (r = path_normalize(argv[0], path, sizeof(path))) ||
             (input && (r = file_read(input, SEAL_MAX_INPUT, &data.data, &data.size))))
                 return r;
-        if (input && data.size == 0) /* FAPI would say "the input is not valid" */
-                return error_set(EXIT_BAD_INPUT, "the secret is empty: %s has no bytes to seal",
-                                 strcmp(input, "-") == 0 ? "standard input" : input);
-        if ((r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE | AUTO_PROVISION, &tpm)))
+        req.data = data.data;
+        req.len = data.size;
+        if ((r = op_seal(&ctx, &req, &res)))
                 return r;
-        if ((r = object_absent(tpm, path, full, sizeof(full))))
-                return r;
-        if (auth_given(&auth) &&
-            (r = auth_read(&auth, path, auth.prompt, profile_auth_max(&tpm->setup), &password)))
-                return r;
-        if ((r = seal_data(tpm, path, data.data, data.size, random_len, &spec, &password)) ||
-            (r = object_resolve(tpm, path, full, sizeof(full))))
-                return r;
-        if (s->json) {
-                json_object *o = json_object_new_object();
-                json_object_object_add(o, "path", json_object_new_string(full));
-                json_object_object_add(
-                    o, "bytes", json_object_new_int64((int64_t)(input ? data.size : random_len)));
-                json_object_object_add(o, "pcrs", pcrs ? json_object_new_string(pcrs) : NULL);
-                json_object_object_add(o, "needs_password",
-                                       json_object_new_boolean(password.size > 0));
-                print_json(o);
-        } else if (!s->quiet) {
-                printf("sealed %s\n", full);
-        }
+        if (s->json)
+                print_json(seal_result_json(&req, &res));
+        else if (!s->quiet)
+                printf("sealed %s\n", res.path);
         return 0;
 }
 

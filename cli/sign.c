@@ -1,14 +1,8 @@
 /* tpmctl sign: sign data (or a digest) with a TPM key. */
 #include <stdio.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
-#include "../src/fapi_auth.h"
 #include "../src/fileio.h"
-#include "../src/keys.h"
-#include "../src/pubkey.h"
-#include "../src/sign.h"
-#include "../src/signature.h"
+#include "../src/ops.h"
 #include "auth_options.h"
 #include "cli.h"
 
@@ -30,27 +24,21 @@ static const struct cli_option options[] = {
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_free_ unsigned char *sig = NULL;
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        _cleanup_(key_info_free) struct key_info key = {0};
-        enum sig_scheme scheme;
-        size_t digest_len, sig_len;
+        _cleanup_(op_context_close) struct op_context ctx = {0};
+        _cleanup_(sign_result_free) struct sign_result res = {0};
+        struct sign_request req = {.path = argv[0],
+                                   .input = {.file = input},
+                                   .is_digest = is_digest,
+                                   .scheme = scheme_name,
+                                   .auth = &auth};
         int r;
 
         (void)argc;
-        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
+        op_context_init(&ctx, s, false);
+        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)) ||
+            (r = op_sign(&ctx, &req, &res)))
                 return r;
-        if ((r = sig_scheme_parse(scheme_name, &scheme)) || (r = auth_check(&auth)))
-                return r;
-        if ((r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
-            (r = key_info_read(tpm, argv[0], &key)) ||
-            (r = fapi_auth_attach(tpm, &auth, tpm_hash_size(key.public.publicArea.nameAlg))) ||
-            (r = digest_input(input, tpm_hash_md(public_sign_hash(&key.public.publicArea)),
-                              is_digest, digest, &digest_len)) ||
-            (r = key_sign_digest(tpm, &key, scheme, digest, digest_len, &auth, &sig, &sig_len)))
-                return r;
-        return file_write(output, sig, sig_len, force ? WRITE_FORCE : 0);
+        return file_write(output, res.signature, res.len, force ? WRITE_FORCE : 0);
 }
 
 const struct command cmd_sign = {

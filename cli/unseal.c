@@ -1,10 +1,8 @@
 /* tpmctl unseal: get a sealed secret back. */
 #include <stdio.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/fileio.h"
-#include "../src/seal.h"
+#include "../src/ops.h"
 #include "auth_options.h"
 #include "cli.h"
 
@@ -22,23 +20,19 @@ static const struct cli_option options[] = {
 
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
-        _cleanup_secret_ struct secret secret = {0};
-        bool warned;
+        _cleanup_(op_context_close) struct op_context ctx = {0};
+        _cleanup_(unseal_result_free) struct unseal_result res = {0};
         int r;
 
         (void)argc;
+        op_context_init(&ctx, s, false);
         if ((r = auth_check(&auth)) ||
             (r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))) ||
-            (r = tpm_open(s, NEED_ESYS | LOCK_SHARED, &tpm)) ||
-            (r = unseal_data(tpm, argv[0], &auth, &secret, &warned)))
+            (r = op_unseal(&ctx, &(struct unseal_request){.path = argv[0], .auth = &auth}, &res)))
                 return r;
-        if (warned && !s->quiet)
-                fprintf(stderr,
-                        "tpmctl: %s: warning: this object's policy is run by FAPI, which "
-                        "in this libtss2 returns the secret in clear on the TPM bus\n",
-                        s->command);
-        return file_write(output, secret.data, secret.size,
+        if (res.warned && !s->quiet)
+                fprintf(stderr, "tpmctl: %s: warning: " UNSEAL_FAPI_WARNING "\n", s->command);
+        return file_write(output, res.data.data, res.data.size,
                           WRITE_SECRET | (force ? WRITE_FORCE : 0));
 }
 

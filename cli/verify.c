@@ -2,14 +2,10 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "../src/cleanup.h"
-#include "../src/context.h"
 #include "../src/errors.h"
 #include "../src/fileio.h"
-#include "../src/import.h"
-#include "../src/keys.h"
+#include "../src/ops.h"
 #include "../src/pubkey.h"
-#include "../src/signature.h"
 #include "cli.h"
 
 static const char *input = "-", *sig_file, *pubkey_file, *scheme_name, *hash_name;
@@ -28,81 +24,40 @@ static const struct cli_option options[] = {
     {0},
 };
 
-/* For a PEM key the hash goes with the curve, as in the profiles. */
-static const EVP_MD *pem_hash(EVP_PKEY *key)
-{
-        if (EVP_PKEY_base_id(key) != EVP_PKEY_EC)
-                return EVP_sha256();
-        switch (EVP_PKEY_get_bits(key)) {
-        case 384:
-                return EVP_sha384();
-        case 521:
-                return EVP_sha512();
-        default:
-                return EVP_sha256();
-        }
-}
-
 static int run(const struct settings *s, int argc, char **argv)
 {
-        _cleanup_(tpm_closep) struct tpm *tpm = NULL;
+        _cleanup_(op_context_close) struct op_context ctx = {0};
         _cleanup_pkey_ EVP_PKEY *pkey = NULL;
         _cleanup_free_ unsigned char *sig = NULL;
-        unsigned char digest[EVP_MAX_MD_SIZE];
-        const char *keystore_scheme = NULL;
-        _cleanup_(key_info_free) struct key_info key = {0};
-        enum sig_scheme scheme;
-        const EVP_MD *md = NULL;
-        size_t digest_len, sig_len;
+        struct verify_request req = {.path = argc ? argv[0] : NULL,
+                                     .input = {.file = input},
+                                     .is_digest = is_digest,
+                                     .scheme = scheme_name,
+                                     .hash = hash_name};
+        struct verify_result res;
         int r;
 
+        op_context_init(&ctx, s, false);
         if (!sig_file)
                 return error_set(EXIT_USAGE, "give the signature with -s FILE");
         if ((argc == 1) == (pubkey_file != NULL))
                 return error_set(EXIT_USAGE, "give either a key PATH or --pubkey PEMFILE");
-        if ((r = sig_scheme_parse(scheme_name, &scheme)))
+        if (pubkey_file && (r = pem_read_public(pubkey_file, &pkey)))
                 return r;
-        if (hash_name && strcmp(hash_name, "sha256") && strcmp(hash_name, "sha384") &&
-            strcmp(hash_name, "sha512"))
-                return error_set(EXIT_USAGE, "--hash %s: use sha256, sha384 or sha512", hash_name);
-        if (hash_name && !(md = EVP_get_digestbyname(hash_name)))
-                return error_set(EXIT_USAGE, "--hash %s: use sha256, sha384 or sha512", hash_name);
-        if (pubkey_file) {
-                if ((r = pem_read_public(pubkey_file, &pkey)))
-                        return r;
-                if (!md)
-                        md = pem_hash(pkey);
-        } else {
-                if ((r = tpm_open(s, LOCK_SHARED, &tpm)))
-                        return r;
-                if (strncmp(argv[0], "/ext/", 5) == 0) { /* imported with --pubkey */
-                        if ((r = external_key(tpm, argv[0], &pkey)))
-                                return r;
-                        if (!md)
-                                md = pem_hash(pkey);
-                } else {
-                        if ((r = key_info_read(tpm, argv[0], &key)) ||
-                            (r = public_to_evp(&key.public, &pkey)))
-                                return r;
-                        if (!md)
-                                md = tpm_hash_md(public_sign_hash(&key.public.publicArea));
-                        keystore_scheme = key.signing_scheme;
-                }
-        }
-        if (scheme == SCHEME_DEFAULT)
-                scheme = default_scheme(pkey, keystore_scheme);
-        if ((r = file_read(sig_file, 4096, &sig, &sig_len)) ||
-            (r = digest_input(input, md, is_digest, digest, &digest_len)))
+        if ((r = file_read(sig_file, 4096, &sig, &req.signature_len)))
                 return r;
-        r = verify_digest(pkey, scheme, md, digest, digest_len, sig, sig_len);
-        if (s->json && (r == 0 || r == EXIT_INVALID)) {
+        req.pubkey = pkey;
+        req.signature = sig;
+        if ((r = op_verify(&ctx, &req, &res)))
+                return r;
+        if (s->json) {
                 json_object *o = json_object_new_object();
-                json_object_object_add(o, "valid", json_object_new_boolean(r == 0));
+                json_object_object_add(o, "valid", json_object_new_boolean(res.valid));
                 print_json(o);
-        } else if (r == 0 && !s->quiet) {
+        } else if (res.valid && !s->quiet) {
                 printf("valid\n");
         }
-        return r;
+        return res.valid ? 0 : EXIT_INVALID;
 }
 
 const struct command cmd_verify = {

@@ -19,12 +19,12 @@
 
 bool auth_given(const struct auth_source *src)
 {
-        return src->file || src->fd || src->env || src->prompt;
+        return src->file || src->fd || src->env || src->prompt || src->value;
 }
 
 int auth_check(const struct auth_source *src)
 {
-        int n = !!src->file + !!src->fd + !!src->env + !!src->prompt;
+        int n = !!src->file + !!src->fd + !!src->env + !!src->prompt + !!src->value;
 
         if (n > 1)
                 return error_set(EXIT_USAGE,
@@ -215,7 +215,13 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
                                  "--%s-file -: stdin may carry the data; use "
                                  "--%s-fd 0 to read the password from it",
                                  src->option_prefix, src->option_prefix);
-        if (src->file) {
+        if (src->value) {
+                snprintf(origin, sizeof(origin), "the request");
+                if (!(data = calloc(1, src->value_len + 1)))
+                        return error_set(EXIT_TPM, "out of memory");
+                memcpy(data, src->value, src->value_len);
+                len = src->value_len;
+        } else if (src->file) {
                 snprintf(origin, sizeof(origin), "%s", src->file);
                 errno = 0;
                 r = file_read(src->file, AUTH_READ_MAX, &data, &len);
@@ -244,6 +250,9 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
                 if (!(data = calloc(1, len + 1)))
                         return error_set(EXIT_TPM, "out of memory");
                 memcpy(data, value, len);
+        } else if (src->never_prompt) {
+                return error_set(EXIT_AUTH, "%s needs a password and none was given (\"%s\")", what,
+                                 src->option_prefix);
         } else {
                 snprintf(origin, sizeof(origin), "the terminal");
                 r = read_from_tty(src, what, confirm, &data, &len);
@@ -251,4 +260,16 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
         if (r)
                 return r;
         return take(data, len, max_len, origin, out);
+}
+
+int auth_read_once(const struct auth_source *src, const char *what, size_t max_len,
+                   struct secret *out, struct auth_source *to)
+{
+        int r = auth_read(src, what, false, max_len, out);
+
+        if (r)
+                return r;
+        *to = (struct auth_source){
+            .option_prefix = src->option_prefix, .value = out->data, .value_len = out->size};
+        return 0;
 }

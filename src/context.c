@@ -128,6 +128,7 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                 if ((r = keystore_lock(tpm->setup.lock_file, needs & LOCK_EXCLUSIVE,
                                        &tpm->lock_fd)))
                         return r;
+                tpm->lock_exclusive = needs & LOCK_EXCLUSIVE;
         }
         signals_hold();
         snprintf(what, sizeof(what), "TPM did not answer within %u s", s->timeout);
@@ -242,4 +243,41 @@ bool tpm_provisioned(const struct tpm *tpm, const char *profile)
 
         snprintf(file, sizeof(file), "%s/%s/HS/SRK/object.json", tpm->setup.system_dir, profile);
         return access(file, F_OK) == 0;
+}
+
+void tpm_unlock(struct tpm *tpm)
+{
+        watchdog_stop();
+        if (tpm->lock_fd >= 0)
+                close(tpm->lock_fd);
+        tpm->lock_fd = -1;
+}
+
+int tpm_relock(struct tpm *tpm, unsigned needs)
+{
+        const struct settings *s = &tpm->settings;
+        char what[128];
+        int r;
+
+        if ((needs & LOCK_SHARED) && !tcti_resource_managed(tpm->setup.tcti))
+                needs |= LOCK_EXCLUSIVE; /* as in tpm_open() */
+        if (tpm->lock_fd >= 0 && (needs & LOCK_EXCLUSIVE) && !tpm->lock_exclusive)
+                tpm_unlock(tpm); /* a writer after readers: taken again below */
+        if (tpm->lock_fd < 0 && (needs & (LOCK_SHARED | LOCK_EXCLUSIVE))) {
+                watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE,
+                               "the keystore stayed locked by another tpmctl process");
+                if ((r = keystore_lock(tpm->setup.lock_file, needs & LOCK_EXCLUSIVE,
+                                       &tpm->lock_fd)))
+                        return r;
+                tpm->lock_exclusive = needs & LOCK_EXCLUSIVE;
+        }
+        snprintf(what, sizeof(what), "TPM did not answer within %u s", s->timeout);
+        watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE, what);
+        return 0;
+}
+
+void tpm_flush_loaded(struct tpm *tpm)
+{
+        while (tpm->n_loaded > 0)
+                Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
 }

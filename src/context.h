@@ -27,6 +27,7 @@ struct tpm {
         TSS2_TCTI_CONTEXT *own_tcti; /* when there is no FAPI to own one */
         struct fapi_setup setup;
         int lock_fd;
+        bool lock_exclusive; /* lock_fd is held exclusively */
         /* Transient objects and sessions tpmctl loaded itself through ESYS;
          * flushed by tpm_close() whatever happened. */
         ESYS_TR loaded[8];
@@ -71,3 +72,15 @@ void tpm_untrack(struct tpm *tpm, ESYS_TR handle);
 
 /* Whether the keystore holds the active profile's storage root key. */
 bool tpm_provisioned(const struct tpm *tpm, const char *profile);
+
+/* For a context kept across requests (tpmctl batch): tpm_unlock() gives up
+ * the keystore lock and stops the timeout while tpmctl waits for the next
+ * request; tpm_relock() takes them again as tpm_open() does for `needs`
+ * (LOCK_SHARED or LOCK_EXCLUSIVE; 0 for no lock), and restarts the timeout
+ * when the lock is still held (exclusively if `needs` asks for it). */
+void tpm_unlock(struct tpm *tpm);
+int tpm_relock(struct tpm *tpm, unsigned needs);
+
+/* Flushes the objects and sessions tracked so far (tpm_track), as
+ * tpm_close() does, for a context that goes on to the next request. */
+void tpm_flush_loaded(struct tpm *tpm);

@@ -171,11 +171,6 @@ bool object_auth_wanted(json_object *obj, const struct auth_source *src)
         return auth_given(src) || object_auth(obj) == OBJECT_AUTH_YES;
 }
 
-bool key_auth_outside_fapi(const struct key_info *key, const struct auth_source *src)
-{
-        return !key->has_policy && !key->with_auth && auth_given(src);
-}
-
 void key_info_free(struct key_info *info)
 {
         OPENSSL_cleanse(&info->private, sizeof(info->private));

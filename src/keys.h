@@ -84,8 +84,3 @@ void key_info_free(struct key_info *info);
  * its public area say, from the keystore file alone (fapi_object.h): no FAPI
  * or TPM needed. EXIT_NOT_FOUND for objects that are not keys or sealed data. */
 int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info);
-
-/* A key without a policy that the keystore records without a password, used
- * with a password the user gave: FAPI would not use it (it asks for none),
- * so tpmctl's own engine signs or decrypts with it (policy_sign.h). */
-bool key_auth_outside_fapi(const struct key_info *key, const struct auth_source *src);

@@ -1,0 +1,26 @@
+/* The JSON adapters of the operations, for the table in ops.c: each reads a
+ * request object, runs its operation and adds the result to reply, and
+ * lists the fields a request may hold. */
+#pragma once
+
+#include <json-c/json.h>
+
+#include "op.h"
+
+#define OP_ADAPTER(name)                                                                           \
+        int op_##name##_json(struct op_context *ctx, json_object *request, json_object *reply);    \
+        extern const char *const op_##name##_fields[]
+
+OP_ADAPTER(sign);
+OP_ADAPTER(verify);
+OP_ADAPTER(encrypt);
+OP_ADAPTER(decrypt);
+OP_ADAPTER(seal);
+OP_ADAPTER(unseal);
+OP_ADAPTER(random);
+OP_ADAPTER(pcr_read);
+OP_ADAPTER(pcr_extend);
+OP_ADAPTER(key_create);
+OP_ADAPTER(key_show);
+OP_ADAPTER(list);
+OP_ADAPTER(delete);

@@ -1,0 +1,128 @@
+/* The seal and unseal operations and their JSON forms. */
+#include <string.h>
+
+#include "errors.h"
+#include "op_adapters.h"
+#include "op_json.h"
+#include "ops.h"
+#include "path.h"
+#include "seal.h"
+
+static const unsigned seal_needs = NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE | AUTO_PROVISION;
+static const unsigned unseal_needs = NEED_ESYS | LOCK_SHARED;
+
+int op_seal(struct op_context *ctx, const struct seal_request *req, struct seal_result *res)
+{
+        _cleanup_secret_ struct secret password = {0};
+        struct seal_spec spec = {.pcrs = req->pcrs, .policy = req->policy, .type = req->type};
+        char path[FAPI_PATH_MAX];
+        struct tpm *tpm;
+        int r;
+
+        *res = (struct seal_result){0};
+        if (!req->data == !req->random_len)
+                return error_set(EXIT_USAGE, "give the secret, or a number of random bytes");
+        if (req->pcrs && req->policy)
+                return error_set(EXIT_USAGE, "give --pcrs or --policy, not both");
+        if (req->random_len > SEAL_MAX_INPUT)
+                return error_set(EXIT_USAGE, "%zu random bytes: at most %u", req->random_len,
+                                 SEAL_MAX_INPUT);
+        if (req->data && req->len > SEAL_MAX_INPUT)
+                return error_set(EXIT_BAD_INPUT, "the secret is larger than %u bytes",
+                                 SEAL_MAX_INPUT);
+        if ((r = auth_check(req->auth)) || (r = seal_type_check(req->type)) ||
+            (r = path_normalize(req->path, path, sizeof(path))))
+                return r;
+        if (req->data && req->len == 0) /* FAPI would say "the input is not valid" */
+                return error_set(EXIT_BAD_INPUT, "the secret is empty: %s has no bytes to seal",
+                                 req->data_name ? req->data_name : "the request");
+        if ((r = op_tpm(ctx, seal_needs, NULL, &tpm)) ||
+            (r = object_absent(tpm, path, res->path, sizeof(res->path))))
+                return r;
+        if (auth_given(req->auth) && (r = auth_read(req->auth, path, req->auth->prompt,
+                                                    profile_auth_max(&tpm->setup), &password)))
+                return r;
+        if ((r = seal_data(tpm, path, req->data, req->len, req->random_len, &spec, &password)) ||
+            (r = object_resolve(tpm, path, res->path, sizeof(res->path))))
+                return r;
+        res->bytes = req->data ? req->len : req->random_len;
+        res->needs_password = password.size > 0;
+        return 0;
+}
+
+json_object *seal_result_json(const struct seal_request *req, const struct seal_result *res)
+{
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "path", json_object_new_string(res->path));
+        json_object_object_add(o, "bytes", json_object_new_int64((int64_t)res->bytes));
+        json_object_object_add(o, "pcrs", req->pcrs ? json_object_new_string(req->pcrs) : NULL);
+        json_object_object_add(o, "needs_password", json_object_new_boolean(res->needs_password));
+        return o;
+}
+
+int op_unseal(struct op_context *ctx, const struct unseal_request *req, struct unseal_result *res)
+{
+        const struct auth_source *auth = op_auth(ctx, req->auth);
+        struct tpm *tpm;
+        int r;
+
+        *res = (struct unseal_result){0};
+        if ((r = auth_check(auth)) || (r = op_tpm(ctx, unseal_needs, NULL, &tpm)))
+                return r;
+        return unseal_data(tpm, req->path, auth, &res->data, &res->warned);
+}
+
+void unseal_result_free(struct unseal_result *res)
+{
+        secret_wipe(&res->data);
+}
+
+int op_seal_json(struct op_context *ctx, json_object *request, json_object *reply)
+{
+        _cleanup_secret_ struct secret data = {0};
+        struct auth_source auth = {.option_prefix = "auth"};
+        struct seal_request req = {.auth = &auth};
+        struct seal_result res;
+        unsigned long random_len = 0;
+        int r;
+
+        if ((r = json_get_string(request, "path", true, &req.path)) ||
+            (r = json_get_string(request, "pcrs", false, &req.pcrs)) ||
+            (r = json_get_string(request, "policy", false, &req.policy)) ||
+            (r = json_get_string(request, "type", false, &req.type)) ||
+            (r = json_get_auth(request, &auth)) ||
+            (r = json_get_uint(request, "random", false, SEAL_MAX_INPUT, &random_len, NULL)) ||
+            (r = json_get_base64(request, "data_b64", false, &data)))
+                return r;
+        if (!data.data == !random_len)
+                return error_set(EXIT_USAGE, "give \"data_b64\" or \"random\" (a number of bytes)");
+        req.data = data.data;
+        req.len = data.size;
+        req.random_len = random_len;
+        if ((r = op_seal(ctx, &req, &res)))
+                return r;
+        json_merge(reply, seal_result_json(&req, &res));
+        return 0;
+}
+
+int op_unseal_json(struct op_context *ctx, json_object *request, json_object *reply)
+{
+        _cleanup_(unseal_result_free) struct unseal_result res = {0};
+        struct auth_source auth = {.option_prefix = "auth"};
+        struct unseal_request req = {.auth = &auth};
+        int r;
+
+        if ((r = json_get_string(request, "path", true, &req.path)) ||
+            (r = json_get_auth(request, &auth)) || (r = op_unseal(ctx, &req, &res)) ||
+            (r = json_add_base64(reply, "data_b64", res.data.data, res.data.size)))
+                return r;
+        if (res.warned)
+                json_object_object_add(reply, "warning",
+                                       json_object_new_string(UNSEAL_FAPI_WARNING));
+        return 0;
+}
+
+const char *const op_seal_fields[] = {"path",   "data_b64", "random", "pcrs",
+                                      "policy", "type",     "auth",   NULL};
+const char *const op_unseal_fields[] = {"path", "auth", NULL};

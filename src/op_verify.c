@@ -1,0 +1,146 @@
+/* The verify operation and its JSON form. */
+#include <openssl/err.h>
+#include <openssl/pem.h>
+#include <string.h>
+
+#include "errors.h"
+#include "import.h"
+#include "op_adapters.h"
+#include "op_json.h"
+#include "ops.h"
+#include "pubkey.h"
+#include "signature.h"
+
+static const unsigned verify_needs = LOCK_SHARED;
+
+/* For a PEM key the hash goes with the curve, as in the profiles. */
+static const EVP_MD *pem_hash(EVP_PKEY *key)
+{
+        if (EVP_PKEY_base_id(key) != EVP_PKEY_EC)
+                return EVP_sha256();
+        switch (EVP_PKEY_get_bits(key)) {
+        case 384:
+                return EVP_sha384();
+        case 521:
+                return EVP_sha512();
+        default:
+                return EVP_sha256();
+        }
+}
+
+/* The key and hash of a keystore path: a key, or an external one (/ext/). */
+static int keystore_key(struct op_context *ctx, const char *path, EVP_PKEY **pkey,
+                        const EVP_MD **md, char *scheme, size_t scheme_size)
+{
+        _cleanup_(key_info_free) struct key_info key = {0};
+        struct tpm *tpm;
+        int r;
+
+        if ((r = op_tpm(ctx, verify_needs, NULL, &tpm)))
+                return r;
+        if (strncmp(path, "/ext/", 5) == 0) { /* imported with --pubkey */
+                if ((r = external_key(tpm, path, pkey)))
+                        return r;
+                if (!*md)
+                        *md = pem_hash(*pkey);
+                return 0;
+        }
+        if ((r = key_info_read(tpm, path, &key)) || (r = public_to_evp(&key.public, pkey)))
+                return r;
+        if (!*md)
+                *md = tpm_hash_md(public_sign_hash(&key.public.publicArea));
+        snprintf(scheme, scheme_size, "%s", key.signing_scheme);
+        return 0;
+}
+
+int op_verify(struct op_context *ctx, const struct verify_request *req, struct verify_result *res)
+{
+        _cleanup_pkey_ EVP_PKEY *own = NULL;
+        EVP_PKEY *pkey = req->pubkey;
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        char keystore_scheme[16] = "";
+        enum sig_scheme scheme;
+        const EVP_MD *md = NULL;
+        size_t digest_len;
+        int r;
+
+        res->valid = false;
+        if (!req->path == !req->pubkey)
+                return error_set(EXIT_USAGE, "give either a key path or a public key");
+        if ((r = sig_scheme_parse(req->scheme, &scheme)))
+                return r;
+        if (req->hash && strcmp(req->hash, "sha256") && strcmp(req->hash, "sha384") &&
+            strcmp(req->hash, "sha512"))
+                return error_set(EXIT_USAGE, "hash %s: use sha256, sha384 or sha512", req->hash);
+        if (req->hash && !(md = EVP_get_digestbyname(req->hash)))
+                return error_set(EXIT_USAGE, "hash %s: use sha256, sha384 or sha512", req->hash);
+        if (pkey) {
+                if (!md)
+                        md = pem_hash(pkey);
+        } else {
+                if ((r = keystore_key(ctx, req->path, &own, &md, keystore_scheme,
+                                      sizeof(keystore_scheme))))
+                        return r;
+                pkey = own;
+        }
+        if (scheme == SCHEME_DEFAULT)
+                scheme = default_scheme(pkey, keystore_scheme[0] ? keystore_scheme : NULL);
+        if ((r = op_digest(&req->input, md, req->is_digest, digest, &digest_len)))
+                return r;
+        r = verify_digest(pkey, scheme, md, digest, digest_len, req->signature, req->signature_len);
+        if (r && r != EXIT_INVALID)
+                return r;
+        res->valid = r == 0;
+        return 0;
+}
+
+static int pem_public(const char *pem, EVP_PKEY **key)
+{
+        _cleanup_(bio_freep) BIO *bio = BIO_new_mem_buf(pem, -1);
+
+        if (!bio)
+                return error_set(EXIT_TPM, "out of memory");
+        *key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+        ERR_clear_error();
+        if (!*key)
+                return error_set(EXIT_BAD_INPUT, "\"pubkey_pem\" is not a PEM public key");
+        return 0;
+}
+
+int op_verify_json(struct op_context *ctx, json_object *request, json_object *reply)
+{
+        _cleanup_secret_ struct secret data = {0}, digest = {0}, sig = {0};
+        _cleanup_pkey_ EVP_PKEY *pkey = NULL;
+        struct verify_result res;
+        struct verify_request req = {0};
+        const char *pem;
+        int r;
+
+        if ((r = json_get_string(request, "path", false, &req.path)) ||
+            (r = json_get_string(request, "pubkey_pem", false, &pem)) ||
+            (r = json_get_string(request, "scheme", false, &req.scheme)) ||
+            (r = json_get_string(request, "hash", false, &req.hash)) ||
+            (r = json_get_base64(request, "data_b64", false, &data)) ||
+            (r = json_get_base64(request, "digest_b64", false, &digest)) ||
+            (r = json_get_base64(request, "signature_b64", true, &sig)))
+                return r;
+        if (!req.path == !pem)
+                return error_set(EXIT_USAGE, "give \"path\" or \"pubkey_pem\"");
+        if (!!data.data == !!digest.data)
+                return error_set(EXIT_USAGE, "give \"data_b64\" or \"digest_b64\"");
+        if (pem && (r = pem_public(pem, &pkey)))
+                return r;
+        req.pubkey = pkey;
+        req.is_digest = digest.data != NULL;
+        req.input.data = req.is_digest ? digest.data : data.data;
+        req.input.len = req.is_digest ? digest.size : data.size;
+        req.signature = sig.data;
+        req.signature_len = sig.size;
+        if ((r = op_verify(ctx, &req, &res)))
+                return r;
+        json_object_object_add(reply, "valid", json_object_new_boolean(res.valid));
+        return 0;
+}
+
+const char *const op_verify_fields[] = {"path",     "pubkey_pem", "scheme",        "hash",
+                                        "data_b64", "digest_b64", "signature_b64", NULL};

@@ -1,0 +1,234 @@
+/* The operations of tpmctl with typed requests and results: what the
+ * commands sign, verify, encrypt, decrypt, seal, unseal, random, pcr read,
+ * pcr extend, key create, key show, list and delete do, once, for the
+ * command line and for `tpmctl batch` (whose JSON adapters, one per
+ * operation, are listed in the table of ops.c). Results own their memory:
+ * each has a _free function; secrets in them are wiped. */
+#pragma once
+
+#include <json-c/json.h>
+#include <openssl/evp.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <tss2/tss2_tpm2_types.h>
+
+#include "cleanup.h"
+#include "keys.h"
+#include "nv_info.h"
+#include "objects.h"
+#include "op.h"
+#include "pcr.h"
+
+/* Data to sign, verify or hash: in memory, or (the command line) a file
+ * that is read as it is hashed, so that its size does not matter. */
+struct op_input {
+        const unsigned char *data;
+        size_t len;
+        const char *file; /* when not NULL: this file ("-": stdin) instead of data */
+};
+
+struct sign_request {
+        const char *path;
+        struct op_input input;
+        bool is_digest;     /* the input is the digest already */
+        const char *scheme; /* "rsapss", "rsassa", "ecdsa" or NULL for the key's */
+        const struct auth_source *auth;
+};
+struct sign_result {
+        unsigned char *signature;
+        size_t len;
+};
+int op_sign(struct op_context *ctx, const struct sign_request *req, struct sign_result *res);
+void sign_result_free(struct sign_result *res);
+
+struct verify_request {
+        const char *path; /* a keystore key, or NULL with pubkey */
+        EVP_PKEY *pubkey; /* a public key (no TPM needed), or NULL */
+        struct op_input input;
+        bool is_digest;
+        const unsigned char *signature;
+        size_t signature_len;
+        const char *scheme; /* NULL: the key's */
+        const char *hash;   /* "sha256", "sha384", "sha512"; NULL: the key's */
+};
+struct verify_result {
+        bool valid; /* false: the error message says why */
+};
+int op_verify(struct op_context *ctx, const struct verify_request *req, struct verify_result *res);
+
+struct encrypt_request {
+        const char *path;
+        const unsigned char *data;
+        size_t len;
+};
+struct encrypt_result {
+        unsigned char *ciphertext;
+        size_t len;
+};
+int op_encrypt(struct op_context *ctx, const struct encrypt_request *req,
+               struct encrypt_result *res);
+void encrypt_result_free(struct encrypt_result *res);
+
+struct decrypt_request {
+        const char *path;
+        const unsigned char *ciphertext;
+        size_t len;
+        const struct auth_source *auth;
+};
+struct decrypt_result {
+        struct secret plaintext;
+};
+int op_decrypt(struct op_context *ctx, const struct decrypt_request *req,
+               struct decrypt_result *res);
+void decrypt_result_free(struct decrypt_result *res);
+
+struct seal_request {
+        const char *path;
+        const unsigned char *data; /* the secret, or NULL with random_len */
+        size_t len;
+        const char *data_name;          /* where the data came from, for messages */
+        size_t random_len;              /* seal this many TPM random bytes instead */
+        const char *pcrs;               /* SPEC, or NULL */
+        const char *policy;             /* keystore policy path, or NULL */
+        const char *type;               /* extra FAPI flags ("noda"), or NULL */
+        const struct auth_source *auth; /* the new object's password: none when not given */
+};
+struct seal_result {
+        char path[FAPI_PATH_MAX]; /* full, with its profile */
+        size_t bytes;
+        bool needs_password;
+};
+int op_seal(struct op_context *ctx, const struct seal_request *req, struct seal_result *res);
+/* The result as `seal --json` prints it and batch replies with it. */
+json_object *seal_result_json(const struct seal_request *req, const struct seal_result *res);
+
+struct unseal_request {
+        const char *path;
+        const struct auth_source *auth;
+};
+struct unseal_result {
+        struct secret data;
+        bool warned; /* FAPI ran the policy: the secret crossed the bus in clear */
+};
+int op_unseal(struct op_context *ctx, const struct unseal_request *req, struct unseal_result *res);
+void unseal_result_free(struct unseal_result *res);
+#define UNSEAL_FAPI_WARNING                                                                        \
+        "this object's policy is run by FAPI, which in this libtss2 returns the secret in clear "  \
+        "on the TPM bus"
+
+struct random_request {
+        size_t bytes; /* up to RANDOM_MAX */
+};
+struct random_result {
+        struct secret data;
+};
+int op_random(struct op_context *ctx, const struct random_request *req, struct random_result *res);
+void random_result_free(struct random_result *res);
+
+struct pcr_read_request {
+        const char *pcrs; /* SPEC, or NULL for every PCR of every bank */
+};
+struct pcr_read_result {
+        struct pcr_values values;
+};
+int op_pcr_read(struct op_context *ctx, const struct pcr_read_request *req,
+                struct pcr_read_result *res);
+/* {"sha256": {"0": "HEX", ...}, ...}, as `pcr read --json` prints it. */
+json_object *pcr_read_result_json(const struct pcr_read_result *res);
+
+struct pcr_extend_request {
+        unsigned pcr;              /* 0 to PCR_COUNT - 1 */
+        const unsigned char *data; /* extend every bank with its hash ... */
+        size_t len;
+        const TPML_DIGEST_VALUES *digests; /* ... or with these, when not NULL */
+        const char *log;                   /* text for tpmctl's event log, or NULL */
+};
+struct pcr_extend_result {
+        TPML_DIGEST_VALUES digests; /* what the PCR was extended with */
+};
+int op_pcr_extend(struct op_context *ctx, const struct pcr_extend_request *req,
+                  struct pcr_extend_result *res);
+/* {"pcr": N, "digests": {"sha256": "HEX", ...}} */
+json_object *pcr_extend_result_json(const struct pcr_extend_request *req,
+                                    const struct pcr_extend_result *res);
+
+struct key_create_request {
+        const char *path;
+        const char *alg;  /* "rsa2048", "ecc256", "ecc384"; NULL: the profile's */
+        const char *type; /* "sign" (NULL), "decrypt", "restricted-sign", ... */
+        bool noda;
+        const char *policy;
+        const char *pcrs;
+        const char *persistent; /* "0x81xxxxxx", or NULL */
+        const char *description;
+        const struct auth_source *auth; /* the new key's password: none when not given */
+};
+struct key_create_result {
+        char path[FAPI_PATH_MAX];
+        char profile[128];
+        unsigned persistent;
+        bool needs_password;
+        bool provisioned_now; /* the profile was provisioned first */
+};
+int op_key_create(struct op_context *ctx, const struct key_create_request *req,
+                  struct key_create_result *res);
+json_object *key_create_result_json(const struct key_create_request *req,
+                                    const struct key_create_result *res);
+
+struct key_show_request {
+        const char *path;
+};
+struct key_show_result {
+        bool is_nv;
+        struct key_info key; /* when !is_nv */
+        struct nv_info nv;   /* when is_nv */
+};
+int op_key_show(struct op_context *ctx, const struct key_show_request *req,
+                struct key_show_result *res);
+void key_show_result_free(struct key_show_result *res);
+/* The object `key show --json` prints. */
+json_object *key_show_result_json(const struct key_show_result *res);
+
+struct list_request {
+        const char *path; /* NULL: everything */
+};
+struct list_result {
+        char **paths; /* NULL-terminated */
+        size_t n;
+};
+int op_list(struct op_context *ctx, const struct list_request *req, struct list_result *res);
+void list_result_free(struct list_result *res);
+
+struct delete_request {
+        const char *path; /* "/": the whole keystore, only with force */
+        bool force;
+};
+struct delete_result {
+        char **paths; /* what was deleted, NULL-terminated */
+        size_t n;
+        unsigned handles[64]; /* the persistent handles evicted with "/" */
+        size_t n_handles;
+};
+int op_delete(struct op_context *ctx, const struct delete_request *req, struct delete_result *res);
+void delete_result_free(struct delete_result *res);
+
+/* The digest of an input with md (or the input itself with is_digest, which
+ * must then be md's size). */
+int op_digest(const struct op_input *in, const EVP_MD *md, bool is_digest, unsigned char *out,
+              size_t *len);
+
+/* The table of operations by their batch (and HTTP) name. An adapter reads
+ * its fields from a request object (JSON), runs the operation and adds the
+ * result's fields to reply; on failure it returns the exit code with the
+ * error recorded (errors.h). `fields` lists what a request may hold besides
+ * "id" and "op": anything else is refused before the adapter runs. */
+struct op_entry {
+        const char *name;
+        int (*json)(struct op_context *ctx, json_object *request, json_object *reply);
+        const char *const *fields; /* NULL-terminated */
+};
+extern const struct op_entry op_table[]; /* ends with a NULL name */
+
+/* Runs one request object: finds its "op", checks its fields, calls the
+ * adapter. Returns 0 or the exit code, the error recorded. */
+int op_run_json(struct op_context *ctx, json_object *request, json_object *reply);
