@@ -264,6 +264,22 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$BATCH_PID/status"; }
 	assert_equal "$(field 3 .ok)" true
 }
 
+@test "a key used again is loaded once: 20 signs, one Load, 20 Sign, one Flush" {
+	for i in $(seq 20); do
+		echo "{\"id\": $i, \"op\": \"sign\", \"path\": \"b-rsa\", \"data_b64\": \"$DATA_B64\"}"
+	done >"$BATS_TEST_TMPDIR/in"
+	local cap=$BATS_TEST_TMPDIR/bus.pcap
+	TCTI_PCAP_FILE=$cap run tpmctl --tcti "pcap:$TPMCTL_TCTI" batch <"$BATS_TEST_TMPDIR/in"
+	assert_success
+	assert_equal "$(grep -c '"ok":true' <<<"$output")" 20
+	commands=$(python3 "$BATS_TEST_DIRNAME/../lib/tpm_commands.py" "$cap")
+	assert_equal "$(grep -cx 0x00000157 <<<"$commands")" 1 # Load
+	assert_equal "$(grep -cx 0x0000015d <<<"$commands")" 20 # Sign
+	assert_equal "$(grep -cx 0x00000165 <<<"$commands")" 1 # FlushContext, at the end
+	assert_equal "$(grep -c . <<<"$commands")" 22
+	assert_equal "$(tpm_handles transient)" ""
+}
+
 @test "10000 requests: no growth of file descriptors, memory or TPM handles" {
 	line() { # the i-th request of a mix
 		case $(($1 % 10)) in
