@@ -97,7 +97,6 @@ static int open_fapi(struct tpm *tpm)
 int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
 {
         struct tpm *tpm = calloc(1, sizeof(*tpm));
-        char what[128];
         bool ek_cert = false;
         int r;
 
@@ -116,23 +115,8 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                 needs |= EK_CERT_CHECK | NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE;
         else
                 needs &= ~(unsigned)AUTO_PROVISION;
-        /* Without a resource manager (swtpm, mssim, /dev/tpm0) the TPM holds
-         * every process's objects and sessions in its few slots, and the
-         * swtpm TCTI connects anew for each command, so commands of two
-         * processes interleave: readers must take turns as writers do. */
-        if ((needs & LOCK_SHARED) && !tcti_resource_managed(tpm->setup.tcti))
-                needs |= LOCK_EXCLUSIVE;
-        if (needs & (LOCK_SHARED | LOCK_EXCLUSIVE)) {
-                watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE,
-                               "the keystore stayed locked by another tpmctl process");
-                if ((r = keystore_lock(tpm->setup.lock_file, needs & LOCK_EXCLUSIVE,
-                                       &tpm->lock_fd)))
-                        return r;
-                tpm->lock_exclusive = needs & LOCK_EXCLUSIVE;
-        }
-        signals_hold();
-        snprintf(what, sizeof(what), "TPM did not answer within %u s", s->timeout);
-        watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE, what);
+        if ((r = tpm_relock(tpm, needs)))
+                return r;
 
         if (needs & EK_CERT_CHECK) {
                 if ((r = has_ek_certificate(tpm->setup.tcti, &ek_cert)))
@@ -259,8 +243,12 @@ int tpm_relock(struct tpm *tpm, unsigned needs)
         char what[128];
         int r;
 
+        /* Without a resource manager (swtpm, mssim, /dev/tpm0) the TPM holds
+         * every process's objects and sessions in its few slots, and the
+         * swtpm TCTI connects anew for each command, so commands of two
+         * processes interleave: readers must take turns as writers do. */
         if ((needs & LOCK_SHARED) && !tcti_resource_managed(tpm->setup.tcti))
-                needs |= LOCK_EXCLUSIVE; /* as in tpm_open() */
+                needs |= LOCK_EXCLUSIVE;
         if (tpm->lock_fd >= 0 && (needs & LOCK_EXCLUSIVE) && !tpm->lock_exclusive)
                 tpm_unlock(tpm); /* a writer after readers: taken again below */
         if (tpm->lock_fd < 0 && (needs & (LOCK_SHARED | LOCK_EXCLUSIVE))) {
@@ -271,6 +259,7 @@ int tpm_relock(struct tpm *tpm, unsigned needs)
                         return r;
                 tpm->lock_exclusive = needs & LOCK_EXCLUSIVE;
         }
+        signals_hold();
         snprintf(what, sizeof(what), "TPM did not answer within %u s", s->timeout);
         watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE, what);
         return 0;
