@@ -5,14 +5,15 @@
 
 #include "errors.h"
 #include "provision.h"
+#include "srk.h"
 #include "tpm_info.h"
 
 int health_check(struct tpm *tpm)
 {
         const char *profile = tpm->setup.profile;
         struct tpm_info info;
+        enum srk_presence presence;
         unsigned srk;
-        bool present = false;
         int r;
 
         if ((r = tpm_info_read(tpm->esys, &info)))
@@ -23,14 +24,23 @@ int health_check(struct tpm *tpm)
                                  profile);
         srk = srk_persistent_handle(tpm, profile);
         if (srk) {
-                if ((r = persistent_handle_present(tpm->esys, srk, &present)))
+                if ((r = srk_presence(tpm, profile, &presence, &srk)))
                         return r;
-                if (!present)
+                if (presence == SRK_MISSING)
                         return error_set(EXIT_NOT_FOUND,
                                          "the keystore's storage root key 0x%08x is not in the "
                                          "TPM (was the TPM cleared?): run `tpmctl provision "
                                          "--force`",
                                          srk);
+                if (presence == SRK_OTHER)
+                        return error_set(EXIT_TPM,
+                                         "the key at 0x%08x is not the storage root key this "
+                                         "keystore was provisioned with: this is another TPM, or "
+                                         "it was cleared since; on another TPM, use the keystore "
+                                         "with its own; if this one was cleared, the keystore's "
+                                         "keys are lost and `tpmctl provision --force` starts "
+                                         "anew (it replaces the key at 0x%08x)",
+                                         srk, srk);
         }
         if (info.in_lockout)
                 return error_set(EXIT_AUTH,

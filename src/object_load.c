@@ -221,9 +221,13 @@ static int load_transient(struct tpm *tpm, struct object_cache *c, const struct 
         if (tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY && evict_one(tpm, c))
                 rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
                                private, rec->public, handle);
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "loading %s", rec->path);
-        return 0;
+        if (rc == TSS2_RC_SUCCESS)
+                return 0;
+        /* A missing SRK, or another one (its private blob fails the
+         * TPM's integrity check), said as such. */
+        if ((r = srk_failure(tpm, rec->path, rc, "loading %s", rec->path)))
+                return r;
+        return error_rc(rc, "loading %s", rec->path);
 }
 
 /* Flushes the objects whose keystore file is gone or changed: they would

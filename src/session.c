@@ -1,6 +1,8 @@
 /* Sessions tpmctl starts itself through ESYS; see session.h. */
 #include "session.h"
 
+#include <stdarg.h>
+#include <stdio.h>
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
@@ -9,6 +11,20 @@
 int srk_object(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
 {
         return srk_new_esys(tpm, full_path, srk);
+}
+
+int session_error(struct tpm *tpm, const char *for_path, TSS2_RC rc, const char *fmt, ...)
+{
+        char context[512];
+        va_list ap;
+        int r;
+
+        va_start(ap, fmt);
+        vsnprintf(context, sizeof(context), fmt, ap);
+        va_end(ap);
+        if ((r = srk_failure(tpm, for_path, rc, "%s", context)))
+                return r;
+        return error_rc(rc, "%s", context);
 }
 
 int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,
@@ -25,7 +41,8 @@ int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
                                    ESYS_TR_NONE, NULL, type, &symmetric, alg, session);
         if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "starting a session salted with the storage root key");
+                return session_error(tpm, for_path, rc,
+                                     "starting a session salted with the storage root key");
         tpm_track(tpm, *session);
         rc = Esys_TRSess_SetAttributes(tpm->esys, *session, attrs, 0xff);
         if (rc != TSS2_RC_SUCCESS)

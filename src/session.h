@@ -14,6 +14,13 @@
 int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,
                   TPMA_SESSION attrs, ESYS_TR *session);
 
+/* The error of a TPM command that failed with rc while starting a session
+ * salted with the SRK of for_path's profile, or that such a session served:
+ * srk_failure()'s when the SRK is missing or another key (the salt went to
+ * a key that cannot decrypt it), else error_rc(rc, "CONTEXT"). */
+int session_error(struct tpm *tpm, const char *for_path, TSS2_RC rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));
+
 /* After the command a one-command session served, with its result rc: on
  * success the TPM flushed it and ESYS's record goes; on failure the TPM
  * keeps it, and it is flushed. *session becomes ESYS_TR_NONE. */

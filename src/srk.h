@@ -20,3 +20,25 @@ int srk_new_esys(struct tpm *tpm, const char *full_path, ESYS_TR *srk);
 
 /* The same, kept by the context for its lifetime: not to be closed. */
 int srk_esys(struct tpm *tpm, const char *full_path, ESYS_TR *srk);
+
+/* What the TPM holds at the persistent handle of a profile's SRK. */
+enum srk_presence {
+        SRK_IN_TPM,  /* the key the keystore was provisioned with */
+        SRK_MISSING, /* nothing: evicted, or the TPM was cleared */
+        SRK_OTHER,   /* another key: another TPM, or a cleared one provisioned again */
+};
+
+/* Asks the TPM (one TPM2_ReadPublic) which of those the SRK of profile is;
+ * *handle is its persistent handle. */
+int srk_presence(struct tpm *tpm, const char *profile, enum srk_presence *presence,
+                 unsigned *handle);
+
+/* After a TPM command that used the SRK of full_path's profile (a Load under
+ * it, a session salted with it, the command such a session served) failed
+ * with rc: when rc may mean that the SRK is missing or another key, and the
+ * TPM says it is, records "CONTEXT: why: what to do (0xRC: ...)" and returns
+ * its exit code (EXIT_NOT_FOUND missing, EXIT_TPM another key). Else 0,
+ * and the caller reports rc as it would have. Costs a TPM command only on
+ * those failures, never on success. */
+int srk_failure(struct tpm *tpm, const char *full_path, TSS2_RC rc, const char *fmt, ...)
+    __attribute__((format(printf, 4, 5)));

@@ -43,7 +43,7 @@ int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
                 if (last || rc != TSS2_RC_SUCCESS)
                         session_done(tpm, &session, rc);
                 if (rc != TSS2_RC_SUCCESS)
-                        return error_rc(rc, "reading random bytes from the TPM");
+                        return session_error(tpm, NULL, rc, "reading random bytes from the TPM");
                 if (bytes->size == 0 || bytes->size > want) {
                         Esys_Free(bytes);
                         session_done(tpm, &session, TPM2_RC_FAILURE);
