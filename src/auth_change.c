@@ -103,24 +103,14 @@ static bool allows_change_auth(const struct policy *p)
         return false;
 }
 
-/* Writes the new private blob into the keystore object, atomically. FAPI
- * keeps the blob's bytes there without the TPM2B size in front. */
+/* Writes the new private blob into the keystore object, atomically. */
 static int store_private(struct tpm *tpm, struct target *t, const TPM2B_PRIVATE *private,
                          bool with_auth)
 {
-        char hex[2 * sizeof(TPM2B_PRIVATE) + 1], file[PATH_MAX * 2];
-        const char *text;
+        int r = keystore_object_set_private(t->json, private,
+                                            with_auth ? OBJECT_AUTH_YES : OBJECT_AUTH_NO);
 
-        hex_encode(private->buffer, private->size, hex);
-        json_object_object_add(t->json, "private", json_object_new_string(hex));
-        json_object_object_add(t->json, "with_auth",
-                               json_object_new_string(with_auth ? "YES" : "NO"));
-        snprintf(file, sizeof(file), "%s%s/object.json", tpm->setup.user_dir, t->path);
-        if (access(file, F_OK) != 0)
-                snprintf(file, sizeof(file), "%s%s/object.json", tpm->setup.system_dir, t->path);
-        text = json_object_to_json_string_ext(t->json, JSON_C_TO_STRING_PRETTY |
-                                                           JSON_C_TO_STRING_NOSLASHESCAPE);
-        return file_write(file, text, strlen(text), WRITE_FORCE | WRITE_SECRET);
+        return r ? r : keystore_object_write(tpm, t->path, t->json, KEYSTORE_WRITE_REPLACE);
 }
 
 int auth_change(struct tpm *tpm, const char *user_path, const struct auth_source *current,

@@ -13,6 +13,7 @@
 #include "cleanup.h"
 #include "errors.h"
 #include "fapi_auth.h"
+#include "fapi_object.h"
 #include "keystore.h"
 #include "watchdog.h"
 
@@ -223,9 +224,10 @@ void tpm_close(struct tpm *tpm)
 
 bool tpm_provisioned(const struct tpm *tpm, const char *profile)
 {
-        char file[PATH_MAX * 2];
+        char path[FAPI_PATH_MAX], file[PATH_MAX * 2];
 
-        snprintf(file, sizeof(file), "%s/%s/HS/SRK/object.json", tpm->setup.system_dir, profile);
+        snprintf(path, sizeof(path), "/%s/HS/SRK", profile);
+        keystore_object_file_in(tpm->setup.system_dir, path, file, sizeof(file));
         return access(file, F_OK) == 0;
 }
 

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "errors.h"
+#include "fapi_object.h"
 #include "flush.h"
 #include "keys.h"
 #include "objects.h"

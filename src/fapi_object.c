@@ -9,6 +9,7 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <openssl/crypto.h>
+#include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +20,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "hex.h"
 #include "jsonfile.h"
 #include "names.h"
 
@@ -526,6 +528,132 @@ int fapi_object_private(json_object *private, TPM2B_PRIVATE *out)
         if (!json_object_is_type(private, json_type_string))
                 return bad("private", "not hex text");
         return bytes_field(private, "private", sizeof(out->buffer), out->buffer, &out->size);
+}
+
+/* Not a FAPI field: FAPI 3.2.1 ignores it, and drops it when it rewrites the
+ * object, which leaves with_auth YES, the safe side. */
+#define AUTH_UNKNOWN_FIELD "tpmctl_auth_unknown"
+
+static const char *json_str(json_object *obj, const char *key)
+{
+        json_object *v;
+        return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* SHA-256 of the object's private blob, in hex; false without one. */
+static bool private_digest(json_object *obj, char out[2 * 32 + 1])
+{
+        const char *hex = json_str(obj, "private");
+        unsigned char digest[32];
+        unsigned char *blob;
+        long len = 0;
+        bool ok;
+
+        if (!hex || !*hex || !(blob = OPENSSL_hexstr2buf(hex, &len)))
+                return false;
+        ok = EVP_Digest(blob, (size_t)len, digest, NULL, EVP_sha256(), NULL) == 1;
+        OPENSSL_free(blob);
+        if (ok)
+                hex_encode(digest, sizeof(digest), out);
+        return ok;
+}
+
+bool keystore_object_with_auth(json_object *obj)
+{
+        const char *with_auth = json_str(obj, "with_auth");
+
+        return with_auth && strcmp(with_auth, "YES") == 0;
+}
+
+enum object_auth object_auth(json_object *obj)
+{
+        const char *unknown_for = json_str(obj, AUTH_UNKNOWN_FIELD);
+        char digest[2 * 32 + 1];
+
+        if (!keystore_object_with_auth(obj))
+                return OBJECT_AUTH_NO;
+        if (unknown_for && private_digest(obj, digest) && strcmp(unknown_for, digest) == 0)
+                return OBJECT_AUTH_UNKNOWN;
+        return OBJECT_AUTH_YES;
+}
+
+int object_auth_record(json_object *obj, enum object_auth auth)
+{
+        char digest[2 * 32 + 1];
+
+        json_object_object_del(obj, AUTH_UNKNOWN_FIELD);
+        if (auth == OBJECT_AUTH_UNKNOWN) {
+                if (!private_digest(obj, digest))
+                        return error_set(EXIT_TPM, "cannot record that the password is unknown");
+                json_object_object_add(obj, AUTH_UNKNOWN_FIELD, json_object_new_string(digest));
+        }
+        json_object_object_add(obj, "with_auth",
+                               json_object_new_string(auth == OBJECT_AUTH_NO ? "NO" : "YES"));
+        return 0;
+}
+
+unsigned keystore_object_persistent_handle(json_object *obj)
+{
+        json_object *v;
+        int64_t handle;
+
+        if (!json_object_object_get_ex(obj, "persistent_handle", &v))
+                return 0;
+        handle = json_object_get_int64(v);
+        return handle > 0 && handle <= UINT32_MAX ? (unsigned)handle : 0;
+}
+
+json_object *keystore_object_nv_public(json_object *obj)
+{
+        json_object *pub, *nv;
+
+        if (!json_object_object_get_ex(obj, "public", &pub) ||
+            !json_object_object_get_ex(pub, "nvPublic", &nv))
+                return NULL;
+        return nv;
+}
+
+void keystore_object_file_in(const char *keystore_dir, const char *full_path, char *file,
+                             size_t size)
+{
+        snprintf(file, size, "%s%s/object.json", keystore_dir, full_path);
+}
+
+bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size)
+{
+        const char *dirs[] = {tpm->setup.user_dir, tpm->setup.system_dir};
+
+        for (size_t i = 0; i < 2; i++) {
+                int n = snprintf(file, size, "%s%s/object.json", dirs[i], full_path);
+                if (n > 0 && (size_t)n < size && access(file, F_OK) == 0)
+                        return true;
+        }
+        return false;
+}
+
+int keystore_object_stat(const struct tpm *tpm, const char *full_path, struct stat *st)
+{
+        char file[PATH_MAX * 2];
+
+        keystore_object_file_in(tpm->setup.user_dir, full_path, file, sizeof(file));
+        if (stat(file, st) == 0)
+                return 0;
+        keystore_object_file_in(tpm->setup.system_dir, full_path, file, sizeof(file));
+        if (stat(file, st) == 0)
+                return 0;
+        if (errno == ENOENT || errno == ENOTDIR)
+                return error_set(EXIT_NOT_FOUND, "%s is no longer in the keystore", full_path);
+        return error_set(EXIT_TPM, "cannot read %s: %s", file, strerror(errno));
+}
+
+int object_json(const struct tpm *tpm, const char *full_path, json_object **out)
+{
+        char file[PATH_MAX * 2];
+
+        if (!object_file(tpm, full_path, file, sizeof(file)))
+                return error_set(EXIT_NOT_FOUND, "no object %s in the keystore; see `tpmctl list`",
+                                 full_path);
+        return json_file_read(file, out);
 }
 
 static void stamp_of(const struct stat *st, struct file_stamp *stamp)

@@ -1,17 +1,19 @@
-/* Keystore objects (FAPI 3.2.1's object.json) read without FAPI: the public
- * and private areas FAPI would hand to the TPM, and what tpmctl needs to
- * know about an object, read once from its file. */
+/* Keystore objects (FAPI 3.2.1's object.json) read and written without
+ * FAPI: the public and private areas FAPI would hand to the TPM, and what
+ * tpmctl needs to know about an object, read once from its file. This
+ * module alone knows the file's name and its fields (fapi_object.c reads,
+ * fapi_object_write.c writes). */
 #pragma once
 
 #include <json-c/json.h>
 #include <limits.h>
 #include <stdbool.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 #include <time.h>
 #include <tss2/tss2_tpm2_types.h>
 
 #include "context.h"
-#include "keys.h"
 #include "objects.h"
 
 /* FAPI's objectType values (IFAPI_OBJECT_TYPE_CONSTANT). */
@@ -22,6 +24,50 @@ enum fapi_object_type {
         FAPI_OBJECT_HIERARCHY = 4,
         FAPI_OBJECT_DUPLICATE = 5,
 };
+
+/* What the keystore says about an object's password. tpm2-tools blobs do
+ * not say whether the object has one, so import records UNKNOWN for them:
+ * FAPI's with_auth YES (FAPI then asks tpmctl, see fapi_auth.c) and a
+ * tpmctl field naming the private blob it is about. A new private blob
+ * (auth change) has a known password, and the field no longer applies. */
+enum object_auth {
+        OBJECT_AUTH_NO = 0, /* the values of a bool "has a password" */
+        OBJECT_AUTH_YES = 1,
+        OBJECT_AUTH_UNKNOWN = 2,
+};
+
+/* Reads it from a keystore object. */
+enum object_auth object_auth(json_object *obj);
+
+/* Records it in a keystore object that has its "private" field already. */
+int object_auth_record(json_object *obj, enum object_auth auth);
+
+/* FAPI's with_auth is YES (what FAPI itself goes by, NV indices too). */
+bool keystore_object_with_auth(json_object *obj);
+
+/* The object's persistent handle; 0 when it has none. */
+unsigned keystore_object_persistent_handle(json_object *obj);
+
+/* An NV index object's nvPublic (names as FAPI writes them), or NULL. */
+json_object *keystore_object_nv_public(json_object *obj);
+
+/* Where the keystore keeps an object (its object.json): FAPI writes keys to
+ * the user keystore and hierarchies to the system keystore. False when
+ * neither holds it. */
+bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size);
+
+/* The file an object at full_path has under one keystore directory, whether
+ * or not it exists. */
+void keystore_object_file_in(const char *keystore_dir, const char *full_path, char *file,
+                             size_t size);
+
+/* stat() of the object's file (object_file() rules): EXIT_NOT_FOUND when
+ * neither keystore holds it, EXIT_TPM when it cannot be looked at. */
+int keystore_object_stat(const struct tpm *tpm, const char *full_path, struct stat *st);
+
+/* The keystore's JSON for an object at a full FAPI path, as it is (no
+ * checks of its fields: keystore_object_read() makes them). */
+int object_json(const struct tpm *tpm, const char *full_path, json_object **out);
 
 /* The TPM2B_PUBLIC of a keystore object's "public" field ({"size",
  * "publicArea": {"type", "nameAlg", "objectAttributes", "authPolicy",
@@ -80,3 +126,34 @@ int keystore_object_blobs(const struct keystore_object *o, uint8_t *pub, size_t 
 
 /* Wipes the private blob and frees the JSON. */
 void keystore_object_free(struct keystore_object *o);
+
+/* FAPI's JSON for a public area (RSA, ECC or keyed-hash), which
+ * fapi_object_public() reads back. Pure; NULL when it cannot be marshalled. */
+json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub);
+
+/* A new key object as FAPI writes one for a key it created under an SRK:
+ * name is the object's TPM name. EXIT_BAD_INPUT when the public area cannot
+ * be marshalled. */
+int keystore_object_new_key(const TPM2B_PUBLIC *public, const TPM2B_PRIVATE *private,
+                            const TPM2B_NAME *name, enum object_auth auth, json_object **out);
+
+/* Puts a new private blob in a key object, with what is known of its
+ * password (the old blob's UNKNOWN no longer applies). */
+int keystore_object_set_private(json_object *obj, const TPM2B_PRIVATE *private,
+                                enum object_auth auth);
+
+enum keystore_write {
+        KEYSTORE_WRITE_NEW,     /* a new object in the user keystore, its directory made */
+        KEYSTORE_WRITE_REPLACE, /* the existing file, in whichever keystore holds it */
+};
+
+/* Writes the object at full_path: a temporary file (0600) in the same
+ * directory, synced, renamed over the old one (NEW: linked, never replacing
+ * one) and the directory synced, so a crash leaves the old file or the
+ * whole new one. EXIT_EXISTS (NEW) or EXIT_NOT_FOUND (REPLACE) when the
+ * object is or is not there already. */
+int keystore_object_write(const struct tpm *tpm, const char *full_path, json_object *obj,
+                          enum keystore_write how);
+
+/* Undoes a KEYSTORE_WRITE_NEW: the file and its directory go. */
+void keystore_object_discard(const struct tpm *tpm, const char *full_path);

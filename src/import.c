@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "fapi_object.h"
 #include "fileio.h"
 #include "keys.h"
 #include "hex.h"
@@ -24,141 +25,6 @@
 #include "provision.h"
 #include "pubkey.h"
 #include "session.h"
-
-/* Hex as a JSON string; FAPI keeps blobs and digests so. */
-static json_object *hex(const uint8_t *data, size_t len)
-{
-        _cleanup_free_ char *text = malloc(2 * len + 1);
-
-        if (!text)
-                return NULL;
-        hex_encode(data, len, text);
-        return json_object_new_string(text);
-}
-
-static json_object *scheme(TPM2_ALG_ID id, TPMI_ALG_HASH hash)
-{
-        json_object *o = json_object_new_object(), *details;
-
-        json_object_object_add(o, "scheme", json_object_new_string(alg_fapi_name(id)));
-        if (id != TPM2_ALG_NULL) {
-                details = json_object_new_object();
-                json_object_object_add(details, "hashAlg",
-                                       json_object_new_string(alg_fapi_name(hash)));
-                json_object_object_add(o, "details", details);
-        }
-        return o;
-}
-
-static json_object *symmetric(const TPMT_SYM_DEF_OBJECT *sym)
-{
-        json_object *o = json_object_new_object();
-
-        json_object_object_add(o, "algorithm",
-                               json_object_new_string(alg_fapi_name(sym->algorithm)));
-        if (sym->algorithm != TPM2_ALG_NULL) {
-                json_object_object_add(o, "keyBits", json_object_new_int(sym->keyBits.aes));
-                json_object_object_add(o, "mode",
-                                       json_object_new_string(alg_fapi_name(sym->mode.aes)));
-        }
-        return o;
-}
-
-static json_object *attributes(TPMA_OBJECT a)
-{
-        json_object *o = json_object_new_object();
-
-        for (size_t i = 0; i < object_attributes_count; i++)
-                json_object_object_add(o, object_attributes[i].name,
-                                       json_object_new_int(!!(a & object_attributes[i].bit)));
-        return o;
-}
-
-json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
-{
-        const TPMT_PUBLIC *p = &pub->publicArea;
-        json_object *root = json_object_new_object(), *area = json_object_new_object();
-        json_object *params = json_object_new_object(), *unique;
-        uint8_t buf[sizeof(TPMT_PUBLIC)];
-        size_t size = 0;
-
-        /* FAPI's "size" is that of the marshalled area. */
-        if (Tss2_MU_TPMT_PUBLIC_Marshal(p, buf, sizeof(buf), &size) != TSS2_RC_SUCCESS) {
-                json_object_put(root);
-                json_object_put(area);
-                json_object_put(params);
-                return NULL;
-        }
-        json_object_object_add(area, "type",
-                               json_object_new_string(p->type == TPM2_ALG_RSA   ? "RSA"
-                                                      : p->type == TPM2_ALG_ECC ? "ECC"
-                                                                                : "KEYEDHASH"));
-        json_object_object_add(area, "nameAlg", json_object_new_string(alg_fapi_name(p->nameAlg)));
-        json_object_object_add(area, "objectAttributes", attributes(p->objectAttributes));
-        json_object_object_add(area, "authPolicy", hex(p->authPolicy.buffer, p->authPolicy.size));
-        switch (p->type) {
-        case TPM2_ALG_RSA:
-                json_object_object_add(params, "symmetric",
-                                       symmetric(&p->parameters.rsaDetail.symmetric));
-                json_object_object_add(
-                    params, "scheme",
-                    scheme(p->parameters.rsaDetail.scheme.scheme,
-                           p->parameters.rsaDetail.scheme.details.anySig.hashAlg));
-                json_object_object_add(params, "keyBits",
-                                       json_object_new_int(p->parameters.rsaDetail.keyBits));
-                json_object_object_add(params, "exponent",
-                                       json_object_new_int64(p->parameters.rsaDetail.exponent));
-                unique = hex(p->unique.rsa.buffer, p->unique.rsa.size);
-                break;
-        case TPM2_ALG_ECC:
-                json_object_object_add(params, "symmetric",
-                                       symmetric(&p->parameters.eccDetail.symmetric));
-                json_object_object_add(
-                    params, "scheme",
-                    scheme(p->parameters.eccDetail.scheme.scheme,
-                           p->parameters.eccDetail.scheme.details.anySig.hashAlg));
-                json_object_object_add(
-                    params, "curveID",
-                    json_object_new_string(curve_fapi_name(p->parameters.eccDetail.curveID)));
-                json_object_object_add(params, "kdf",
-                                       scheme(p->parameters.eccDetail.kdf.scheme,
-                                              p->parameters.eccDetail.kdf.details.mgf1.hashAlg));
-                unique = json_object_new_object();
-                json_object_object_add(unique, "x",
-                                       hex(p->unique.ecc.x.buffer, p->unique.ecc.x.size));
-                json_object_object_add(unique, "y",
-                                       hex(p->unique.ecc.y.buffer, p->unique.ecc.y.size));
-                break;
-        default:
-                json_object_object_add(
-                    params, "scheme",
-                    scheme(p->parameters.keyedHashDetail.scheme.scheme,
-                           p->parameters.keyedHashDetail.scheme.details.hmac.hashAlg));
-                unique = hex(p->unique.keyedHash.buffer, p->unique.keyedHash.size);
-        }
-        json_object_object_add(area, "parameters", params);
-        json_object_object_add(area, "unique", unique);
-        json_object_object_add(root, "size", json_object_new_int((int)size));
-        json_object_object_add(root, "publicArea", area);
-        return root;
-}
-
-/* What FAPI signs with when the key leaves the scheme open, as its profiles
- * do: RSA-PSS or ECDSA with the key's name hash. */
-static json_object *signing_scheme(const TPMT_PUBLIC *p)
-{
-        /* FAPI 3.2.1 reads no key object without one, decrypt keys included. */
-        if (p->type != TPM2_ALG_RSA && p->type != TPM2_ALG_ECC)
-                return NULL;
-        if (p->type == TPM2_ALG_RSA && p->parameters.rsaDetail.scheme.scheme != TPM2_ALG_NULL &&
-            (p->objectAttributes & TPMA_OBJECT_SIGN_ENCRYPT))
-                return scheme(p->parameters.rsaDetail.scheme.scheme,
-                              p->parameters.rsaDetail.scheme.details.anySig.hashAlg);
-        if (p->type == TPM2_ALG_ECC && p->parameters.eccDetail.scheme.scheme != TPM2_ALG_NULL)
-                return scheme(p->parameters.eccDetail.scheme.scheme,
-                              p->parameters.eccDetail.scheme.details.anySig.hashAlg);
-        return scheme(p->type == TPM2_ALG_RSA ? TPM2_ALG_RSAPSS : TPM2_ALG_ECDSA, p->nameAlg);
-}
 
 /* Loads the blobs under the SRK of the path's profile once: the TPM checks
  * that they belong there, and names the object. */
@@ -196,16 +62,14 @@ static int check_blobs(struct tpm *tpm, const char *full, const TPM2B_PUBLIC *pu
 int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, size_t pub_size,
                  const unsigned char *priv, size_t priv_size, enum object_auth auth)
 {
-        _cleanup_json_ json_object *obj = json_object_new_object();
-        json_object *scheme_json, *public_json;
+        _cleanup_json_ json_object *obj = NULL;
         _cleanup_fapi_free_ uint8_t *check_pub = NULL, *check_priv = NULL;
         _cleanup_fapi_free_ char *check_policy = NULL;
         TPM2B_PUBLIC public = {0};
         TPM2B_PRIVATE private = {0};
         TPM2B_NAME name = {0};
-        char full[FAPI_PATH_MAX], dir[PATH_MAX * 2], file[PATH_MAX * 2 + 16];
+        char full[FAPI_PATH_MAX];
         size_t offset = 0, n1 = 0, n2 = 0;
-        const char *text;
         TSS2_RC rc;
         int r;
 
@@ -237,37 +101,13 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
         if ((r = check_blobs(tpm, full, &public, &private, &name)))
                 return r;
 
-        json_object_object_add(obj, "objectType", json_object_new_int(1));
-        json_object_object_add(obj, "system", json_object_new_string("NO"));
-        json_object_object_add(obj, "with_auth", json_object_new_string("NO")); /* below */
-        json_object_object_add(obj, "persistent_handle", json_object_new_int(0));
-        if (!(public_json = public_to_fapi_json(&public)))
-                return error_set(EXIT_BAD_INPUT, "the public blob cannot be marshalled again");
-        json_object_object_add(obj, "public", public_json);
-        json_object_object_add(obj, "serialization", json_object_new_string(""));
-        json_object_object_add(obj, "private", hex(private.buffer, private.size));
-        json_object_object_add(obj, "policyInstance", json_object_new_string(""));
-        json_object_object_add(obj, "description", json_object_new_string(""));
-        json_object_object_add(obj, "certificate", json_object_new_string(""));
-        if ((scheme_json = signing_scheme(&public.publicArea)))
-                json_object_object_add(obj, "signing_scheme", scheme_json);
-        json_object_object_add(obj, "name", hex(name.name, name.size));
-        json_object_object_add(obj, "delete_prohibited", json_object_new_string("NO"));
-        json_object_object_add(obj, "ek_profile", json_object_new_string("NO"));
-        if ((r = object_auth_record(obj, auth)))
-                return r;
-
-        snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, full);
-        snprintf(file, sizeof(file), "%s/object.json", dir);
-        text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-                                                       JSON_C_TO_STRING_NOSLASHESCAPE);
-        if ((r = mkdir_private(dir)) || (r = file_write(file, text, strlen(text), WRITE_SECRET)))
+        if ((r = keystore_object_new_key(&public, &private, &name, auth, &obj)) ||
+            (r = keystore_object_write(tpm, full, obj, KEYSTORE_WRITE_NEW)))
                 return r;
         /* FAPI must read it back as one of its own. */
         rc = Fapi_GetTpmBlobs(tpm->fapi, full, &check_pub, &n1, &check_priv, &n2, &check_policy);
         if (rc != TSS2_RC_SUCCESS || n1 != pub_size || memcmp(check_pub, pub, n1) != 0) {
-                unlink(file);
-                rmdir(dir);
+                keystore_object_discard(tpm, full);
                 return rc ? error_rc(rc, "FAPI does not read the imported object back")
                           : error_set(EXIT_TPM, "FAPI reads the imported object back changed");
         }

@@ -17,9 +17,6 @@
 int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, size_t pub_size,
                  const unsigned char *priv, size_t priv_size, enum object_auth auth);
 
-/* FAPI's JSON for a public area (RSA, ECC or keyed-hash). Pure. */
-json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub);
-
 /* Stores an RSA or ECC public key (SubjectPublicKeyInfo PEM) at /ext/NAME,
  * as FAPI keeps external keys, for `verify /ext/NAME`. */
 int import_public_key(struct tpm *tpm, const char *path, const char *pem_file);

@@ -116,56 +116,6 @@ static const char *json_str(json_object *obj, const char *key)
         return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : NULL;
 }
 
-/* Not a FAPI field: FAPI 3.2.1 ignores it, and drops it when it rewrites the
- * object, which leaves with_auth YES, the safe side. */
-#define AUTH_UNKNOWN_FIELD "tpmctl_auth_unknown"
-
-/* SHA-256 of the object's private blob, in hex; false without one. */
-static bool private_digest(json_object *obj, char out[2 * 32 + 1])
-{
-        const char *hex = json_str(obj, "private");
-        unsigned char digest[32];
-        unsigned char *blob;
-        long len = 0;
-        bool ok;
-
-        if (!hex || !*hex || !(blob = OPENSSL_hexstr2buf(hex, &len)))
-                return false;
-        ok = EVP_Digest(blob, (size_t)len, digest, NULL, EVP_sha256(), NULL) == 1;
-        OPENSSL_free(blob);
-        if (ok)
-                hex_encode(digest, sizeof(digest), out);
-        return ok;
-}
-
-enum object_auth object_auth(json_object *obj)
-{
-        const char *with_auth = json_str(obj, "with_auth");
-        const char *unknown_for = json_str(obj, AUTH_UNKNOWN_FIELD);
-        char digest[2 * 32 + 1];
-
-        if (!with_auth || strcmp(with_auth, "YES") != 0)
-                return OBJECT_AUTH_NO;
-        if (unknown_for && private_digest(obj, digest) && strcmp(unknown_for, digest) == 0)
-                return OBJECT_AUTH_UNKNOWN;
-        return OBJECT_AUTH_YES;
-}
-
-int object_auth_record(json_object *obj, enum object_auth auth)
-{
-        char digest[2 * 32 + 1];
-
-        json_object_object_del(obj, AUTH_UNKNOWN_FIELD);
-        if (auth == OBJECT_AUTH_UNKNOWN) {
-                if (!private_digest(obj, digest))
-                        return error_set(EXIT_TPM, "cannot record that the password is unknown");
-                json_object_object_add(obj, AUTH_UNKNOWN_FIELD, json_object_new_string(digest));
-        }
-        json_object_object_add(obj, "with_auth",
-                               json_object_new_string(auth == OBJECT_AUTH_NO ? "NO" : "YES"));
-        return 0;
-}
-
 bool object_auth_wanted(json_object *obj, const struct auth_source *src)
 {
         return auth_given(src) || object_auth(obj) == OBJECT_AUTH_YES;

@@ -7,6 +7,7 @@
 #include "auth.h"
 #include "cleanup.h"
 #include "context.h"
+#include "fapi_object.h"
 #include "objects.h"
 
 enum key_type {
@@ -39,23 +40,6 @@ void key_type_string(const struct key_spec *spec, char *out, size_t size);
  * (or NULL for none) becomes the key's auth value. */
 int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
                const struct secret *password);
-
-/* What the keystore says about an object's password. tpm2-tools blobs do
- * not say whether the object has one, so import records UNKNOWN for them:
- * FAPI's with_auth YES (FAPI then asks tpmctl, see fapi_auth.c) and a
- * tpmctl field naming the private blob it is about. A new private blob
- * (auth change) has a known password, and the field no longer applies. */
-enum object_auth {
-        OBJECT_AUTH_NO = 0, /* the values of a bool "has a password" */
-        OBJECT_AUTH_YES = 1,
-        OBJECT_AUTH_UNKNOWN = 2,
-};
-
-/* Reads it from a keystore object. */
-enum object_auth object_auth(json_object *obj);
-
-/* Records it in a keystore object that has its "private" field already. */
-int object_auth_record(json_object *obj, enum object_auth auth);
 
 /* Whether to read a password to use an object by its auth value (no
  * policy): always when the user named a source, whatever the keystore says,

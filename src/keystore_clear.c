@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "fapi_object.h"
 #include "objects.h"
 #include "seal.h"
 
@@ -19,15 +20,15 @@ int keystore_contents_read(struct tpm *tpm, struct keystore_contents *out)
                 return r;
         for (size_t i = 0; i < out->n_paths; i++) {
                 _cleanup_json_ json_object *obj = NULL;
-                json_object *handle;
+                unsigned handle;
 
                 if (object_json(tpm, out->paths[i], &obj)) {
-                        error_clear(); /* policies and external keys have no object.json */
+                        error_clear(); /* policies and external keys are no objects */
                         continue;
                 }
-                if (json_object_object_get_ex(obj, "persistent_handle", &handle) &&
-                    json_object_get_int64(handle) > 0 && out->n_handles < CLEAR_MAX_HANDLES)
-                        out->handles[out->n_handles++] = (unsigned)json_object_get_int64(handle);
+                if ((handle = keystore_object_persistent_handle(obj)) &&
+                    out->n_handles < CLEAR_MAX_HANDLES)
+                        out->handles[out->n_handles++] = handle;
         }
         return 0;
 }
@@ -46,7 +47,7 @@ int keystore_clear(struct tpm *tpm, const struct keystore_contents *c)
         if (c->n_paths == 0)
                 return error_set(EXIT_NOT_FOUND, "the keystore is empty: nothing to delete");
         /* FAPI deletes an object's directory only when it holds nothing but
-         * object.json: a sealed secret's envelope would stop it half-way. */
+         * its object file: a sealed secret's envelope would stop it half-way. */
         for (size_t i = 0; i < c->n_paths; i++) {
                 char envelope[PATH_MAX * 2];
 

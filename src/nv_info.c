@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "fapi_object.h"
 
 void nv_info_free(struct nv_info *info)
 {
@@ -37,15 +38,14 @@ static void lower(const char *in, char *out, size_t size)
 int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
 {
         _cleanup_json_ json_object *obj = NULL;
-        json_object *pub, *nv, *attrs, *v;
+        json_object *nv, *attrs, *v;
         int r;
 
         memset(info, 0, sizeof(*info));
         snprintf(info->path, sizeof(info->path), "%s", full_path);
         if ((r = object_json(tpm, full_path, &obj)))
                 return r;
-        if (!json_object_object_get_ex(obj, "public", &pub) ||
-            !json_object_object_get_ex(pub, "nvPublic", &nv) ||
+        if (!(nv = keystore_object_nv_public(obj)) ||
             !json_object_object_get_ex(nv, "attributes", &attrs))
                 return error_set(EXIT_BAD_INPUT, "%s is not an NV index the keystore describes",
                                  full_path);
@@ -57,7 +57,7 @@ int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
         lower(field(attrs, "TPM2_NT"), info->type, sizeof(info->type));
         info->has_policy = (v = NULL, json_object_object_get_ex(nv, "authPolicy", &v)) &&
                            json_object_get_string_len(v) > 0;
-        info->with_auth = field(obj, "with_auth") && strcmp(field(obj, "with_auth"), "YES") == 0;
+        info->with_auth = keystore_object_with_auth(obj);
         snprintf(info->description, sizeof(info->description), "%s",
                  field(obj, "description") ? field(obj, "description") : "");
         info->attributes = json_object_new_array();

@@ -94,17 +94,7 @@ static struct object_cache *cache_of(struct tpm *tpm)
  * system one's (the SRK and other hierarchy objects). */
 static int object_file_stat(const struct tpm *tpm, const char *path, struct stat *st)
 {
-        char file[PATH_MAX * 2];
-
-        snprintf(file, sizeof(file), "%s%s/object.json", tpm->setup.user_dir, path);
-        if (stat(file, st) == 0)
-                return 0;
-        snprintf(file, sizeof(file), "%s%s/object.json", tpm->setup.system_dir, path);
-        if (stat(file, st) == 0)
-                return 0;
-        if (errno == ENOENT || errno == ENOTDIR)
-                return error_set(EXIT_NOT_FOUND, "%s is no longer in the keystore", path);
-        return error_set(EXIT_TPM, "cannot read %s: %s", file, strerror(errno));
+        return keystore_object_stat(tpm, path, st);
 }
 
 static bool same_file(const struct cache_entry *e, const struct stat *st)

@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "fapi_object.h"
 #include "jsonfile.h"
 #include "path.h"
 #include "seal.h"
@@ -46,7 +47,7 @@ static int path_list_add(struct path_list *l, const char *path)
 
 /* The FAPI path of a keystore file, as Fapi_List makes it: the file's path
  * without the keystore directory, with "//" made "/", and without its last
- * part (a policy's ".json", an object's "/object.json"). */
+ * part (a policy's ".json", an object's file name). */
 static void fapi_path_of(const char *file, size_t root_len, char *out, size_t size)
 {
         size_t n = 0, len;
@@ -188,18 +189,6 @@ static bool profile_relative(const char *path)
         return false;
 }
 
-bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size)
-{
-        const char *dirs[] = {tpm->setup.user_dir, tpm->setup.system_dir};
-
-        for (size_t i = 0; i < 2; i++) {
-                int n = snprintf(file, size, "%s%s/object.json", dirs[i], full_path);
-                if (n > 0 && (size_t)n < size && access(file, F_OK) == 0)
-                        return true;
-        }
-        return false;
-}
-
 int object_absent(const struct tpm *tpm, const char *user_path, char *full, size_t size)
 {
         int r = object_resolve(tpm, user_path, full, size);
@@ -209,16 +198,6 @@ int object_absent(const struct tpm *tpm, const char *user_path, char *full, size
                 return 0;
         }
         return r ? r : error_set(EXIT_EXISTS, "%s already exists", full);
-}
-
-int object_json(const struct tpm *tpm, const char *full_path, json_object **out)
-{
-        char file[PATH_MAX * 2];
-
-        if (!object_file(tpm, full_path, file, sizeof(file)))
-                return error_set(EXIT_NOT_FOUND, "no object %s in the keystore; see `tpmctl list`",
-                                 full_path);
-        return json_file_read(file, out);
 }
 
 int object_resolve(const struct tpm *tpm, const char *user_path, char *full, size_t size)

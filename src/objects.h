@@ -28,14 +28,6 @@ int object_resolve(const struct tpm *tpm, const char *user_path, char *full, siz
  * Bare names must name one object whatever its profile. */
 int object_absent(const struct tpm *tpm, const char *user_path, char *full, size_t size);
 
-/* Where the keystore keeps an object (its object.json): FAPI writes keys to
- * the user keystore and hierarchies to the system keystore. False when
- * neither holds it. */
-bool object_file(const struct tpm *tpm, const char *full_path, char *file, size_t size);
-
-/* The keystore's JSON for an object at a full FAPI path. */
-int object_json(const struct tpm *tpm, const char *full_path, json_object **out);
-
 /* Deletes one object (and its persistent handle). Refuses the profile's
  * hierarchy objects: deleting the SRK would delete every key under it. */
 int object_delete(struct tpm *tpm, const char *user_path);

@@ -10,6 +10,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "fapi_object.h"
 #include "jsonfile.h"
 
 /* The objects Fapi_Provision writes under /PROFILE in the system keystore,
@@ -21,11 +22,11 @@ static const char *const hierarchy_objects[] = {"HS/SRK", "HS", "HE/EK", "HE", "
 static int forget_hierarchy(const struct tpm *tpm, const char *profile)
 {
         for (size_t i = 0; i < sizeof(hierarchy_objects) / sizeof(hierarchy_objects[0]); i++) {
-                char dir[PATH_MAX * 2], file[PATH_MAX * 2 + 16];
+                char dir[PATH_MAX * 2], path[FAPI_PATH_MAX], file[PATH_MAX * 2];
 
-                snprintf(dir, sizeof(dir), "%s/%s/%s", tpm->setup.system_dir, profile,
-                         hierarchy_objects[i]);
-                snprintf(file, sizeof(file), "%s/object.json", dir);
+                snprintf(path, sizeof(path), "/%s/%s", profile, hierarchy_objects[i]);
+                snprintf(dir, sizeof(dir), "%s%s", tpm->setup.system_dir, path);
+                keystore_object_file_in(tpm->setup.system_dir, path, file, sizeof(file));
                 if (unlink(file) < 0 && errno != ENOENT)
                         return error_set(EXIT_TPM, "cannot remove %s: %s", file, strerror(errno));
                 if (rmdir(dir) < 0 && errno != ENOENT)
@@ -40,15 +41,13 @@ static int forget_hierarchy(const struct tpm *tpm, const char *profile)
 unsigned srk_persistent_handle(const struct tpm *tpm, const char *profile)
 {
         _cleanup_json_ json_object *srk = NULL;
-        json_object *handle;
-        char file[PATH_MAX * 2];
+        char path[FAPI_PATH_MAX], file[PATH_MAX * 2];
 
-        snprintf(file, sizeof(file), "%s/%s/HS/SRK/object.json", tpm->setup.system_dir, profile);
+        snprintf(path, sizeof(path), "/%s/HS/SRK", profile);
+        keystore_object_file_in(tpm->setup.system_dir, path, file, sizeof(file));
         if (json_file_read(file, &srk) != 0)
                 return 0;
-        if (!json_object_object_get_ex(srk, "persistent_handle", &handle))
-                return 0;
-        return (unsigned)json_object_get_int64(handle);
+        return keystore_object_persistent_handle(srk);
 }
 
 int persistent_handle_present(ESYS_CONTEXT *esys, TPM2_HANDLE handle, bool *present)

@@ -2,7 +2,8 @@
  * areas must be exactly what Fapi_GetTpmBlobs (tpm2-tss 3.2.1) returned for
  * the same object.json, recorded in tests/unit/fixtures/fapi_object (one
  * NAME.json as FAPI wrote it, NAME.expected: the public and the private
- * blob in hex, one a line); and malformed objects fail cleanly. */
+ * blob in hex, one a line); and malformed objects fail cleanly. Objects
+ * written (import, auth change) read back the same, atomically and 0600. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -12,11 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include "../../src/cleanup.h"
+#include "../../src/context.h"
 #include "../../src/errors.h"
 #include "../../src/fapi_object.h"
 #include "../../src/hex.h"
 #include "../../src/jsonfile.h"
+#include "../../src/keystore.h"
 
 static const char *fixtures(void)
 {
@@ -238,12 +244,228 @@ static void private_field(void **state)
         json_object_put(v);
 }
 
+/* A key object FAPI wrote (its blobs checked by marshalled_as_fapi_does). */
+static void fapi_key(struct keystore_object *o)
+{
+        char file[PATH_MAX];
+
+        snprintf(file, sizeof(file), "%s/fapi_object/P_ECCP256SHA256_k_ecc256_decrypt.json",
+                 fixtures());
+        assert_int_equal(keystore_object_read_file(file, "/P_ECCP256SHA256/HS/SRK/k", o), 0);
+        assert_int_equal(o->type, FAPI_OBJECT_KEY);
+        assert_true(o->private.size > 0);
+}
+
+/* A scratch keystore: user and system directories under a new one. */
+static struct tpm *scratch_keystore(char *root, size_t size)
+{
+        struct tpm *tpm = calloc(1, sizeof(*tpm));
+
+        assert_non_null(tpm);
+        snprintf(root, size, "/tmp/test_fapi_object.XXXXXX");
+        assert_non_null(mkdtemp(root));
+        snprintf(tpm->setup.user_dir, sizeof(tpm->setup.user_dir), "%s/user", root);
+        snprintf(tpm->setup.system_dir, sizeof(tpm->setup.system_dir), "%s/system", root);
+        return tpm;
+}
+
+static void remove_tree(const char *root)
+{
+        char command[PATH_MAX + 16];
+
+        snprintf(command, sizeof(command), "rm -rf '%s'", root);
+        assert_int_equal(system(command), 0);
+}
+
+/* Nothing but object.json in the object's directory: no temporary file. */
+static void only_object_file(const char *dir)
+{
+        _cleanup_(closedirp) DIR *d = opendir(dir);
+        struct dirent *e;
+        unsigned files = 0;
+
+        assert_non_null(d);
+        while ((e = readdir(d))) {
+                if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                        continue;
+                assert_string_equal(e->d_name, "object.json");
+                files++;
+        }
+        assert_int_equal(files, 1);
+}
+
+static void written_reads_back(void **state)
+{
+        const char *path = "/P_ECCP256SHA256/HS/SRK/k";
+        struct keystore_object fapi, o;
+        _cleanup_json_ json_object *obj = NULL;
+        TPM2B_NAME name = {.size = 3, .name = {0x00, 0x0b, 0x42}};
+        TPM2B_PRIVATE changed;
+        char root[PATH_MAX], file[PATH_MAX * 2], dir[PATH_MAX * 2];
+        struct tpm *tpm = scratch_keystore(root, sizeof(root));
+        struct stat st;
+        (void)state;
+
+        fapi_key(&fapi);
+        assert_int_equal(
+            keystore_object_new_key(&fapi.public, &fapi.private, &name, OBJECT_AUTH_NO, &obj), 0);
+        assert_int_equal(keystore_object_write(tpm, path, obj, KEYSTORE_WRITE_REPLACE),
+                         EXIT_NOT_FOUND);
+        assert_int_equal(keystore_object_write(tpm, path, obj, KEYSTORE_WRITE_NEW), 0);
+        assert_true(object_file(tpm, path, file, sizeof(file)));
+        snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, path);
+        assert_int_equal(strncmp(file, dir, strlen(dir)), 0);
+        assert_int_equal(stat(file, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0600);
+        only_object_file(dir);
+
+        assert_int_equal(keystore_object_read_file(file, path, &o), 0);
+        assert_memory_equal(&o.public, &fapi.public, sizeof(o.public));
+        assert_int_equal(o.private.size, fapi.private.size);
+        assert_memory_equal(o.private.buffer, fapi.private.buffer, o.private.size);
+        assert_false(o.with_auth);
+        assert_int_equal(o.auth, OBJECT_AUTH_NO);
+        assert_int_equal(o.persistent, 0);
+        keystore_object_free(&o);
+
+        /* A new object is never written over an existing one. */
+        assert_int_equal(keystore_object_write(tpm, path, obj, KEYSTORE_WRITE_NEW), EXIT_EXISTS);
+
+        /* An auth change: a new private blob and a password, in place. */
+        changed = fapi.private;
+        changed.buffer[0] ^= 0xff;
+        assert_int_equal(keystore_object_set_private(obj, &changed, OBJECT_AUTH_YES), 0);
+        assert_int_equal(keystore_object_write(tpm, path, obj, KEYSTORE_WRITE_REPLACE), 0);
+        assert_int_equal(stat(file, &st), 0);
+        assert_int_equal(st.st_mode & 07777, 0600);
+        only_object_file(dir);
+        assert_int_equal(keystore_object_read_file(file, path, &o), 0);
+        assert_memory_equal(o.private.buffer, changed.buffer, changed.size);
+        assert_true(o.with_auth);
+        assert_int_equal(o.auth, OBJECT_AUTH_YES);
+        assert_memory_equal(&o.public, &fapi.public, sizeof(o.public));
+        keystore_object_free(&o);
+
+        keystore_object_discard(tpm, path);
+        assert_false(object_file(tpm, path, file, sizeof(file)));
+        assert_int_equal(access(dir, F_OK), -1);
+        keystore_object_free(&fapi);
+        remove_tree(root);
+        free(tpm);
+}
+
+/* UNKNOWN holds for the private blob it was recorded with only. */
+static void auth_unknown_round_trip(void **state)
+{
+        const char *path = "/P_ECCP256SHA256/HS/SRK/blobs";
+        struct keystore_object fapi, o;
+        _cleanup_json_ json_object *obj = NULL;
+        TPM2B_NAME name = {.size = 2, .name = {0x00, 0x0b}};
+        TPM2B_PRIVATE other;
+        char root[PATH_MAX], file[PATH_MAX * 2];
+        struct tpm *tpm = scratch_keystore(root, sizeof(root));
+        (void)state;
+
+        fapi_key(&fapi);
+        assert_int_equal(
+            keystore_object_new_key(&fapi.public, &fapi.private, &name, OBJECT_AUTH_UNKNOWN, &obj),
+            0);
+        assert_true(keystore_object_with_auth(obj)); /* FAPI asks tpmctl */
+        assert_int_equal(keystore_object_write(tpm, path, obj, KEYSTORE_WRITE_NEW), 0);
+        assert_true(object_file(tpm, path, file, sizeof(file)));
+        assert_int_equal(keystore_object_read_file(file, path, &o), 0);
+        assert_true(o.with_auth);
+        assert_int_equal(o.auth, OBJECT_AUTH_UNKNOWN);
+        keystore_object_free(&o);
+
+        /* Another blob (FAPI rewrote "private" and kept the field): known. */
+        other = fapi.private;
+        other.buffer[other.size - 1] ^= 1;
+        json_object_object_add(obj, "private", json_object_new_string("00"));
+        assert_int_equal(object_auth(obj), OBJECT_AUTH_YES);
+
+        /* Recorded again with a new blob: UNKNOWN is gone for good. */
+        assert_int_equal(keystore_object_set_private(obj, &other, OBJECT_AUTH_NO), 0);
+        assert_int_equal(object_auth(obj), OBJECT_AUTH_NO);
+        assert_int_equal(object_auth_record(obj, OBJECT_AUTH_UNKNOWN), 0);
+        assert_int_equal(object_auth(obj), OBJECT_AUTH_UNKNOWN);
+        assert_int_equal(keystore_object_set_private(obj, &fapi.private, OBJECT_AUTH_YES), 0);
+        assert_int_equal(keystore_object_write(tpm, path, obj, KEYSTORE_WRITE_REPLACE), 0);
+        assert_int_equal(keystore_object_read_file(file, path, &o), 0);
+        assert_int_equal(o.auth, OBJECT_AUTH_YES);
+        keystore_object_free(&o);
+
+        keystore_object_free(&fapi);
+        remove_tree(root);
+        free(tpm);
+}
+
+/* The fields read without keystore_object_read()'s checks. */
+static void loose_fields(void **state)
+{
+        json_object *obj;
+        (void)state;
+
+        obj = json_tokener_parse("{\"persistent_handle\": 2164260865, \"with_auth\": \"YES\"}");
+        assert_int_equal(keystore_object_persistent_handle(obj), 0x81000001);
+        assert_true(keystore_object_with_auth(obj));
+        assert_null(keystore_object_nv_public(obj));
+        json_object_put(obj);
+        obj = json_tokener_parse("{\"persistent_handle\": 0, \"with_auth\": \"NO\","
+                                 "\"public\": {\"nvPublic\": {\"nvIndex\": 25165824}}}");
+        assert_int_equal(keystore_object_persistent_handle(obj), 0);
+        assert_false(keystore_object_with_auth(obj));
+        assert_non_null(keystore_object_nv_public(obj));
+        json_object_put(obj);
+        obj = json_tokener_parse("{}");
+        assert_int_equal(keystore_object_persistent_handle(obj), 0);
+        assert_false(keystore_object_with_auth(obj));
+        assert_int_equal(object_auth(obj), OBJECT_AUTH_NO);
+        json_object_put(obj);
+}
+
+/* Hierarchy objects live in the system keystore; the user one wins. */
+static void file_lookup(void **state)
+{
+        char root[PATH_MAX], file[PATH_MAX * 2], want[PATH_MAX * 2];
+        struct tpm *tpm = scratch_keystore(root, sizeof(root));
+        json_object *obj = json_object_new_object();
+        struct stat st;
+        FILE *f;
+        (void)state;
+
+        assert_int_equal(keystore_object_stat(tpm, "/P_X/HS/SRK", &st), EXIT_NOT_FOUND);
+        assert_int_equal(object_json(tpm, "/P_X/HS/SRK", &obj), EXIT_NOT_FOUND);
+        snprintf(want, sizeof(want), "%s/P_X/HS/SRK", tpm->setup.system_dir);
+        assert_int_equal(mkdir_private(want), 0);
+        keystore_object_file_in(tpm->setup.system_dir, "/P_X/HS/SRK", want, sizeof(want));
+        assert_non_null(f = fopen(want, "w"));
+        fputs("{\"persistent_handle\": 2164260866}", f);
+        fclose(f);
+        assert_true(object_file(tpm, "/P_X/HS/SRK", file, sizeof(file)));
+        assert_string_equal(file, want);
+        assert_int_equal(keystore_object_stat(tpm, "/P_X/HS/SRK", &st), 0);
+        json_object_put(obj);
+        obj = NULL;
+        assert_int_equal(object_json(tpm, "/P_X/HS/SRK", &obj), 0);
+        assert_int_equal(keystore_object_persistent_handle(obj), 0x81000002);
+        json_object_put(obj);
+        remove_tree(root);
+        free(tpm);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(marshalled_as_fapi_does), cmocka_unit_test(other_spellings),
-            cmocka_unit_test(malformed_is_bad_input),  cmocka_unit_test(oversized_is_bad_input),
+            cmocka_unit_test(marshalled_as_fapi_does),
+            cmocka_unit_test(other_spellings),
+            cmocka_unit_test(malformed_is_bad_input),
+            cmocka_unit_test(oversized_is_bad_input),
             cmocka_unit_test(private_field),
+            cmocka_unit_test(written_reads_back),
+            cmocka_unit_test(auth_unknown_round_trip),
+            cmocka_unit_test(loose_fields),
+            cmocka_unit_test(file_lookup),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
