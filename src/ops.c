@@ -56,8 +56,10 @@ int op_parse_json(json_object *request, const struct op_entry **op, struct op_pa
         if (!json_object_object_get_ex(request, "op", &name) ||
             !json_object_is_type(name, json_type_string))
                 return error_set(EXIT_USAGE, "the request has no \"op\" string");
+        /* The whole string: "sign" followed by a NUL and more is no op. */
         for (const struct op_entry *e = op_table; e->name; e++)
-                if (strcmp(e->name, json_object_get_string(name)) == 0)
+                if (strcmp(e->name, json_object_get_string(name)) == 0 &&
+                    strlen(e->name) == (size_t)json_object_get_string_len(name))
                         *op = e;
         if (!*op)
                 return error_set(EXIT_USAGE, "unknown op \"%.64s\"", json_object_get_string(name));

@@ -125,6 +125,7 @@ static void malformed_requests_are_refused_with_their_status(void **state)
             {"[1, 2]", EXIT_USAGE, "a request must be a JSON object"},
             {"{\"op\": 1}", EXIT_USAGE, "the request has no \"op\" string"},
             {"{\"op\": \"frobnicate\"}", EXIT_USAGE, "unknown op \"frobnicate\""},
+            {"{\"op\": \"random\\u0000x\", \"bytes\": 4}", EXIT_USAGE, "unknown op \"random\""},
             {"{\"op\": \"random\", \"bytes\": 4, \"extra\": 1}", EXIT_USAGE,
              "random takes no field \"extra\""},
             {"{\"op\": \"random\", \"bytes\": \"4\"}", EXIT_USAGE,
