@@ -157,9 +157,8 @@ static bool blank(const char *line, size_t len)
         return true;
 }
 
-/* One request line into a JSON object; EXIT_USAGE when it is not JSON. The
- * tokener's own copy of strings is wiped: a request may hold a password. */
-static int parse_line(const char *line, size_t len, json_object **out)
+/* The tokener's own copy of strings is wiped: a request may hold a password. */
+int batch_parse_line(const char *line, size_t len, json_object **out)
 {
         json_tokener *tok = json_tokener_new();
         enum json_tokener_error err;
@@ -253,7 +252,7 @@ static int handle_line(struct op_context *ctx, const char *line, size_t len, boo
         if (too_long)
                 r = error_set(EXIT_BAD_INPUT, "the request is longer than %u bytes",
                               BATCH_LINE_MAX);
-        else if ((r = parse_line(line, len, &request)) == 0 &&
+        else if ((r = batch_parse_line(line, len, &request)) == 0 &&
                  json_object_is_type(request, json_type_object))
                 json_object_object_get_ex(request, "id", &id);
         reply = json_object_new_object();

@@ -3,6 +3,8 @@
  * TPM context for the whole stream. */
 #pragma once
 
+#include <json-c/json.h>
+#include <stddef.h>
 #include <stdio.h>
 
 #include "auth.h"
@@ -10,6 +12,11 @@
 
 /* Longest request line; a longer one is answered with an error. */
 #define BATCH_LINE_MAX (16u << 20)
+
+/* One request line (len bytes, without its newline) into a JSON object:
+ * EXIT_USAGE, the error recorded, when it is not one JSON value with only
+ * blanks after it. The line stays as it is; the caller wipes it. */
+int batch_parse_line(const char *line, size_t len, json_object **out);
 
 /* Reads requests from in_fd until its end or SIGINT/SIGTERM/SIGHUP (the
  * request under way is finished first), writing a reply line to out for

@@ -1,14 +1,18 @@
 /* The JSON adapters of the operations, for the table in ops.c: each reads a
- * request object, runs its operation and adds the result to reply, and
- * lists the fields a request may hold. */
+ * request object into its typed request (parse), runs its operation and
+ * adds the result to reply (run), and lists the fields a request may hold. */
 #pragma once
 
 #include <json-c/json.h>
 
 #include "op.h"
 
+struct op_parsed;
+
 #define OP_ADAPTER(name)                                                                           \
-        int op_##name##_json(struct op_context *ctx, json_object *request, json_object *reply);    \
+        int op_##name##_parse(json_object *request, struct op_parsed *parsed);                     \
+        int op_##name##_run(struct op_context *ctx, const struct op_parsed *parsed,                \
+                            json_object *reply);                                                   \
         extern const char *const op_##name##_fields[]
 
 OP_ADAPTER(sign);

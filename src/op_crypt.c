@@ -57,38 +57,50 @@ void decrypt_result_free(struct decrypt_result *res)
         secret_wipe(&res->plaintext);
 }
 
-int op_encrypt_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_encrypt_parse(json_object *request, struct op_parsed *p)
 {
-        _cleanup_secret_ struct secret data = {0};
-        _cleanup_(encrypt_result_free) struct encrypt_result res = {0};
-        struct encrypt_request req = {0};
+        struct encrypt_request *req = &p->req.encrypt;
         int r;
 
-        if ((r = json_get_string(request, "path", true, &req.path)) ||
-            (r = json_get_base64(request, "data_b64", true, &data)))
+        if ((r = json_get_string(request, "path", true, &req->path)) ||
+            (r = json_get_base64(request, "data_b64", true, &p->data)))
                 return r;
-        req.data = data.data;
-        req.len = data.size;
-        if ((r = op_encrypt(ctx, &req, &res)))
+        req->data = p->data.data;
+        req->len = p->data.size;
+        return 0;
+}
+
+int op_encrypt_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        _cleanup_(encrypt_result_free) struct encrypt_result res = {0};
+        int r;
+
+        if ((r = op_encrypt(ctx, &p->req.encrypt, &res)))
                 return r;
         return json_add_base64(reply, "ciphertext_b64", res.ciphertext, res.len);
 }
 
-int op_decrypt_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_decrypt_parse(json_object *request, struct op_parsed *p)
 {
-        _cleanup_secret_ struct secret cipher = {0};
-        _cleanup_(decrypt_result_free) struct decrypt_result res = {0};
-        struct auth_source auth = {.option_prefix = "auth"};
-        struct decrypt_request req = {.auth = &auth};
+        struct decrypt_request *req = &p->req.decrypt;
         int r;
 
-        if ((r = json_get_string(request, "path", true, &req.path)) ||
-            (r = json_get_auth(request, &auth)) ||
-            (r = json_get_base64(request, "ciphertext_b64", true, &cipher)))
+        req->auth = &p->auth;
+        if ((r = json_get_string(request, "path", true, &req->path)) ||
+            (r = json_get_auth(request, &p->auth)) ||
+            (r = json_get_base64(request, "ciphertext_b64", true, &p->data)))
                 return r;
-        req.ciphertext = cipher.data;
-        req.len = cipher.size;
-        if ((r = op_decrypt(ctx, &req, &res)))
+        req->ciphertext = p->data.data;
+        req->len = p->data.size;
+        return 0;
+}
+
+int op_decrypt_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        _cleanup_(decrypt_result_free) struct decrypt_result res = {0};
+        int r;
+
+        if ((r = op_decrypt(ctx, &p->req.decrypt, &res)))
                 return r;
         return json_add_base64(reply, "data_b64", res.plaintext.data, res.plaintext.size);
 }

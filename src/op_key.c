@@ -175,35 +175,48 @@ json_object *key_show_result_json(const struct key_show_result *res)
         return o;
 }
 
-int op_key_create_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_key_create_parse(json_object *request, struct op_parsed *p)
 {
-        struct auth_source auth = {.option_prefix = "auth"};
-        struct key_create_request req = {.auth = &auth};
-        struct key_create_result res;
+        struct key_create_request *req = &p->req.key_create;
         int r;
 
-        if ((r = json_get_string(request, "path", true, &req.path)) ||
-            (r = json_get_string(request, "alg", false, &req.alg)) ||
-            (r = json_get_string(request, "type", false, &req.type)) ||
-            (r = json_get_bool(request, "noda", &req.noda)) ||
-            (r = json_get_string(request, "policy", false, &req.policy)) ||
-            (r = json_get_string(request, "pcrs", false, &req.pcrs)) ||
-            (r = json_get_string(request, "persistent", false, &req.persistent)) ||
-            (r = json_get_string(request, "description", false, &req.description)) ||
-            (r = json_get_auth(request, &auth)) || (r = op_key_create(ctx, &req, &res)))
+        req->auth = &p->auth;
+        if ((r = json_get_string(request, "path", true, &req->path)) ||
+            (r = json_get_string(request, "alg", false, &req->alg)) ||
+            (r = json_get_string(request, "type", false, &req->type)) ||
+            (r = json_get_bool(request, "noda", &req->noda)) ||
+            (r = json_get_string(request, "policy", false, &req->policy)) ||
+            (r = json_get_string(request, "pcrs", false, &req->pcrs)) ||
+            (r = json_get_string(request, "persistent", false, &req->persistent)) ||
+            (r = json_get_string(request, "description", false, &req->description)) ||
+            (r = json_get_auth(request, &p->auth)))
                 return r;
-        json_merge(reply, key_create_result_json(&req, &res));
         return 0;
 }
 
-int op_key_show_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_key_create_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
 {
-        _cleanup_(key_show_result_free) struct key_show_result res = {0};
-        struct key_show_request req;
+        const struct key_create_request *req = &p->req.key_create;
+        struct key_create_result res;
         int r;
 
-        if ((r = json_get_string(request, "path", true, &req.path)) ||
-            (r = op_key_show(ctx, &req, &res)))
+        if ((r = op_key_create(ctx, req, &res)))
+                return r;
+        json_merge(reply, key_create_result_json(req, &res));
+        return 0;
+}
+
+int op_key_show_parse(json_object *request, struct op_parsed *p)
+{
+        return json_get_string(request, "path", true, &p->req.key_show.path);
+}
+
+int op_key_show_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        _cleanup_(key_show_result_free) struct key_show_result res = {0};
+        int r;
+
+        if ((r = op_key_show(ctx, &p->req.key_show, &res)))
                 return r;
         json_merge(reply, key_show_result_json(&res));
         return 0;

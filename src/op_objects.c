@@ -110,30 +110,43 @@ void delete_result_free(struct delete_result *res)
         *res = (struct delete_result){0};
 }
 
-int op_list_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_list_parse(json_object *request, struct op_parsed *p)
+{
+        return json_get_string(request, "path", false, &p->req.list.path);
+}
+
+int op_list_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
 {
         _cleanup_(list_result_free) struct list_result res = {0};
-        struct list_request req;
         int r;
 
-        if ((r = json_get_string(request, "path", false, &req.path)) ||
-            (r = op_list(ctx, &req, &res)))
+        if ((r = op_list(ctx, &p->req.list, &res)))
                 return r;
         json_object_object_add(reply, "paths", paths_json(res.paths, res.n));
         return 0;
 }
 
-int op_delete_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_delete_parse(json_object *request, struct op_parsed *p)
 {
-        _cleanup_(delete_result_free) struct delete_result res = {0};
-        struct delete_request req = {0};
+        struct delete_request *req = &p->req.delete;
         int r;
 
-        if ((r = json_get_string(request, "path", true, &req.path)) ||
-            (r = json_get_bool(request, "force", &req.force)) || (r = op_delete(ctx, &req, &res)))
+        if ((r = json_get_string(request, "path", true, &req->path)) ||
+            (r = json_get_bool(request, "force", &req->force)))
+                return r;
+        return 0;
+}
+
+int op_delete_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        const struct delete_request *req = &p->req.delete;
+        _cleanup_(delete_result_free) struct delete_result res = {0};
+        int r;
+
+        if ((r = op_delete(ctx, req, &res)))
                 return r;
         json_object_object_add(reply, "deleted", paths_json(res.paths, res.n));
-        if (strcmp(req.path, "/") == 0) {
+        if (strcmp(req->path, "/") == 0) {
                 json_object *evicted = json_object_new_array();
                 for (size_t i = 0; i < res.n_handles; i++) {
                         char h[16];

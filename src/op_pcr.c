@@ -90,14 +90,17 @@ json_object *pcr_extend_result_json(const struct pcr_extend_request *req,
         return o;
 }
 
-int op_pcr_read_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_pcr_read_parse(json_object *request, struct op_parsed *p)
 {
-        struct pcr_read_request req;
+        return json_get_string(request, "pcrs", false, &p->req.pcr_read.pcrs);
+}
+
+int op_pcr_read_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
         struct pcr_read_result res;
         int r;
 
-        if ((r = json_get_string(request, "pcrs", false, &req.pcrs)) ||
-            (r = op_pcr_read(ctx, &req, &res)))
+        if ((r = op_pcr_read(ctx, &p->req.pcr_read, &res)))
                 return r;
         json_object_object_add(reply, "pcrs", pcr_read_result_json(&res));
         return 0;
@@ -125,31 +128,36 @@ static int digest_from_json(json_object *request, const struct secret *digest,
         return 0;
 }
 
-int op_pcr_extend_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_pcr_extend_parse(json_object *request, struct op_parsed *p)
 {
-        _cleanup_secret_ struct secret data = {0}, digest = {0};
-        struct pcr_extend_request req = {0};
-        struct pcr_extend_result res;
-        TPML_DIGEST_VALUES values;
+        struct pcr_extend_request *req = &p->req.pcr_extend;
         unsigned long pcr;
         int r;
 
         if ((r = json_get_uint(request, "pcr", true, PCR_COUNT - 1, &pcr, NULL)) ||
-            (r = json_get_string(request, "log", false, &req.log)) ||
-            (r = json_get_base64(request, "data_b64", false, &data)) ||
-            (r = json_get_base64(request, "digest_b64", false, &digest)))
+            (r = json_get_string(request, "log", false, &req->log)) ||
+            (r = json_get_base64(request, "data_b64", false, &p->data)) ||
+            (r = json_get_base64(request, "digest_b64", false, &p->digest)))
                 return r;
-        if (!!data.data == !!digest.data)
+        if (!!p->data.data == !!p->digest.data)
                 return error_set(EXIT_USAGE, "give \"data_b64\" or \"bank\" and \"digest_b64\"");
-        if (digest.data && (r = digest_from_json(request, &digest, &values)))
+        if (p->digest.data && (r = digest_from_json(request, &p->digest, &p->digests)))
                 return r;
-        req.pcr = (unsigned)pcr;
-        req.data = data.data;
-        req.len = data.size;
-        req.digests = digest.data ? &values : NULL;
-        if ((r = op_pcr_extend(ctx, &req, &res)))
+        req->pcr = (unsigned)pcr;
+        req->data = p->data.data;
+        req->len = p->data.size;
+        req->digests = p->digest.data ? &p->digests : NULL;
+        return 0;
+}
+
+int op_pcr_extend_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        struct pcr_extend_result res;
+        int r;
+
+        if ((r = op_pcr_extend(ctx, &p->req.pcr_extend, &res)))
                 return r;
-        json_merge(reply, pcr_extend_result_json(&req, &res));
+        json_merge(reply, pcr_extend_result_json(&p->req.pcr_extend, &res));
         return 0;
 }
 

@@ -31,14 +31,23 @@ void random_result_free(struct random_result *res)
         secret_wipe(&res->data);
 }
 
-int op_random_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_random_parse(json_object *request, struct op_parsed *p)
 {
-        _cleanup_(random_result_free) struct random_result res = {0};
         unsigned long bytes;
         int r;
 
-        if ((r = json_get_uint(request, "bytes", true, RANDOM_MAX, &bytes, NULL)) ||
-            (r = op_random(ctx, &(struct random_request){.bytes = bytes}, &res)))
+        if ((r = json_get_uint(request, "bytes", true, RANDOM_MAX, &bytes, NULL)))
+                return r;
+        p->req.random.bytes = bytes;
+        return 0;
+}
+
+int op_random_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        _cleanup_(random_result_free) struct random_result res = {0};
+        int r;
+
+        if ((r = op_random(ctx, &p->req.random, &res)))
                 return r;
         return json_add_base64(reply, "data_b64", res.data.data, res.data.size);
 }

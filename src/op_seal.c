@@ -78,43 +78,58 @@ void unseal_result_free(struct unseal_result *res)
         secret_wipe(&res->data);
 }
 
-int op_seal_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_seal_parse(json_object *request, struct op_parsed *p)
 {
-        _cleanup_secret_ struct secret data = {0};
-        struct auth_source auth = {.option_prefix = "auth"};
-        struct seal_request req = {.auth = &auth};
-        struct seal_result res;
+        struct seal_request *req = &p->req.seal;
         unsigned long random_len = 0;
         int r;
 
-        if ((r = json_get_string(request, "path", true, &req.path)) ||
-            (r = json_get_string(request, "pcrs", false, &req.pcrs)) ||
-            (r = json_get_string(request, "policy", false, &req.policy)) ||
-            (r = json_get_string(request, "type", false, &req.type)) ||
-            (r = json_get_auth(request, &auth)) ||
+        req->auth = &p->auth;
+        if ((r = json_get_string(request, "path", true, &req->path)) ||
+            (r = json_get_string(request, "pcrs", false, &req->pcrs)) ||
+            (r = json_get_string(request, "policy", false, &req->policy)) ||
+            (r = json_get_string(request, "type", false, &req->type)) ||
+            (r = json_get_auth(request, &p->auth)) ||
             (r = json_get_uint(request, "random", false, SEAL_MAX_INPUT, &random_len, NULL)) ||
-            (r = json_get_base64(request, "data_b64", false, &data)))
+            (r = json_get_base64(request, "data_b64", false, &p->data)))
                 return r;
-        if (!data.data == !random_len)
+        if (!p->data.data == !random_len)
                 return error_set(EXIT_USAGE, "give \"data_b64\" or \"random\" (a number of bytes)");
-        req.data = data.data;
-        req.len = data.size;
-        req.random_len = random_len;
-        if ((r = op_seal(ctx, &req, &res)))
-                return r;
-        json_merge(reply, seal_result_json(&req, &res));
+        req->data = p->data.data;
+        req->len = p->data.size;
+        req->random_len = random_len;
         return 0;
 }
 
-int op_unseal_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_seal_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
 {
-        _cleanup_(unseal_result_free) struct unseal_result res = {0};
-        struct auth_source auth = {.option_prefix = "auth"};
-        struct unseal_request req = {.auth = &auth};
+        struct seal_result res;
         int r;
 
-        if ((r = json_get_string(request, "path", true, &req.path)) ||
-            (r = json_get_auth(request, &auth)) || (r = op_unseal(ctx, &req, &res)) ||
+        if ((r = op_seal(ctx, &p->req.seal, &res)))
+                return r;
+        json_merge(reply, seal_result_json(&p->req.seal, &res));
+        return 0;
+}
+
+int op_unseal_parse(json_object *request, struct op_parsed *p)
+{
+        struct unseal_request *req = &p->req.unseal;
+        int r;
+
+        req->auth = &p->auth;
+        if ((r = json_get_string(request, "path", true, &req->path)) ||
+            (r = json_get_auth(request, &p->auth)))
+                return r;
+        return 0;
+}
+
+int op_unseal_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        _cleanup_(unseal_result_free) struct unseal_result res = {0};
+        int r;
+
+        if ((r = op_unseal(ctx, &p->req.unseal, &res)) ||
             (r = json_add_base64(reply, "data_b64", res.data.data, res.data.size)))
                 return r;
         if (res.warned)

@@ -41,26 +41,32 @@ void sign_result_free(struct sign_result *res)
         *res = (struct sign_result){0};
 }
 
-int op_sign_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_sign_parse(json_object *request, struct op_parsed *p)
 {
-        _cleanup_secret_ struct secret data = {0}, digest = {0};
-        _cleanup_(sign_result_free) struct sign_result res = {0};
-        struct auth_source auth = {.option_prefix = "auth"};
-        struct sign_request req = {.auth = &auth};
+        struct sign_request *req = &p->req.sign;
         int r;
 
-        if ((r = json_get_string(request, "path", true, &req.path)) ||
-            (r = json_get_string(request, "scheme", false, &req.scheme)) ||
-            (r = json_get_auth(request, &auth)) ||
-            (r = json_get_base64(request, "data_b64", false, &data)) ||
-            (r = json_get_base64(request, "digest_b64", false, &digest)))
+        req->auth = &p->auth;
+        if ((r = json_get_string(request, "path", true, &req->path)) ||
+            (r = json_get_string(request, "scheme", false, &req->scheme)) ||
+            (r = json_get_auth(request, &p->auth)) ||
+            (r = json_get_base64(request, "data_b64", false, &p->data)) ||
+            (r = json_get_base64(request, "digest_b64", false, &p->digest)))
                 return r;
-        if (!!data.data == !!digest.data)
+        if (!!p->data.data == !!p->digest.data)
                 return error_set(EXIT_USAGE, "give \"data_b64\" or \"digest_b64\"");
-        req.is_digest = digest.data != NULL;
-        req.input.data = req.is_digest ? digest.data : data.data;
-        req.input.len = req.is_digest ? digest.size : data.size;
-        if ((r = op_sign(ctx, &req, &res)))
+        req->is_digest = p->digest.data != NULL;
+        req->input.data = req->is_digest ? p->digest.data : p->data.data;
+        req->input.len = req->is_digest ? p->digest.size : p->data.size;
+        return 0;
+}
+
+int op_sign_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        _cleanup_(sign_result_free) struct sign_result res = {0};
+        int r;
+
+        if ((r = op_sign(ctx, &p->req.sign, &res)))
                 return r;
         return json_add_base64(reply, "signature_b64", res.signature, res.len);
 }

@@ -107,36 +107,41 @@ static int pem_public(const char *pem, EVP_PKEY **key)
         return 0;
 }
 
-int op_verify_json(struct op_context *ctx, json_object *request, json_object *reply)
+int op_verify_parse(json_object *request, struct op_parsed *p)
 {
-        _cleanup_secret_ struct secret data = {0}, digest = {0}, sig = {0};
-        _cleanup_pkey_ EVP_PKEY *pkey = NULL;
-        struct verify_result res;
-        struct verify_request req = {0};
+        struct verify_request *req = &p->req.verify;
         const char *pem;
         int r;
 
-        if ((r = json_get_string(request, "path", false, &req.path)) ||
+        if ((r = json_get_string(request, "path", false, &req->path)) ||
             (r = json_get_string(request, "pubkey_pem", false, &pem)) ||
-            (r = json_get_string(request, "scheme", false, &req.scheme)) ||
-            (r = json_get_string(request, "hash", false, &req.hash)) ||
-            (r = json_get_base64(request, "data_b64", false, &data)) ||
-            (r = json_get_base64(request, "digest_b64", false, &digest)) ||
-            (r = json_get_base64(request, "signature_b64", true, &sig)))
+            (r = json_get_string(request, "scheme", false, &req->scheme)) ||
+            (r = json_get_string(request, "hash", false, &req->hash)) ||
+            (r = json_get_base64(request, "data_b64", false, &p->data)) ||
+            (r = json_get_base64(request, "digest_b64", false, &p->digest)) ||
+            (r = json_get_base64(request, "signature_b64", true, &p->signature)))
                 return r;
-        if (!req.path == !pem)
+        if (!req->path == !pem)
                 return error_set(EXIT_USAGE, "give \"path\" or \"pubkey_pem\"");
-        if (!!data.data == !!digest.data)
+        if (!!p->data.data == !!p->digest.data)
                 return error_set(EXIT_USAGE, "give \"data_b64\" or \"digest_b64\"");
-        if (pem && (r = pem_public(pem, &pkey)))
+        if (pem && (r = pem_public(pem, &p->pubkey)))
                 return r;
-        req.pubkey = pkey;
-        req.is_digest = digest.data != NULL;
-        req.input.data = req.is_digest ? digest.data : data.data;
-        req.input.len = req.is_digest ? digest.size : data.size;
-        req.signature = sig.data;
-        req.signature_len = sig.size;
-        if ((r = op_verify(ctx, &req, &res)))
+        req->pubkey = p->pubkey;
+        req->is_digest = p->digest.data != NULL;
+        req->input.data = req->is_digest ? p->digest.data : p->data.data;
+        req->input.len = req->is_digest ? p->digest.size : p->data.size;
+        req->signature = p->signature.data;
+        req->signature_len = p->signature.size;
+        return 0;
+}
+
+int op_verify_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        struct verify_result res;
+        int r;
+
+        if ((r = op_verify(ctx, &p->req.verify, &res)))
                 return r;
         json_object_object_add(reply, "valid", json_object_new_boolean(res.valid));
         return 0;

@@ -10,20 +10,20 @@
 #include "op_adapters.h"
 
 const struct op_entry op_table[] = {
-    {"sign", op_sign_json, op_sign_fields},
-    {"verify", op_verify_json, op_verify_fields},
-    {"encrypt", op_encrypt_json, op_encrypt_fields},
-    {"decrypt", op_decrypt_json, op_decrypt_fields},
-    {"seal", op_seal_json, op_seal_fields},
-    {"unseal", op_unseal_json, op_unseal_fields},
-    {"random", op_random_json, op_random_fields},
-    {"pcr_read", op_pcr_read_json, op_pcr_read_fields},
-    {"pcr_extend", op_pcr_extend_json, op_pcr_extend_fields},
-    {"key_create", op_key_create_json, op_key_create_fields},
-    {"key_show", op_key_show_json, op_key_show_fields},
-    {"list", op_list_json, op_list_fields},
-    {"delete", op_delete_json, op_delete_fields},
-    {NULL, NULL, NULL},
+    {"sign", op_sign_parse, op_sign_run, op_sign_fields},
+    {"verify", op_verify_parse, op_verify_run, op_verify_fields},
+    {"encrypt", op_encrypt_parse, op_encrypt_run, op_encrypt_fields},
+    {"decrypt", op_decrypt_parse, op_decrypt_run, op_decrypt_fields},
+    {"seal", op_seal_parse, op_seal_run, op_seal_fields},
+    {"unseal", op_unseal_parse, op_unseal_run, op_unseal_fields},
+    {"random", op_random_parse, op_random_run, op_random_fields},
+    {"pcr_read", op_pcr_read_parse, op_pcr_read_run, op_pcr_read_fields},
+    {"pcr_extend", op_pcr_extend_parse, op_pcr_extend_run, op_pcr_extend_fields},
+    {"key_create", op_key_create_parse, op_key_create_run, op_key_create_fields},
+    {"key_show", op_key_show_parse, op_key_show_run, op_key_show_fields},
+    {"list", op_list_parse, op_list_run, op_list_fields},
+    {"delete", op_delete_parse, op_delete_run, op_delete_fields},
+    {NULL, NULL, NULL, NULL},
 };
 
 static bool field_known(const struct op_entry *op, const char *name)
@@ -36,26 +36,50 @@ static bool field_known(const struct op_entry *op, const char *name)
         return false;
 }
 
-int op_run_json(struct op_context *ctx, json_object *request, json_object *reply)
+void op_parsed_free(struct op_parsed *parsed)
 {
-        const struct op_entry *op = NULL;
+        secret_wipe(&parsed->data);
+        secret_wipe(&parsed->digest);
+        secret_wipe(&parsed->signature);
+        EVP_PKEY_free(parsed->pubkey);
+        OPENSSL_cleanse(parsed, sizeof(*parsed));
+}
+
+int op_parse_json(json_object *request, const struct op_entry **op, struct op_parsed *parsed)
+{
         json_object *name;
 
+        *op = NULL;
+        *parsed = (struct op_parsed){.auth = {.option_prefix = "auth"}};
         if (!json_object_is_type(request, json_type_object))
                 return error_set(EXIT_USAGE, "a request must be a JSON object");
         if (!json_object_object_get_ex(request, "op", &name) ||
             !json_object_is_type(name, json_type_string))
                 return error_set(EXIT_USAGE, "the request has no \"op\" string");
+        /* The whole string: "sign" followed by a NUL and more is no op. */
         for (const struct op_entry *e = op_table; e->name; e++)
-                if (strcmp(e->name, json_object_get_string(name)) == 0)
-                        op = e;
-        if (!op)
+                if (strcmp(e->name, json_object_get_string(name)) == 0 &&
+                    strlen(e->name) == (size_t)json_object_get_string_len(name))
+                        *op = e;
+        if (!*op)
                 return error_set(EXIT_USAGE, "unknown op \"%.64s\"", json_object_get_string(name));
         json_object_object_foreach(request, key, value)
         {
                 (void)value;
-                if (!field_known(op, key))
-                        return error_set(EXIT_USAGE, "%s takes no field \"%.64s\"", op->name, key);
+                if (!field_known(*op, key))
+                        return error_set(EXIT_USAGE, "%s takes no field \"%.64s\"", (*op)->name,
+                                         key);
         }
-        return op->json(ctx, request, reply);
+        return (*op)->parse(request, parsed);
+}
+
+int op_run_json(struct op_context *ctx, json_object *request, json_object *reply)
+{
+        _cleanup_(op_parsed_free) struct op_parsed parsed;
+        const struct op_entry *op;
+        int r;
+
+        if ((r = op_parse_json(request, &op, &parsed)))
+                return r;
+        return op->run(ctx, &parsed, reply);
 }

@@ -217,18 +217,56 @@ void delete_result_free(struct delete_result *res);
 int op_digest(const struct op_input *in, const EVP_MD *md, bool is_digest, unsigned char *out,
               size_t *len);
 
-/* The table of operations by their batch (and HTTP) name. An adapter reads
- * its fields from a request object (JSON), runs the operation and adds the
- * result's fields to reply; on failure it returns the exit code with the
- * error recorded (errors.h). `fields` lists what a request may hold besides
- * "id" and "op": anything else is refused before the adapter runs. */
+/* A batch (or HTTP) request read from its JSON object and checked, ready to
+ * run: the typed request of its op, and what that request points into
+ * besides the JSON object (decoded base64, the password's source, a PEM
+ * public key). op_parsed_free() wipes and frees it. */
+struct op_parsed {
+        union {
+                struct sign_request sign;
+                struct verify_request verify;
+                struct encrypt_request encrypt;
+                struct decrypt_request decrypt;
+                struct seal_request seal;
+                struct unseal_request unseal;
+                struct random_request random;
+                struct pcr_read_request pcr_read;
+                struct pcr_extend_request pcr_extend;
+                struct key_create_request key_create;
+                struct key_show_request key_show;
+                struct list_request list;
+                struct delete_request delete;
+        } req;
+        struct auth_source auth;    /* "auth" */
+        struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */
+        struct secret digest;       /* "digest_b64" */
+        struct secret signature;    /* "signature_b64" */
+        EVP_PKEY *pubkey;           /* "pubkey_pem" */
+        TPML_DIGEST_VALUES digests; /* pcr_extend's "bank" and "digest_b64" */
+};
+void op_parsed_free(struct op_parsed *parsed);
+
+/* The table of operations by their batch (and HTTP) name. An adapter is
+ * two steps: `parse` reads its fields from a request object (JSON) into the
+ * typed request, checking all it can without a TPM, and `run` runs the
+ * operation and adds the result's fields to reply. On failure each returns
+ * the exit code with the error recorded (errors.h). `fields` lists what a
+ * request may hold besides "id" and "op": anything else is refused before
+ * the adapter's parse. */
 struct op_entry {
         const char *name;
-        int (*json)(struct op_context *ctx, json_object *request, json_object *reply);
+        int (*parse)(json_object *request, struct op_parsed *parsed);
+        int (*run)(struct op_context *ctx, const struct op_parsed *parsed, json_object *reply);
         const char *const *fields; /* NULL-terminated */
 };
 extern const struct op_entry op_table[]; /* ends with a NULL name */
 
-/* Runs one request object: finds its "op", checks its fields, calls the
- * adapter. Returns 0 or the exit code, the error recorded. */
+/* Reads one request object into *parsed without a TPM: finds its "op"
+ * (*op), checks its fields and their values. Returns 0 or the exit code,
+ * the error recorded; op_parsed_free(parsed) in either case. The request
+ * object must outlive *parsed, which points into it. */
+int op_parse_json(json_object *request, const struct op_entry **op, struct op_parsed *parsed);
+
+/* Runs one request object: op_parse_json(), then the op. Returns 0 or the
+ * exit code, the error recorded. */
 int op_run_json(struct op_context *ctx, json_object *request, json_object *reply);
