@@ -89,7 +89,9 @@ static int reader_next(struct line_reader *lr, const sigset_t *waiting, char **l
                        bool *too_long)
 {
         for (;;) {
-                unsigned char *nl = memchr(lr->buf + lr->start, '\n', lr->end - lr->start);
+                /* No buffer before the first read: memchr() takes no NULL. */
+                unsigned char *nl =
+                    lr->buf ? memchr(lr->buf + lr->start, '\n', lr->end - lr->start) : NULL;
                 ssize_t n;
 
                 if (nl || (lr->eof && lr->end > lr->start)) {
