@@ -21,12 +21,33 @@ load helpers
 	flock -s "$lock" sleep 3 &
 	holder=$!
 	sleep 0.3
-	run tpmctl --timeout 1 list
+	run env TPMCTL_TCTI="$TPM_DIRECT_TCTI" "$TPMCTL" --timeout 1 list
 	assert_failure 7
 	assert_output "tpmctl: list: the keystore stayed locked by another tpmctl process"
 	wait $holder
 	run tpmctl list
 	assert_success
+}
+
+@test "through a resource manager readers run side by side, writers still take turns" {
+	resource_managed || TPMCTL_TCTI=device:/dev/tpmrm0 # detected by name, not used
+	lock=$TPMCTL_KEYSTORE/tpmctl.lock
+	flock -s "$lock" sleep 3 &
+	holder=$!
+	sleep 0.3
+	if resource_managed; then
+		run tpmctl --timeout 1 sign /P_RSA2048SHA256/HS/SRK/nothing -i /dev/null -o /dev/null
+		assert_failure 4 # the reader got in: the key is not there
+		run tpmctl --timeout 1 key create w1
+		assert_failure 7
+		assert_output "tpmctl: key create: the keystore stayed locked by another tpmctl process"
+	else
+		# Without a resource manager here, a TCTI naming one still decides the
+		# lock: list reads the keystore only and needs no TPM.
+		run tpmctl --timeout 1 list
+		assert_success
+	fi
+	wait $holder
 }
 
 @test "SIGTERM in the middle of TPM work: exit 143 and nothing left loaded" {
