@@ -132,3 +132,16 @@ lean_commands() {
 	cat "$BATS_TEST_TMPDIR/good.json" >"$f" # FAPI's delete reads it too
 	tpmctl -q delete broken
 }
+
+@test "libtss2's OpenSSL contexts are tpmctl's default one, not one built per hash" {
+	# tpm2-tss 3.2.1 asks for a new OpenSSL library context per hash, HMAC
+	# and nonce; the executable's OSSL_LIB_CTX_new answers for libtss2.
+	log=$BATS_TEST_TMPDIR/bindings
+	LD_DEBUG=bindings LD_DEBUG_OUTPUT=$log "$TPMCTL" random 16 >/dev/null
+	run grep -h "OSSL_LIB_CTX_new'" "$log".*
+	assert_line --regexp "binding file .*/libtss2-esys\.so\.0 \[0\] to .*tpmctl \[0\]: normal symbol \`OSSL_LIB_CTX_new'"
+	# a long random, many GetRandom commands, comes out whole
+	run tpmctl random 65536 -o "$BATS_TEST_TMPDIR/r"
+	assert_success
+	assert_equal "$(stat -c %s "$BATS_TEST_TMPDIR/r")" 65536
+}
