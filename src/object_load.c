@@ -371,6 +371,15 @@ static int start_sessions(struct tpm *tpm, const struct object_record *rec,
                              &out->auth);
 }
 
+/* A long-lived context must not keep the sessions of a failed load until it
+ * closes. */
+static int sessions_failed(struct tpm *tpm, struct loaded_object *out, int r)
+{
+        session_done(tpm, &out->auth, TPM2_RC_FAILURE);
+        session_done(tpm, &out->crypt, TPM2_RC_FAILURE);
+        return r;
+}
+
 int object_load(struct tpm *tpm, const struct object_record *rec, const struct auth_source *auth,
                 TPM2_CC cc, unsigned secrets, struct loaded_object *out)
 {
@@ -392,27 +401,34 @@ int object_load(struct tpm *tpm, const struct object_record *rec, const struct a
                                       .path = rec->path};
         if (!has_policy && use != POLICY_NONE)
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s", rec->path);
-        /* Before anything is loaded: a changed PCR is named, not guessed. */
-        if (has_policy && (r = policy_check_pcrs(tpm->esys, &policy, cc)))
+        if ((r = srk_esys(tpm, rec->path, &out->parent)))
                 return r;
-        if ((r = srk_esys(tpm, rec->path, &out->parent)) ||
-            (r = cached_load(tpm, rec, out->parent, &entry)))
-                return r;
+        /* A policy runs before anything is loaded: PolicyPCR compares the
+         * PCRs with the values sealed to, so a changed PCR fails there, and
+         * only then are the PCRs read, to name the changed ones. */
+        if (has_policy) {
+                if ((r = policy_check_command(&policy, cc)))
+                        return r;
+                if ((r = start_sessions(tpm, rec, &policy, false, cc, secrets, out))) {
+                        if (r == EXIT_POLICY)
+                                policy_check_pcrs(tpm->esys, &policy, cc);
+                        return sessions_failed(tpm, out, r);
+                }
+        }
+        if ((r = cached_load(tpm, rec, out->parent, &entry)))
+                return sessions_failed(tpm, out, r);
         out->handle = entry->handle;
         if (need_auth && (r = password_for(rec, auth, entry, &password)))
-                return r;
+                return sessions_failed(tpm, out, r);
         /* The empty password is set too: a password kept from before goes. */
         if ((r = set_auth(tpm, rec->path, out->handle, &password)))
-                return r;
+                return sessions_failed(tpm, out, r);
         out->tried_empty = !has_policy && !auth_given(auth) && !entry->password.data &&
                            object_auth(rec->json) == OBJECT_AUTH_UNKNOWN;
-        if ((r = start_sessions(tpm, rec, has_policy ? &policy : NULL, password.size > 0, cc,
-                                secrets, out))) {
-                /* A long-lived context must not keep them until it closes. */
-                session_done(tpm, &out->auth, TPM2_RC_FAILURE);
-                session_done(tpm, &out->crypt, TPM2_RC_FAILURE);
-        }
-        return r;
+        if (!has_policy &&
+            (r = start_sessions(tpm, rec, NULL, password.size > 0, cc, secrets, out)))
+                return sessions_failed(tpm, out, r);
+        return 0;
 }
 
 void object_command_done(struct tpm *tpm, struct loaded_object *lo, TSS2_RC rc)

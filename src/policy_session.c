@@ -114,6 +114,15 @@ int policy_check_pcrs(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc)
                                       "now (or allows this command)");
 }
 
+int policy_check_command(const struct policy *p, TPM2_CC cc)
+{
+        for (unsigned i = 0; i < p->n; i++)
+                if (p->e[i].type == POLICY_COMMANDCODE && p->e[i].code != cc)
+                        return error_set(EXIT_POLICY, "policy not satisfied: the policy does not "
+                                                      "allow this command");
+        return 0;
+}
+
 static int run_pcr(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_element *e,
                    TPMI_ALG_HASH alg)
 {

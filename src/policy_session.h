@@ -23,6 +23,11 @@ enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub
  * element (or every branch of an OR) no longer holds. Nothing is loaded. */
 int policy_check_pcrs(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc);
 
+/* Whether the PolicyCommandCode elements of p (outside ORs) allow command
+ * cc: EXIT_POLICY "policy not satisfied: the policy does not allow this
+ * command" when not. Needs no TPM. */
+int policy_check_command(const struct policy *p, TPM2_CC cc);
+
 /* Runs p in a policy session whose hash is alg, for command cc (an OR runs
  * the first branch whose PCRs hold and whose PolicyCommandCode, if any, is
  * cc). */

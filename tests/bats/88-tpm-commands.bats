@@ -8,6 +8,7 @@ load helpers
 
 STARTUP=0x00000144 GET_CAPABILITY=0x0000017a READ_CLOCK=0x00000181 READ_PUBLIC=0x00000173
 START_AUTH_SESSION=0x00000176 LOAD=0x00000157 SIGN=0x0000015d FLUSH=0x00000165
+POLICY_PCR=0x0000017f UNSEAL=0x0000015e PCR_READ=0x0000017e
 
 setup_file() {
 	start_tpm
@@ -27,6 +28,16 @@ counted() {
 	TCTI_PCAP_FILE=$cap run tpmctl --tcti "pcap:$TPMCTL_TCTI" "$@"
 	assert_success
 	[ -s "$cap" ] || fail "nothing was captured"
+	capture=$cap
+	commands=$(python3 "$BATS_TEST_DIRNAME/../lib/tpm_commands.py" "$cap")
+	count=$(grep -c . <<<"$commands")
+}
+
+# counted_failing CMD...: as counted, for a command that is to fail.
+counted_failing() {
+	local cap=$BATS_TEST_TMPDIR/bus-$RANDOM.pcap
+	TCTI_PCAP_FILE=$cap run tpmctl --tcti "pcap:$TPMCTL_TCTI" "$@"
+	assert_failure
 	capture=$cap
 	commands=$(python3 "$BATS_TEST_DIRNAME/../lib/tpm_commands.py" "$cap")
 	count=$(grep -c . <<<"$commands")
@@ -68,17 +79,30 @@ assert_at_most() { # assert_at_most N
 	assert_failure
 }
 
-@test "unseal with a PCR policy: at most 6 commands, the secret never on the bus" {
+@test "unseal with a PCR policy: 5 commands, no PCR_Read, the secret never on the bus" {
 	local marker="MARKER-$(head -c 12 /dev/urandom | xxd -p)"
 	printf '%s' "$marker" | tpmctl seal pcrsecret -i - --pcrs sha256:0,7
 	counted unseal pcrsecret
 	assert_output "$marker"
-	assert_at_most 6
+	assert_at_most 5
 	refute_needless_commands
+	# PolicyPCR compares the PCRs itself: one salted policy session first,
+	# then the object, the unseal, and the flush of the object.
+	assert_equal "$(echo $commands)" "$START_AUTH_SESSION $POLICY_PCR $LOAD $UNSEAL $FLUSH"
 	if grep -q "$marker" "$capture"; then
 		fail "the secret crossed the bus in clear"
 	fi
 	tpmctl -q delete pcrsecret
+}
+
+@test "unseal after a PCR changed: the PCR named, read only then, nothing loaded" {
+	printf 'pcr-bound' | tpmctl seal pcrmoved -i - --pcrs sha256:16
+	tpmctl pcr extend 16 -i /dev/null
+	counted_failing unseal pcrmoved
+	assert_equal "$status" 6
+	assert_output "tpmctl: unseal: policy not satisfied: PCR sha256:16 changed since sealing"
+	assert_equal "$(echo $commands)" "$START_AUTH_SESSION $POLICY_PCR $PCR_READ $FLUSH"
+	tpmctl -q delete pcrmoved
 }
 
 @test "unseal with a password: the password and the secret never on the bus" {
