@@ -603,14 +603,57 @@ unsigned keystore_object_persistent_handle(json_object *obj)
         return handle > 0 && handle <= UINT32_MAX ? (unsigned)handle : 0;
 }
 
-json_object *keystore_object_nv_public(json_object *obj)
+int keystore_object_nv(json_object *obj, const char *full_path, struct keystore_nv *nv)
 {
-        json_object *pub, *nv;
+        json_object *pub, *nvpub, *v;
 
+        memset(nv, 0, sizeof(*nv));
         if (!json_object_object_get_ex(obj, "public", &pub) ||
-            !json_object_object_get_ex(pub, "nvPublic", &nv))
+            !json_object_object_get_ex(pub, "nvPublic", &nvpub) ||
+            !json_object_object_get_ex(nvpub, "attributes", &nv->attributes) ||
+            !json_object_is_type(nv->attributes, json_type_object))
+                return error_set(EXIT_BAD_INPUT, "%s is not an NV index the keystore describes",
+                                 full_path);
+        if (json_object_object_get_ex(nvpub, "nvIndex", &v))
+                nv->handle = (unsigned)json_object_get_int64(v);
+        if (json_object_object_get_ex(nvpub, "dataSize", &v))
+                nv->size = (unsigned)json_object_get_int64(v);
+        nv->name_alg = json_str(nvpub, "nameAlg");
+        nv->type = json_str(nv->attributes, "TPM2_NT");
+        nv->has_policy =
+            json_object_object_get_ex(nvpub, "authPolicy", &v) && json_object_get_string_len(v) > 0;
+        return 0;
+}
+
+const char *keystore_object_description(json_object *obj)
+{
+        const char *d = json_str(obj, "description");
+        return d ? d : "";
+}
+
+const char *keystore_object_signing_scheme(json_object *obj)
+{
+        json_object *scheme;
+
+        return json_object_object_get_ex(obj, "signing_scheme", &scheme)
+                   ? json_str(scheme, "scheme")
+                   : NULL;
+}
+
+json_object *keystore_object_policy(json_object *obj)
+{
+        json_object *policy;
+        return json_object_object_get_ex(obj, "policy", &policy) ? policy : NULL;
+}
+
+const char *keystore_object_ext_public_pem(json_object *obj)
+{
+        json_object *type;
+
+        if (!json_object_object_get_ex(obj, "objectType", &type) ||
+            json_object_get_int(type) != FAPI_OBJECT_EXT_PUB_KEY)
                 return NULL;
-        return nv;
+        return json_str(obj, "pem_ext_public");
 }
 
 void keystore_object_file_in(const char *keystore_dir, const char *full_path, char *file,

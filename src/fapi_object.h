@@ -48,8 +48,32 @@ bool keystore_object_with_auth(json_object *obj);
 /* The object's persistent handle; 0 when it has none. */
 unsigned keystore_object_persistent_handle(json_object *obj);
 
-/* An NV index object's nvPublic (names as FAPI writes them), or NULL. */
-json_object *keystore_object_nv_public(json_object *obj);
+/* What an NV index object's nvPublic says, names as FAPI writes them. */
+struct keystore_nv {
+        unsigned handle;         /* nvIndex */
+        unsigned size;           /* dataSize */
+        const char *name_alg;    /* "SHA256"; NULL when missing */
+        const char *type;        /* the TPM2_NT attribute: "ORDINARY", "COUNTER"... */
+        bool has_policy;         /* a non-empty authPolicy */
+        json_object *attributes; /* the attribute object: NAME -> 0/1 (borrowed) */
+};
+
+/* Reads it from an NV index object; EXIT_BAD_INPUT naming full_path when
+ * the object is no NV index (pointers into obj: valid while obj is). */
+int keystore_object_nv(json_object *obj, const char *full_path, struct keystore_nv *nv);
+
+/* The object's description; "" when it has none. */
+const char *keystore_object_description(json_object *obj);
+
+/* The signing scheme FAPI recorded for a key ("RSA_PSS", "ECDSA"...), or
+ * NULL. */
+const char *keystore_object_signing_scheme(json_object *obj);
+
+/* The policy FAPI stored with the object (policy language JSON), or NULL. */
+json_object *keystore_object_policy(json_object *obj);
+
+/* An external public key object's PEM; NULL when obj is no such object. */
+const char *keystore_object_ext_public_pem(json_object *obj);
 
 /* Where the keystore keeps an object (its object.json): FAPI writes keys to
  * the user keystore and hierarchies to the system keystore. False when

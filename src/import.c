@@ -145,18 +145,16 @@ int external_key(const struct tpm *tpm, const char *full_path, EVP_PKEY **key)
 {
         _cleanup_json_ json_object *obj = NULL;
         _cleanup_(bio_freep) BIO *bio = NULL;
-        json_object *type, *pem;
+        const char *pem;
         int r;
 
         if (strncmp(full_path, "/ext/", 5) != 0)
                 return error_set(EXIT_NOT_FOUND, "%s is not an external key", full_path);
         if ((r = object_json(tpm, full_path, &obj)))
                 return r;
-        if (!json_object_object_get_ex(obj, "objectType", &type) ||
-            json_object_get_int(type) != 3 ||
-            !json_object_object_get_ex(obj, "pem_ext_public", &pem))
+        if (!(pem = keystore_object_ext_public_pem(obj)))
                 return error_set(EXIT_NOT_FOUND, "%s is not an external key", full_path);
-        if (!(bio = BIO_new_mem_buf(json_object_get_string(pem), -1)) ||
+        if (!(bio = BIO_new_mem_buf(pem, -1)) ||
             !(*key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL))) {
                 ERR_clear_error();
                 return error_set(EXIT_BAD_INPUT, "the public key stored at %s is malformed",

@@ -110,12 +110,6 @@ int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
         return 0;
 }
 
-static const char *json_str(json_object *obj, const char *key)
-{
-        json_object *v;
-        return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : NULL;
-}
-
 bool object_auth_wanted(json_object *obj, const struct auth_source *src)
 {
         return auth_given(src) || object_auth(obj) == OBJECT_AUTH_YES;
@@ -131,7 +125,6 @@ void key_info_free(struct key_info *info)
 int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info)
 {
         struct keystore_object o;
-        json_object *scheme;
         const char *s;
         int r;
 
@@ -152,9 +145,8 @@ int key_info_read(struct tpm *tpm, const char *user_path, struct key_info *info)
         info->persistent = o.persistent;
         keystore_object_free(&o);
         snprintf(info->description, sizeof(info->description), "%s",
-                 (s = json_str(info->json, "description")) ? s : "");
-        if (json_object_object_get_ex(info->json, "signing_scheme", &scheme) &&
-            (s = json_str(scheme, "scheme")))
+                 keystore_object_description(info->json));
+        if ((s = keystore_object_signing_scheme(info->json)))
                 snprintf(info->signing_scheme, sizeof(info->signing_scheme), "%s", s);
         info->has_policy = info->public.publicArea.authPolicy.size > 0;
         return 0;

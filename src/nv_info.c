@@ -20,12 +20,6 @@ bool nv_path(const char *full_path)
         return strncmp(full_path, "/nv/", 4) == 0;
 }
 
-static const char *field(json_object *obj, const char *key)
-{
-        json_object *v;
-        return json_object_object_get_ex(obj, key, &v) ? json_object_get_string(v) : NULL;
-}
-
 static void lower(const char *in, char *out, size_t size)
 {
         size_t i = 0;
@@ -38,30 +32,24 @@ static void lower(const char *in, char *out, size_t size)
 int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
 {
         _cleanup_json_ json_object *obj = NULL;
-        json_object *nv, *attrs, *v;
+        struct keystore_nv nv;
         int r;
 
         memset(info, 0, sizeof(*info));
         snprintf(info->path, sizeof(info->path), "%s", full_path);
-        if ((r = object_json(tpm, full_path, &obj)))
+        if ((r = object_json(tpm, full_path, &obj)) ||
+            (r = keystore_object_nv(obj, full_path, &nv)))
                 return r;
-        if (!(nv = keystore_object_nv_public(obj)) ||
-            !json_object_object_get_ex(nv, "attributes", &attrs))
-                return error_set(EXIT_BAD_INPUT, "%s is not an NV index the keystore describes",
-                                 full_path);
-        if (json_object_object_get_ex(nv, "nvIndex", &v))
-                info->handle = (unsigned)json_object_get_int64(v);
-        if (json_object_object_get_ex(nv, "dataSize", &v))
-                info->size = (unsigned)json_object_get_int64(v);
-        lower(field(nv, "nameAlg"), info->hash, sizeof(info->hash));
-        lower(field(attrs, "TPM2_NT"), info->type, sizeof(info->type));
-        info->has_policy = (v = NULL, json_object_object_get_ex(nv, "authPolicy", &v)) &&
-                           json_object_get_string_len(v) > 0;
+        info->handle = nv.handle;
+        info->size = nv.size;
+        lower(nv.name_alg, info->hash, sizeof(info->hash));
+        lower(nv.type, info->type, sizeof(info->type));
+        info->has_policy = nv.has_policy;
         info->with_auth = keystore_object_with_auth(obj);
         snprintf(info->description, sizeof(info->description), "%s",
-                 field(obj, "description") ? field(obj, "description") : "");
+                 keystore_object_description(obj));
         info->attributes = json_object_new_array();
-        json_object_object_foreach(attrs, name, value)
+        json_object_object_foreach(nv.attributes, name, value)
         {
                 char low[32];
 

@@ -6,6 +6,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "fapi_object.h"
 #include "pcr.h"
 #include "pubkey.h"
 
@@ -17,7 +18,7 @@ enum object_policy_use object_policy(json_object *object, const TPMT_PUBLIC *pub
         memset(p, 0, sizeof(*p));
         if (pub->authPolicy.size == 0)
                 return POLICY_NONE;
-        if (!json_object_object_get_ex(object, "policy", &stored) || policy_parse(stored, p)) {
+        if (!(stored = keystore_object_policy(object)) || policy_parse(stored, p)) {
                 error_clear();
                 return POLICY_FAPI_ONLY;
         }

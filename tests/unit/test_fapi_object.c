@@ -404,23 +404,52 @@ static void auth_unknown_round_trip(void **state)
 static void loose_fields(void **state)
 {
         json_object *obj;
+
+        struct keystore_nv nv;
         (void)state;
 
-        obj = json_tokener_parse("{\"persistent_handle\": 2164260865, \"with_auth\": \"YES\"}");
+        obj = json_tokener_parse("{\"persistent_handle\": 2164260865, \"with_auth\": \"YES\","
+                                 "\"description\": \"the key\","
+                                 "\"signing_scheme\": {\"scheme\": \"RSA_PSS\"},"
+                                 "\"policy\": {\"policy\": []}}");
         assert_int_equal(keystore_object_persistent_handle(obj), 0x81000001);
         assert_true(keystore_object_with_auth(obj));
-        assert_null(keystore_object_nv_public(obj));
+        assert_string_equal(keystore_object_description(obj), "the key");
+        assert_string_equal(keystore_object_signing_scheme(obj), "RSA_PSS");
+        assert_non_null(keystore_object_policy(obj));
+        assert_null(keystore_object_ext_public_pem(obj));
+        assert_int_equal(keystore_object_nv(obj, "/nv/Owner/x", &nv), EXIT_BAD_INPUT);
+        assert_string_equal(error_message(),
+                            "/nv/Owner/x is not an NV index the keystore describes");
         json_object_put(obj);
-        obj = json_tokener_parse("{\"persistent_handle\": 0, \"with_auth\": \"NO\","
-                                 "\"public\": {\"nvPublic\": {\"nvIndex\": 25165824}}}");
+        obj = json_tokener_parse(
+            "{\"persistent_handle\": 0, \"with_auth\": \"NO\","
+            "\"public\": {\"nvPublic\": {\"nvIndex\": 25165824, \"dataSize\": 32,"
+            "\"nameAlg\": \"SHA256\", \"authPolicy\": \"\","
+            "\"attributes\": {\"TPM2_NT\": \"COUNTER\", \"AUTHREAD\": 1, \"PPREAD\": 0}}}}");
         assert_int_equal(keystore_object_persistent_handle(obj), 0);
         assert_false(keystore_object_with_auth(obj));
-        assert_non_null(keystore_object_nv_public(obj));
+        assert_int_equal(keystore_object_nv(obj, "/nv/Owner/x", &nv), 0);
+        assert_int_equal(nv.handle, 0x1800000);
+        assert_int_equal(nv.size, 32);
+        assert_string_equal(nv.name_alg, "SHA256");
+        assert_string_equal(nv.type, "COUNTER");
+        assert_false(nv.has_policy);
+        assert_non_null(nv.attributes);
+        json_object_put(obj);
+        obj = json_tokener_parse("{\"objectType\": 3, \"pem_ext_public\": \"-----BEGIN\"}");
+        assert_string_equal(keystore_object_ext_public_pem(obj), "-----BEGIN");
+        json_object_put(obj);
+        obj = json_tokener_parse("{\"objectType\": 1, \"pem_ext_public\": \"-----BEGIN\"}");
+        assert_null(keystore_object_ext_public_pem(obj));
         json_object_put(obj);
         obj = json_tokener_parse("{}");
         assert_int_equal(keystore_object_persistent_handle(obj), 0);
         assert_false(keystore_object_with_auth(obj));
         assert_int_equal(object_auth(obj), OBJECT_AUTH_NO);
+        assert_string_equal(keystore_object_description(obj), "");
+        assert_null(keystore_object_signing_scheme(obj));
+        assert_null(keystore_object_policy(obj));
         json_object_put(obj);
 }
 
