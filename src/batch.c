@@ -154,7 +154,7 @@ static int reader_next(struct line_reader *lr, const sigset_t *waiting, char **l
 static bool blank(const char *line, size_t len)
 {
         for (size_t i = 0; i < len; i++)
-                if (!strchr(" \t\r", line[i]))
+                if (line[i] != ' ' && line[i] != '\t' && line[i] != '\r')
                         return false;
         return true;
 }

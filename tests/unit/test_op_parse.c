@@ -163,9 +163,24 @@ static void malformed_requests_are_refused_with_their_status(void **state)
         }
 }
 
+/* A NUL byte is no blank: after a request it is more after the request. */
+static void a_nul_after_the_request_is_refused(void **state)
+{
+        static const char line[] = "{\"op\": \"random\", \"bytes\": 4}\0";
+        json_object *request = NULL;
+
+        (void)state;
+        assert_int_equal(batch_parse_line(line, sizeof(line) - 1, &request), EXIT_USAGE);
+        assert_string_equal(error_message(), "malformed JSON: more after the request at byte 29");
+        assert_null(request);
+        assert_int_equal(batch_parse_line(line, sizeof(line) - 2, &request), 0);
+        json_object_put(request);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
+            cmocka_unit_test(a_nul_after_the_request_is_refused),
             cmocka_unit_test(a_sign_request_becomes_its_typed_request),
             cmocka_unit_test(a_verify_request_reads_its_pem_key),
             cmocka_unit_test(a_pcr_extend_digest_has_its_bank_size),
