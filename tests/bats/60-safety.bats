@@ -36,7 +36,7 @@ load helpers
 	holder=$!
 	sleep 0.3
 	if resource_managed; then
-		run tpmctl --timeout 1 sign /P_RSA2048SHA256/HS/SRK/nothing -i /dev/null -o /dev/null
+		run tpmctl --timeout 1 sign /P_RSA2048SHA256/HS/SRK/nothing -i /dev/null -o "$BATS_TEST_TMPDIR/sig"
 		assert_failure 4 # the reader got in: the key is not there
 		run tpmctl --timeout 1 key create w1
 		assert_failure 7
