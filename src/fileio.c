@@ -136,7 +136,7 @@ static const char *kind(mode_t mode)
         return "a file";
 }
 
-/* The rules for an output that exists (README, "Files tpmctl writes"):
+/* The rules for an output that exists (man tpmctl, INPUT AND OUTPUT):
  * nothing is replaced or written into without --force; a directory never;
  * and a secret goes only into what belongs to the user tpmctl runs as. In a
  * shared directory such as /tmp another user may have put a FIFO, a link to
