@@ -156,9 +156,11 @@ static int judge(const char *path, unsigned flags, enum existing *what)
         }
         if (S_ISDIR(st.st_mode))
                 return error_set(EXIT_BAD_INPUT, "%s is a directory; give a file name", path);
+        if (!(flags & WRITE_FORCE) && S_ISREG(st.st_mode))
+                return error_set(EXIT_BAD_INPUT, "%s exists; use --force to replace it", path);
         if (!(flags & WRITE_FORCE))
-                return error_set(EXIT_BAD_INPUT, "%s exists (%s); use --force to replace it", path,
-                                 kind(st.st_mode));
+                return error_set(EXIT_BAD_INPUT, "%s exists; use --force to write %s (%s)", path,
+                                 S_ISLNK(st.st_mode) ? "there" : "into it", kind(st.st_mode));
         if ((flags & WRITE_SECRET) && st.st_uid != geteuid())
                 return error_set(EXIT_BAD_INPUT,
                                  "%s is %s of another user (uid %u): a secret is never written "

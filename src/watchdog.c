@@ -158,9 +158,16 @@ void watchdog_kick(void)
                 alarm(timeout_seconds);
 }
 
+/* A password prompt lets the signals through to end the prompt: the thread
+ * would take the first one instead, so it stops meanwhile (and gives back a
+ * signal it took, which then ends the prompt at once). */
+static bool watcher_paused;
+
 void watchdog_pause(void)
 {
         paused_remaining = alarm(0);
+        watcher_paused = watcher.running;
+        watcher_stop();
 }
 
 void watchdog_resume(void)
@@ -168,6 +175,9 @@ void watchdog_resume(void)
         if (paused_remaining)
                 alarm(paused_remaining);
         paused_remaining = 0;
+        if (watcher_paused)
+                watcher_start();
+        watcher_paused = false;
 }
 
 void watchdog_remove_on_timeout(const char *path)

@@ -58,13 +58,13 @@ fifo_close() {
 	fifo_open "$shared/out"
 	run secret_out "$shared/out"
 	assert_failure 3
-	assert_output "tpmctl: unseal: $shared/out exists (a FIFO); use --force to replace it"
+	assert_output "tpmctl: unseal: $shared/out exists; use --force to write into it (a FIFO)"
 	run tpmctl random 16 -o "$shared/out"
 	assert_failure 3
-	assert_output --partial "exists (a FIFO); use --force"
+	assert_output --partial "exists; use --force to write into it (a FIFO)"
 	run public_out "$shared/out"
 	assert_failure 3
-	assert_output --partial "exists (a FIFO); use --force"
+	assert_output --partial "exists; use --force to write into it (a FIFO)"
 	fifo_close
 	assert_equal "$drained" ""
 }
@@ -90,7 +90,7 @@ fifo_close() {
 	fifo_open "$shared/disk.key"
 	run secret_out "$shared/disk.key"
 	assert_failure 3
-	assert_output --partial "exists (a FIFO); use --force"
+	assert_output --partial "exists; use --force to write into it (a FIFO)"
 	run secret_out "$shared/disk.key" --force
 	assert_failure 3
 	assert_output "tpmctl: unseal: $shared/disk.key is a FIFO of another user (uid 65534): a secret is never written there, even with --force; choose another path or -"
@@ -122,10 +122,10 @@ fifo_close() {
 	ln -s /dev/null "$shared/out"
 	run secret_out "$shared/out"
 	assert_failure 3
-	assert_output --partial "exists (a symbolic link); use --force"
+	assert_output --partial "exists; use --force to write there (a symbolic link)"
 	run public_out "$shared/out"
 	assert_failure 3
-	assert_output --partial "exists (a symbolic link); use --force"
+	assert_output --partial "exists; use --force to write there (a symbolic link)"
 	run secret_out "$shared/out" --force
 	assert_failure 3
 	assert_output "tpmctl: unseal: $shared/out is a symbolic link to a device: a secret is not written through a link; give the target itself or -"
@@ -141,7 +141,7 @@ fifo_close() {
 	ln -s "$BATS_TEST_TMPDIR/target" "$shared/out"
 	run secret_out "$shared/out"
 	assert_failure 3
-	assert_output --partial "exists (a symbolic link); use --force"
+	assert_output --partial "exists; use --force to write there (a symbolic link)"
 	run secret_out "$shared/out" --force
 	assert_success
 	[ ! -L "$shared/out" ]
@@ -158,7 +158,7 @@ fifo_close() {
 @test "a device: refused without --force; a secret only into a device of one's own" {
 	run secret_out /dev/null
 	assert_failure 3
-	assert_output "tpmctl: unseal: /dev/null exists (a device); use --force to replace it"
+	assert_output "tpmctl: unseal: /dev/null exists; use --force to write into it (a device)"
 	run public_out /dev/null
 	assert_failure 3
 	run public_out /dev/null --force
