@@ -30,12 +30,14 @@ static int run(const struct settings *s, int argc, char **argv)
 
         (void)argc;
         op_context_init(&ctx, s, false);
-        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)) || (r = auth_check(&auth)) ||
+        if ((r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))) ||
+            (r = auth_check(&auth)) ||
             (r = file_read(input, CRYPT_MAX_INPUT + 4096, &cipher, &req.len)))
                 return r;
         req.ciphertext = cipher;
         if ((r = op_decrypt(&ctx, &req, &res)))
                 return r;
+        op_context_close(&ctx); /* the TPM and the lock are free before the output goes */
         return file_write(output, res.plaintext.data, res.plaintext.size,
                           WRITE_SECRET | (force ? WRITE_FORCE : 0));
 }

@@ -65,11 +65,13 @@ static int run(const struct settings *s, int argc, char **argv)
                 return error_set(EXIT_USAGE, "give --format tpm2-tools or --format pem");
         if (!output)
                 return error_set(EXIT_USAGE, "give -o PREFIX (tpm2-tools) or -o FILE (pem)");
-        if (strcmp(format, "pem") == 0 && (r = file_check_output(output, force ? WRITE_FORCE : 0)))
+        if (strcmp(format, "pem") == 0 &&
+            (r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))))
                 return r;
         if ((r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
             (r = export_blobs(tpm, argv[0], &e)))
                 return r;
+        tpm_close(steal_ptr(tpm)); /* the TPM and the lock are free before the output goes */
         if (strcmp(format, "tpm2-tools") == 0)
                 return write_tpm2_tools(s, &e);
         if ((r = export_pem(&e, &pem, &len)) ||

@@ -30,13 +30,14 @@ static int run(const struct settings *s, int argc, char **argv)
 
         (void)argc;
         op_context_init(&ctx, s, false);
-        if ((r = file_check_output(output, force ? WRITE_FORCE : 0)))
+        if ((r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))))
                 return r;
         if (end == argv[0] || *end || argv[0][0] == '-' || n > RANDOM_MAX)
                 return error_set(EXIT_USAGE, "%s: give a number of bytes from 0 to %u", argv[0],
                                  RANDOM_MAX);
         if ((r = op_random(&ctx, &(struct random_request){.bytes = n}, &res)))
                 return r;
+        op_context_close(&ctx); /* the TPM and the lock are free before the output goes */
         if (!as_hex)
                 return file_write(output, res.data.data, res.data.size,
                                   WRITE_SECRET | (force ? WRITE_FORCE : 0));

@@ -30,6 +30,9 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))) ||
             (r = op_unseal(&ctx, &(struct unseal_request){.path = argv[0], .auth = &auth}, &res)))
                 return r;
+        /* Done with the TPM and the keystore lock before the secret goes
+         * out: a slow reader holds up neither, nor meets the timeout. */
+        op_context_close(&ctx);
         if (res.warned && !s->quiet)
                 fprintf(stderr, "tpmctl: %s: warning: " UNSEAL_FAPI_WARNING "\n", s->command);
         return file_write(output, res.data.data, res.data.size,

@@ -32,6 +32,11 @@ int auth_check(const struct auth_source *src)
                                  "--%s-prompt",
                                  src->option_prefix, src->option_prefix, src->option_prefix,
                                  src->option_prefix);
+        /* A variable that is not set is a mistake on the command line (a
+         * name mistyped, an export forgotten), known before any TPM work. */
+        if (src->env && !getenv(src->env))
+                return error_set(EXIT_USAGE, "--%s-env %s: the environment variable is not set",
+                                 src->option_prefix, src->env);
         return 0;
 }
 
@@ -242,8 +247,10 @@ int auth_read(const struct auth_source *src, const char *what, bool confirm, siz
                 const char *value = getenv(src->env);
                 snprintf(origin, sizeof(origin), "$%s", src->env);
                 if (!value)
-                        return error_set(EXIT_AUTH, "the environment variable %s is not set",
-                                         src->env);
+                        return error_set(EXIT_USAGE,
+                                         "--%s-env %s: the environment variable is "
+                                         "not set",
+                                         src->option_prefix, src->env);
                 len = strlen(value);
                 if (len > AUTH_READ_MAX)
                         len = AUTH_READ_MAX + 1;

@@ -26,7 +26,8 @@ struct auth_source {
 /* Whether the user named a source (or asked for the prompt). */
 bool auth_given(const struct auth_source *src);
 
-/* Checks that at most one source is named; EXIT_USAGE otherwise. */
+/* Checks that at most one source is named, and that a variable named is
+ * set; EXIT_USAGE otherwise. */
 int auth_check(const struct auth_source *src);
 
 /* Reads the password for `what` (an object path) into out, NUL-terminated:

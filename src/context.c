@@ -107,7 +107,8 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
         *out = tpm;
         tpm->settings = *s;
         s = &tpm->settings;
-        if ((r = settings_resolve(&tpm->settings, true)))
+        if ((r = settings_resolve(&tpm->settings, true)) ||
+            (r = keystore_check(tpm->settings.keystore)))
                 return r;
 
         if ((r = fapi_setup_prepare(s, true, &tpm->setup)))

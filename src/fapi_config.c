@@ -5,6 +5,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <tss2/tss2_tctildr.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -130,6 +132,27 @@ static int check_profile(const struct fapi_setup *setup, const char *profile)
         return 0;
 }
 
+/* The TCTI module named by conf ("swtpm:path=...", "device:/dev/tpm0") can be
+ * loaded: a name mistyped is a TPM tpmctl cannot reach (exit 7), said before
+ * FAPI or ESYS fail on it with a code of their own. "": FAPI's default. */
+static int tcti_check(const char *conf)
+{
+        TSS2_TCTI_INFO *info = NULL;
+        char name[PATH_MAX];
+        TSS2_RC rc;
+
+        if (!*conf)
+                return 0;
+        snprintf(name, sizeof(name), "%.*s", (int)strcspn(conf, ":"), conf);
+        if ((rc = Tss2_TctiLdr_GetInfo(name, &info)) != TSS2_RC_SUCCESS)
+                return error_set(EXIT_UNAVAILABLE,
+                                 "no TCTI module \"%s\" (TCTI \"%s\"): check --tcti or "
+                                 "TPMCTL_TCTI (swtpm:path=SOCKET, device:/dev/tpmrm0, tabrmd)",
+                                 name, conf);
+        Tss2_TctiLdr_FreeInfo(&info);
+        return 0;
+}
+
 static int prepare_from_user_config(const struct settings *s, struct fapi_setup *setup)
 {
         json_object *config = NULL;
@@ -150,6 +173,8 @@ static int prepare_from_user_config(const struct settings *s, struct fapi_setup 
                              setup->log_dir, sizeof(setup->log_dir))))
                 return r;
         snprintf(setup->tcti, sizeof(setup->tcti), "%s", json_string_field(config, "tcti", ""));
+        if ((r = tcti_check(setup->tcti)))
+                return r;
         snprintf(setup->profile, sizeof(setup->profile), "%s",
                  json_string_field(config, "profile_name", DEFAULT_PROFILE));
         return lock_file_beside(setup->user_dir, setup->lock_file, sizeof(setup->lock_file));
@@ -174,6 +199,8 @@ int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_
                 return r;
         snprintf(setup->tcti, sizeof(setup->tcti), "%s",
                  tcti_conf_string(s->tcti, tcti, sizeof(tcti)));
+        if ((r = tcti_check(setup->tcti)))
+                return r;
 
         snprintf(template, sizeof(template), "%s/fapi-config/fapi-config.json", datadir());
         if ((r = json_file_read(template, &config)))
@@ -208,9 +235,12 @@ size_t profile_auth_max(const struct fapi_setup *setup)
         return 32;
 }
 
+/* The config lives in memory (memfd), read by FAPI through /proc/self/fd: a
+ * file in /tmp would stay behind when tpmctl is killed (kill -9, the OOM
+ * killer) between writing it and FAPI reading it, and would name the
+ * keystore and TPM to whoever lists /tmp. */
 int fapi_setup_write(struct fapi_setup *setup)
 {
-        const char *tmp = getenv("TMPDIR");
         const char *text;
         size_t len;
         int fd;
@@ -219,30 +249,28 @@ int fapi_setup_write(struct fapi_setup *setup)
                 setenv("TSS2_FAPICONF", setup->config_file, 1);
                 return 0;
         }
-        snprintf(setup->config_file, sizeof(setup->config_file), "%s/tpmctl-fapi-XXXXXX.json",
-                 tmp && *tmp ? tmp : "/tmp");
-        fd = mkstemps(setup->config_file, 5);
+        fd = memfd_create("tpmctl-fapi-config", MFD_CLOEXEC);
         if (fd < 0)
-                return error_set(EXIT_TPM, "cannot create a temporary FAPI config in %s: %s",
-                                 tmp && *tmp ? tmp : "/tmp", strerror(errno));
+                return error_set(EXIT_TPM, "cannot hold the FAPI config in memory: %s",
+                                 strerror(errno));
+        setup->config_fd = fd;
         setup->config_file_is_temp = true;
+        snprintf(setup->config_file, sizeof(setup->config_file), "/proc/self/fd/%d", fd);
         text = json_object_to_json_string_ext(setup->config, JSON_C_TO_STRING_PLAIN |
                                                                  JSON_C_TO_STRING_NOSLASHESCAPE);
         len = strlen(text);
         if (write(fd, text, len) != (ssize_t)len) {
-                close(fd);
                 fapi_setup_done(setup);
-                return error_set(EXIT_TPM, "cannot write the temporary FAPI config");
+                return error_set(EXIT_TPM, "cannot write the FAPI config");
         }
-        close(fd);
         setenv("TSS2_FAPICONF", setup->config_file, 1);
         return 0;
 }
 
 void fapi_setup_done(struct fapi_setup *setup)
 {
-        if (setup->config_file_is_temp && setup->config_file[0])
-                unlink(setup->config_file);
+        if (setup->config_file_is_temp)
+                close(setup->config_fd);
         setup->config_file_is_temp = false;
         setup->config_file[0] = '\0';
         json_object_put(setup->config);

@@ -10,7 +10,8 @@
 struct fapi_setup {
         json_object *config;        /* the FAPI config tpmctl hands to FAPI */
         char config_file[PATH_MAX]; /* where it is, for TSS2_FAPICONF */
-        bool config_file_is_temp;   /* ours to unlink once FAPI has read it */
+        bool config_file_is_temp;   /* in memory: config_fd, closed once FAPI has read it */
+        int config_fd;
         char user_dir[PATH_MAX];    /* user keystore, "~" expanded */
         char system_dir[PATH_MAX];  /* system keystore */
         char log_dir[PATH_MAX];     /* event logs (FAPI's config: log_dir) */
@@ -33,9 +34,10 @@ int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_
  * value the TPM takes for objects of this profile. 0 if unknown. */
 size_t profile_auth_max(const struct fapi_setup *setup);
 
-/* Writes the config to a private temporary file (0600) unless the user gave
- * one, and points TSS2_FAPICONF at it. */
+/* Writes the config to a file in memory (memfd_create, /proc/self/fd/N)
+ * unless the user gave one, and points TSS2_FAPICONF at it: nothing on disk
+ * to remove, nothing left when tpmctl is killed. */
 int fapi_setup_write(struct fapi_setup *setup);
 
-/* Removes the temporary config (FAPI reads it only while it initializes). */
+/* Closes the config in memory (FAPI reads it only while it initializes). */
 void fapi_setup_done(struct fapi_setup *setup);

@@ -114,27 +114,120 @@ static int write_all(int fd, const void *data, size_t len)
         return 0;
 }
 
-/* A device, FIFO or socket (/dev/null, /dev/stdout, a pipe): written to in
- * place, never replaced by a rename. */
-static bool is_special(const char *path)
+/* What is at an output path that exists, as file_check_output() judges it. */
+enum existing {
+        EXISTING_NONE,     /* nothing: created 0600 or with the user's umask */
+        EXISTING_REPLACE,  /* a file or a link to one: replaced by a rename with --force */
+        EXISTING_IN_PLACE, /* a FIFO or device (/dev/null, a terminal): written in place */
+};
+
+static const char *kind(mode_t mode)
 {
-        struct stat st;
-        return stat(path, &st) == 0 && !S_ISREG(st.st_mode) && !S_ISDIR(st.st_mode);
+        if (S_ISFIFO(mode))
+                return "a FIFO";
+        if (S_ISCHR(mode) || S_ISBLK(mode))
+                return "a device";
+        if (S_ISSOCK(mode))
+                return "a socket";
+        if (S_ISLNK(mode))
+                return "a symbolic link";
+        if (S_ISDIR(mode))
+                return "a directory";
+        return "a file";
+}
+
+/* The rules for an output that exists (man tpmctl, INPUT AND OUTPUT):
+ * nothing is replaced or written into without --force; a directory never;
+ * and a secret goes only into what belongs to the user tpmctl runs as. In a
+ * shared directory such as /tmp another user may have put a FIFO, a link to
+ * a device or a file of theirs at the name: a secret written there would be
+ * theirs. So a secret replaces only a file or link the user owns, and is
+ * written in place only into a FIFO or device the user owns, opened without
+ * following a link (root owns /dev/null: root may write secrets there). */
+static int judge(const char *path, unsigned flags, enum existing *what)
+{
+        struct stat st, target;
+
+        *what = EXISTING_NONE;
+        if (lstat(path, &st) < 0) {
+                if (errno == ENOENT)
+                        return 0;
+                return error_set(EXIT_BAD_INPUT, "cannot write %s: %s", path, strerror(errno));
+        }
+        if (S_ISDIR(st.st_mode))
+                return error_set(EXIT_BAD_INPUT, "%s is a directory; give a file name", path);
+        if (!(flags & WRITE_FORCE) && S_ISREG(st.st_mode))
+                return error_set(EXIT_BAD_INPUT, "%s exists; use --force to replace it", path);
+        if (!(flags & WRITE_FORCE))
+                return error_set(EXIT_BAD_INPUT, "%s exists; use --force to write %s (%s)", path,
+                                 S_ISLNK(st.st_mode) ? "there" : "into it", kind(st.st_mode));
+        if ((flags & WRITE_SECRET) && st.st_uid != geteuid())
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s is %s of another user (uid %u): a secret is never written "
+                                 "there, even with --force; choose another path or -",
+                                 path, kind(st.st_mode), (unsigned)st.st_uid);
+        if (S_ISREG(st.st_mode) || (S_ISLNK(st.st_mode) && stat(path, &target) < 0) ||
+            (S_ISLNK(st.st_mode) && S_ISREG(target.st_mode))) {
+                *what = EXISTING_REPLACE; /* the name is replaced, not what a link points to */
+                return 0;
+        }
+        if (S_ISLNK(st.st_mode)) {
+                if (S_ISDIR(target.st_mode))
+                        return error_set(EXIT_BAD_INPUT, "%s is a directory; give a file name",
+                                         path);
+                if (flags & WRITE_SECRET)
+                        return error_set(EXIT_BAD_INPUT,
+                                         "%s is a symbolic link to %s: a secret is not written "
+                                         "through a link; give the target itself or -",
+                                         path, kind(target.st_mode));
+        }
+        *what = EXISTING_IN_PLACE;
+        return 0;
 }
 
 int file_check_output(const char *path, unsigned flags)
 {
-        if (strcmp(path, "-") != 0 && !(flags & WRITE_FORCE) && access(path, F_OK) == 0 &&
-            !is_special(path))
-                return error_set(EXIT_BAD_INPUT, "%s exists; use --force to replace it", path);
-        return 0;
+        enum existing what;
+
+        if (strcmp(path, "-") == 0)
+                return 0;
+        return judge(path, flags, &what);
 }
 
-static int write_in_place(const char *path, const void *data, size_t len)
+/* Writes into an existing FIFO or device. Opened non-blocking, so that a FIFO
+ * nobody reads fails at once instead of hanging; a secret's is opened without
+ * following a link and checked again once open (the name may have changed
+ * since judge() looked at it). */
+static int write_in_place(const char *path, const void *data, size_t len, unsigned flags)
 {
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+        int open_flags = O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+        int fl;
 
-        if (fd < 0 || write_all(fd, data, len) < 0)
+        if (flags & WRITE_SECRET)
+                open_flags |= O_NOFOLLOW;
+        fd = open(path, open_flags);
+        if (fd < 0 && errno == ENXIO)
+                return error_set(EXIT_BAD_INPUT, "cannot write %s: no process reads that FIFO",
+                                 path);
+        if (fd < 0 && errno == ELOOP)
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s became a symbolic link: a secret is not written through one",
+                                 path);
+        if (fd < 0 || fstat(fd, &st) < 0)
+                return error_set(EXIT_BAD_INPUT, "cannot write %s: %s", path, strerror(errno));
+        if (S_ISREG(st.st_mode) || S_ISDIR(st.st_mode))
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s changed while tpmctl was writing it; try again", path);
+        if ((flags & WRITE_SECRET) && st.st_uid != geteuid())
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s is %s of another user (uid %u): a secret is never written "
+                                 "there, even with --force; choose another path or -",
+                                 path, kind(st.st_mode), (unsigned)st.st_uid);
+        /* Blocking again: a slow reader gets every byte. */
+        if ((fl = fcntl(fd, F_GETFL)) < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ||
+            write_all(fd, data, len) < 0)
                 return error_set(EXIT_BAD_INPUT, "cannot write %s: %s", path, strerror(errno));
         return 0;
 }
@@ -143,6 +236,7 @@ int file_write(const char *path, const void *data, size_t len, unsigned flags)
 {
         char tmp[PATH_MAX];
         _cleanup_close_ int fd = -1;
+        enum existing what;
         int n;
 
         if (strcmp(path, "-") == 0) {
@@ -151,10 +245,10 @@ int file_write(const char *path, const void *data, size_t len, unsigned flags)
                                          strerror(errno));
                 return 0;
         }
-        if (is_special(path))
-                return write_in_place(path, data, len);
-        if ((n = file_check_output(path, flags)))
+        if ((n = judge(path, flags, &what)))
                 return n;
+        if (what == EXISTING_IN_PLACE)
+                return write_in_place(path, data, len, flags);
         n = snprintf(tmp, sizeof(tmp), "%s.tmp-XXXXXX", path);
         if (n < 0 || (size_t)n >= sizeof(tmp))
                 return error_set(EXIT_BAD_INPUT, "path too long: %s", path);

@@ -13,11 +13,12 @@
 int file_read(const char *path, size_t max, unsigned char **data, size_t *len);
 
 enum write_flags {
-        WRITE_FORCE = 1,  /* replace an existing file */
-        WRITE_SECRET = 2, /* 0600 whatever the umask */
+        WRITE_FORCE = 1,  /* replace an existing file, write into a FIFO or device */
+        WRITE_SECRET = 2, /* 0600 whatever the umask; only into what the user owns */
 };
 
-/* Fails early, before any TPM work, when file_write() would refuse path. */
+/* Fails early, before any TPM work, when file_write() would refuse path:
+ * give it the flags file_write() will get. */
 int file_check_output(const char *path, unsigned flags);
 
 /* The umask the user had before tpmctl made its own 077: files that are not
@@ -26,5 +27,8 @@ void file_set_user_umask(unsigned mask);
 
 /* Writes data to path ("-" is stdout) through a temporary file in the same
  * directory and a rename, so readers see the old file or the whole new one.
- * An existing file is replaced only with WRITE_FORCE (else EXIT_BAD_INPUT). */
+ * Whatever exists at path is replaced (a file, a link to one) or written
+ * into (a FIFO, a device) only with WRITE_FORCE, else EXIT_BAD_INPUT. With
+ * WRITE_SECRET, never what belongs to another user nor through a symbolic
+ * link to a FIFO or device, whatever WRITE_FORCE says (EXIT_BAD_INPUT). */
 int file_write(const char *path, const void *data, size_t len, unsigned flags);

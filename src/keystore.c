@@ -5,6 +5,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
@@ -58,5 +59,48 @@ int keystore_lock(const char *lock_file, bool exclusive, int *fd_out)
                                  strerror(r));
         }
         *fd_out = fd;
+        return 0;
+}
+
+int keystore_check(const char *root)
+{
+        char path[PATH_MAX];
+        const char *home = getenv("HOME");
+        struct stat st;
+
+        if (!root || !*root)
+                return 0;
+        if (strncmp(root, "~/", 2) == 0 && home)
+                snprintf(path, sizeof(path), "%s%s", home, root + 1);
+        else
+                snprintf(path, sizeof(path), "%s", root);
+        if (stat(path, &st) < 0) {
+                if (errno == ENOENT)
+                        return 0; /* created 0700 on first use */
+                return error_set(EXIT_BAD_INPUT, "cannot use the keystore %s: %s", path,
+                                 strerror(errno));
+        }
+        if (!S_ISDIR(st.st_mode))
+                return error_set(EXIT_BAD_INPUT,
+                                 "the keystore %s is not a directory: give --keystore (or "
+                                 "TPMCTL_KEYSTORE) a directory, created if missing",
+                                 path);
+        /* As ssh checks ~/.ssh: who else may write in it could add, swap or
+         * remove keys and the lock. */
+        if (st.st_uid != geteuid() && st.st_uid != 0)
+                return error_set(EXIT_BAD_INPUT,
+                                 "the keystore %s belongs to another user (uid %u): use a "
+                                 "keystore of your own, or chown it",
+                                 path, (unsigned)st.st_uid);
+        if (st.st_mode & (S_IWGRP | S_IWOTH))
+                return error_set(EXIT_BAD_INPUT,
+                                 "the keystore %s is writable by other users (mode %04o): "
+                                 "chmod go-w %s",
+                                 path, (unsigned)(st.st_mode & 07777), path);
+        if (access(path, R_OK | W_OK | X_OK) < 0)
+                return error_set(EXIT_BAD_INPUT,
+                                 "the keystore %s is not readable and writable by you (mode "
+                                 "%04o): chmod u+rwx %s",
+                                 path, (unsigned)(st.st_mode & 07777), path);
         return 0;
 }

@@ -54,7 +54,7 @@ int op_key_create(struct op_context *ctx, const struct key_create_request *req,
         if ((req->alg && (r = alg_profile(req->alg, &profile))) ||
             (r = key_type_parse(req->type ? req->type : "sign", &spec.type)) ||
             (req->persistent && (r = parse_handle(req->persistent, &spec.persistent))) ||
-            (r = auth_check(req->auth)) || (r = path_normalize(req->path, path, sizeof(path))))
+            (r = auth_check(req->auth)) || (r = path_normalize_new(req->path, path, sizeof(path))))
                 return r;
         if ((r = op_tpm(ctx, key_create_needs, profile, &tpm)))
                 return r;

@@ -31,7 +31,7 @@ int op_seal(struct op_context *ctx, const struct seal_request *req, struct seal_
                 return error_set(EXIT_BAD_INPUT, "the secret is larger than %u bytes",
                                  SEAL_MAX_INPUT);
         if ((r = auth_check(req->auth)) || (r = seal_type_check(req->type)) ||
-            (r = path_normalize(req->path, path, sizeof(path))))
+            (r = path_normalize_new(req->path, path, sizeof(path))))
                 return r;
         if (req->data && req->len == 0) /* FAPI would say "the input is not valid" */
                 return error_set(EXIT_BAD_INPUT, "the secret is empty: %s has no bytes to seal",

@@ -57,6 +57,41 @@ int path_normalize(const char *user_path, char *out, size_t out_size)
         return check_components(out);
 }
 
+/* Whether the n bytes at p are the component c. */
+static int component_is(const char *p, size_t n, const char *c)
+{
+        return strlen(c) == n && strncmp(p, c, n) == 0;
+}
+
+int path_normalize_new(const char *user_path, char *out, size_t out_size)
+{
+        const char *p, *end;
+        size_t n;
+        int r;
+
+        if ((r = path_normalize(user_path, out, out_size)))
+                return r;
+        /* The first component, after a profile (/P_RSA2048SHA256/HS/...). */
+        p = out + strspn(out, "/");
+        if (strncmp(p, "P_", 2) == 0 && (end = strchr(p, '/')))
+                p = end + strspn(end, "/");
+        n = strcspn(p, "/");
+        if (n == 0)
+                return error_set(EXIT_USAGE, "path %s names no object (give NAME or /HS/SRK/NAME)",
+                                 user_path);
+        if (!component_is(p, n, "HS") && !component_is(p, n, "HE") && !component_is(p, n, "HN"))
+                return error_set(EXIT_USAGE,
+                                 "path %s: keys and sealed objects live under a hierarchy, "
+                                 "/HS/SRK/NAME for most (a bare NAME means that)",
+                                 user_path);
+        p += n;
+        p += strspn(p, "/");
+        if (!*p)
+                return error_set(EXIT_USAGE, "path %s names a hierarchy, not an object under it",
+                                 user_path);
+        return 0;
+}
+
 int policy_path_normalize(const char *user_path, char *out, size_t out_size)
 {
         int n;

@@ -3,12 +3,19 @@
  * into the TPM has been flushed. */
 #include "watchdog.h"
 
+#include <poll.h>
+#include <pthread.h>
 #include <signal.h>
+#include <stdatomic.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/signalfd.h>
 #include <unistd.h>
 
 static char timeout_message[512];
+static char second_signal_message[512];
 static char remove_path[4096];
 static int timeout_exit_code;
 static unsigned timeout_seconds;
@@ -27,13 +34,108 @@ static void on_alarm(int sig)
         _exit(timeout_exit_code);
 }
 
+static void held_set(sigset_t *set);
+
+/* The second signal. A held signal stays blocked, so that the TPM command
+ * under way is not interrupted (see signals_hold()); but a TPM that stopped
+ * answering, with no timeout (--timeout 0) or a long one, would then keep
+ * tpmctl forever: a second SIGINT, SIGTERM or SIGHUP ends it. A thread of
+ * its own watches the held signals while the watchdog runs (a handler in
+ * the main thread would interrupt the TCTI's poll()): it takes the first
+ * one out of the pending set and gives it back when the watchdog stops, so
+ * that it ends the process after the cleanup as before; at a second one it
+ * exits at once, as the timeout would. */
+static struct {
+        bool running;
+        pthread_t thread;
+        int signal_fd, stop_fd;
+        atomic_int taken; /* the first signal, held by the thread */
+} watcher = {.signal_fd = -1, .stop_fd = -1};
+
+static void *watch_signals(void *unused)
+{
+        sigset_t set;
+
+        (void)unused;
+        held_set(&set);
+        pthread_sigmask(SIG_BLOCK, &set, NULL);
+        for (;;) {
+                struct pollfd fds[2] = {{.fd = watcher.signal_fd, .events = POLLIN},
+                                        {.fd = watcher.stop_fd, .events = POLLIN}};
+                struct signalfd_siginfo info;
+                ssize_t ignored;
+
+                if (poll(fds, 2, -1) < 0 || (fds[1].revents & POLLIN))
+                        return NULL;
+                if (read(watcher.signal_fd, &info, sizeof(info)) != sizeof(info))
+                        continue;
+                if (atomic_load(&watcher.taken) == 0) {
+                        atomic_store(&watcher.taken, (int)info.ssi_signo);
+                        continue;
+                }
+                if (remove_path[0])
+                        unlink(remove_path);
+                ignored =
+                    write(STDERR_FILENO, second_signal_message, strlen(second_signal_message));
+                (void)ignored;
+                _exit(timeout_exit_code);
+        }
+}
+
+static void watcher_start(void)
+{
+        sigset_t set;
+
+        if (watcher.running)
+                return;
+        held_set(&set);
+        watcher.signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
+        watcher.stop_fd = eventfd(0, EFD_CLOEXEC);
+        if (watcher.signal_fd >= 0 && watcher.stop_fd >= 0 &&
+            pthread_create(&watcher.thread, NULL, watch_signals, NULL) == 0) {
+                watcher.running = true;
+                return;
+        }
+        /* Without the thread, a signal is held as before: only the timeout
+         * ends a TPM that does not answer. */
+        if (watcher.signal_fd >= 0)
+                close(watcher.signal_fd);
+        if (watcher.stop_fd >= 0)
+                close(watcher.stop_fd);
+        watcher.signal_fd = watcher.stop_fd = -1;
+}
+
+static void watcher_stop(void)
+{
+        uint64_t one = 1;
+        int taken;
+
+        if (!watcher.running)
+                return;
+        if (write(watcher.stop_fd, &one, sizeof(one)) != sizeof(one))
+                pthread_cancel(watcher.thread); /* poll() is a cancellation point */
+        pthread_join(watcher.thread, NULL);
+        close(watcher.signal_fd);
+        close(watcher.stop_fd);
+        watcher.signal_fd = watcher.stop_fd = -1;
+        watcher.running = false;
+        /* Pending again, for signals_release() or signal_pending(). */
+        if ((taken = atomic_exchange(&watcher.taken, 0)))
+                kill(getpid(), taken);
+}
+
 void watchdog_start(const char *command, unsigned seconds, int exit_code, const char *what)
 {
         struct sigaction sa;
 
         snprintf(timeout_message, sizeof(timeout_message), "tpmctl: %s: %s\n", command, what);
+        snprintf(second_signal_message, sizeof(second_signal_message),
+                 "tpmctl: %s: interrupted twice: stopped waiting for the TPM; what it holds "
+                 "loaded goes with `tpmctl flush` once it answers\n",
+                 command);
         timeout_exit_code = exit_code;
         timeout_seconds = seconds;
+        watcher_start();
         if (!seconds)
                 return;
         memset(&sa, 0, sizeof(sa));
@@ -47,6 +149,7 @@ void watchdog_stop(void)
 {
         alarm(0);
         timeout_seconds = 0;
+        watcher_stop();
 }
 
 void watchdog_kick(void)
@@ -55,9 +158,16 @@ void watchdog_kick(void)
                 alarm(timeout_seconds);
 }
 
+/* A password prompt lets the signals through to end the prompt: the thread
+ * would take the first one instead, so it stops meanwhile (and gives back a
+ * signal it took, which then ends the prompt at once). */
+static bool watcher_paused;
+
 void watchdog_pause(void)
 {
         paused_remaining = alarm(0);
+        watcher_paused = watcher.running;
+        watcher_stop();
 }
 
 void watchdog_resume(void)
@@ -65,6 +175,9 @@ void watchdog_resume(void)
         if (paused_remaining)
                 alarm(paused_remaining);
         paused_remaining = 0;
+        if (watcher_paused)
+                watcher_start();
+        watcher_paused = false;
 }
 
 void watchdog_remove_on_timeout(const char *path)
@@ -104,7 +217,10 @@ void signals_release(void)
 int signal_pending(void)
 {
         sigset_t pending;
+        int taken = atomic_load(&watcher.taken);
 
+        if (taken)
+                return taken;
         sigpending(&pending);
         for (size_t i = 0; i < sizeof(held_signals) / sizeof(held_signals[0]); i++)
                 if (sigismember(&pending, held_signals[i]))

@@ -6,7 +6,9 @@
 #include <stdbool.h>
 
 /* Arms the timer: if `seconds` pass before watchdog_stop(), prints
- * "tpmctl: COMMAND: WHAT" and exits with exit_code. 0 seconds: no timer. */
+ * "tpmctl: COMMAND: WHAT" and exits with exit_code. 0 seconds: no timer.
+ * Until watchdog_stop(), a second held signal (signals_hold()) also ends
+ * the process with exit_code, timer or not: the first one stays held. */
 void watchdog_start(const char *command, unsigned seconds, int exit_code, const char *what);
 void watchdog_stop(void);
 

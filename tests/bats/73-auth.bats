@@ -54,6 +54,9 @@ sign_with() { # sign_with KEY AUTH-OPTIONS...
 	run timeout 20 script -qec "$TPMCTL key create prompted --alg ecc256 --auth-prompt" /dev/null <<<$'same\nsame'
 	assert_success
 	run sign_with prompted --auth-env PW
+	assert_failure 2
+	assert_output --partial "--auth-env PW: the environment variable is not set"
+	PW=wrong run sign_with prompted --auth-env PW
 	assert_failure 5
 	PW=same run sign_with prompted --auth-env PW
 	assert_success
