@@ -33,6 +33,9 @@ static int run(const struct settings *s, int argc, char **argv)
                  &res)))
                 return r;
         secret_wipe(&plain); /* not kept while the ciphertext is written */
+        /* The keystore lock goes before the output: a slow reader holds up
+         * no other tpmctl. */
+        op_context_close(&ctx);
         return file_write(output, res.ciphertext, res.len, force ? WRITE_FORCE : 0);
 }
 

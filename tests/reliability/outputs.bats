@@ -241,3 +241,36 @@ reader_after_marker() {
 	assert_equal "$(cat "$out")" "200000"
 	assert_equal "$(cat "$out.status")" "0"
 }
+
+@test "encrypt into a full pipe gives up the keystore lock first: a writer runs meanwhile" {
+	export -f reader_after_marker
+	marker=$BATS_TEST_TMPDIR/other-ran
+	out=$BATS_TEST_TMPDIR/count
+	("$TPMCTL" --timeout 2 encrypt box -i "$BATS_FILE_TMPDIR/big" |
+		reader_after_marker "$marker" >"$out"
+	 echo "${PIPESTATUS[0]}" >"$out.status") &
+	pipeline=$!
+	sleep 0.5
+	run tpmctl --timeout 20 key create writer-meanwhile --alg ecc256
+	assert_success
+	touch "$marker"
+	wait "$pipeline"
+	[ "$(cat "$out")" -gt 200000 ] || fail "ciphertext of $(cat "$out") bytes"
+	assert_equal "$(cat "$out.status")" "0"
+	tpmctl -q delete writer-meanwhile
+}
+
+@test "a reader that goes away: the TPM is left clean and the next command works" {
+	for cmd in "unseal big" "random 100000" "decrypt box -i $BATS_FILE_TMPDIR/big.enc"; do
+		# shellcheck disable=SC2086
+		("$TPMCTL" $cmd | head -c 10 >/dev/null; echo "${PIPESTATUS[0]}" >"$BATS_TEST_TMPDIR/st")
+		status=$(cat "$BATS_TEST_TMPDIR/st")
+		# a broken pipe ends it (SIGPIPE, 141) or it finished first
+		[ "$status" = 141 ] || [ "$status" = 0 ] || [ "$status" = 3 ] ||
+			fail "$cmd into a closed pipe: exit $status"
+		assert_tpm_clean
+	done
+	run tpmctl unseal big -o "$BATS_TEST_TMPDIR/again"
+	assert_success
+	cmp "$BATS_TEST_TMPDIR/again" "$BATS_FILE_TMPDIR/big"
+}
