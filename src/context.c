@@ -84,9 +84,7 @@ static int open_fapi(struct tpm *tpm)
 
         if ((r = fapi_setup_write(&tpm->setup)))
                 return r;
-        watchdog_remove_on_timeout(tpm->setup.config_file_is_temp ? tpm->setup.config_file : NULL);
         rc = Fapi_Initialize(&tpm->fapi, NULL);
-        watchdog_remove_on_timeout(NULL);
         fapi_setup_done(&tpm->setup);
         if (rc != TSS2_RC_SUCCESS) {
                 tpm->fapi = NULL;

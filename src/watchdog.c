@@ -16,19 +16,16 @@
 
 static char timeout_message[512];
 static char second_signal_message[512];
-static char remove_path[4096];
 static int timeout_exit_code;
 static unsigned timeout_seconds;
 static unsigned paused_remaining;
 
-/* Async-signal-safe: write, unlink and _exit only. */
+/* Async-signal-safe: write and _exit only. */
 static void on_alarm(int sig)
 {
         ssize_t ignored;
 
         (void)sig;
-        if (remove_path[0])
-                unlink(remove_path);
         ignored = write(STDERR_FILENO, timeout_message, strlen(timeout_message));
         (void)ignored;
         _exit(timeout_exit_code);
@@ -73,8 +70,6 @@ static void *watch_signals(void *unused)
                         atomic_store(&watcher.taken, (int)info.ssi_signo);
                         continue;
                 }
-                if (remove_path[0])
-                        unlink(remove_path);
                 ignored =
                     write(STDERR_FILENO, second_signal_message, strlen(second_signal_message));
                 (void)ignored;
@@ -178,11 +173,6 @@ void watchdog_resume(void)
         if (watcher_paused)
                 watcher_start();
         watcher_paused = false;
-}
-
-void watchdog_remove_on_timeout(const char *path)
-{
-        snprintf(remove_path, sizeof(remove_path), "%s", path ? path : "");
 }
 
 static const int held_signals[] = {SIGINT, SIGTERM, SIGHUP};

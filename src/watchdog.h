@@ -20,9 +20,6 @@ void watchdog_kick(void);
 void watchdog_pause(void);
 void watchdog_resume(void);
 
-/* A file to remove if the timer fires (the temporary FAPI config). */
-void watchdog_remove_on_timeout(const char *path);
-
 /* From here until signals_release(), SIGINT, SIGTERM and SIGHUP are held:
  * the TPM command under way finishes and tpmctl cleans up first. */
 void signals_hold(void);
