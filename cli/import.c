@@ -78,7 +78,7 @@ static int run(const struct settings *s, int argc, char **argv)
 
         (void)argc;
         if (wrap_file && !pubkey_file && !pem_file && !pub_file && !priv_file) {
-                if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))) ||
+                if ((r = auth_check(&auth)) || (r = path_normalize_new(argv[0], path, sizeof(path))) ||
                     (r = import_wrapped(s, path)))
                         return r;
                 return report(s, path);
@@ -96,7 +96,7 @@ static int run(const struct settings *s, int argc, char **argv)
                 return error_set(EXIT_USAGE,
                                  "give --pub FILE.pub and --priv FILE.priv, --pem FILE, "
                                  "or --pubkey FILE");
-        if ((r = auth_check(&auth)) || (r = path_normalize(argv[0], path, sizeof(path))))
+        if ((r = auth_check(&auth)) || (r = path_normalize_new(argv[0], path, sizeof(path))))
                 return r;
         if (pem_file) {
                 if ((r = import_pem(s, path)))

@@ -8,13 +8,14 @@ setup_file() {
 	start_tpm
 	printf 'sealed' >"$BATS_FILE_TMPDIR/secret"
 	"$TPMCTL" -q seal s -i "$BATS_FILE_TMPDIR/secret"
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$BATS_FILE_TMPDIR/key.pem" 2>/dev/null
 }
 
 swtpm_pid() {
 	cat "$TPM_DIR/swtpm.pid"
 }
 
-@test "key create and seal refuse paths that cannot hold a key: exit 2, nothing created" {
+@test "key create, seal and import refuse paths that cannot hold a key: exit 2, nothing created" {
 	before=$(tpmctl list)
 	run tpmctl key create //
 	assert_failure 2
@@ -24,6 +25,9 @@ swtpm_pid() {
 		assert_failure 2
 		assert_output --partial "keys and sealed objects live under a hierarchy"
 		run tpmctl seal "$path" -i "$BATS_FILE_TMPDIR/secret"
+		assert_failure 2
+		assert_output --partial "keys and sealed objects live under a hierarchy"
+		run tpmctl import "$path" --pem "$BATS_FILE_TMPDIR/key.pem"
 		assert_failure 2
 		assert_output --partial "keys and sealed objects live under a hierarchy"
 	done
