@@ -20,6 +20,7 @@
 #include "objects.h"
 #include "policy_session.h"
 #include "pubkey.h"
+#include "recovery.h"
 #include "session.h"
 #include "srk.h"
 
@@ -190,6 +191,18 @@ static int persistent_object(struct tpm *tpm, const struct object_record *rec, E
         return 0;
 }
 
+/* Flushes the transient objects neither the cache nor the context holds. */
+static bool make_room(struct tpm *tpm, const struct object_cache *c)
+{
+        ESYS_TR keep[16];
+        size_t n = 0;
+
+        for (unsigned i = 0; i < c->n && n < sizeof(keep) / sizeof(keep[0]); i++)
+                if (!c->entries[i].persistent)
+                        keep[n++] = c->entries[i].handle;
+        return tpm_make_room(tpm, true, keep, n);
+}
+
 static int load_transient(struct tpm *tpm, struct object_cache *c, const struct object_record *rec,
                           ESYS_TR srk, ESYS_TR *handle)
 {
@@ -205,10 +218,12 @@ static int load_transient(struct tpm *tpm, struct object_cache *c, const struct 
         }
         while (transient_count(c) > 0 && transient_count(c) >= slots(tpm, c) && evict_one(tpm, c))
                 ;
+        tpm_mark_busy(tpm);
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, private,
                        rec->public, handle);
-        /* Other programs' objects fill the TPM too: make room once. */
-        if (tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY && evict_one(tpm, c))
+        /* Other programs' objects fill the TPM too: make room once, with
+         * this context's own first, else with what nobody here uses. */
+        if (tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY && (evict_one(tpm, c) || make_room(tpm, c)))
                 rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
                                private, rec->public, handle);
         if (rc == TSS2_RC_SUCCESS)
