@@ -323,7 +323,7 @@ int object_delete(struct tpm *tpm, const char *user_path)
         if (!r) {
                 /* A sealed secret's envelope lies beside its object; FAPI
                  * would leave the directory (and fail) with it there. */
-                object_dir_clean(tpm, full, false);
+                object_dir_clean(tpm, full, CLEAN_ENVELOPE);
         }
         rc = Fapi_Delete(tpm->fapi, r ? path : full);
         if (rc != TSS2_RC_SUCCESS) {

@@ -59,13 +59,13 @@ static const char *counted(const struct flush_count *c, char *out, size_t size)
         return out;
 }
 
-/* Whether a file in an object's directory is one of tpmctl's: the envelope,
- * or the temporary file of a write (fileio.c: NAME.tmp-XXXXXX). */
-static bool own_file(const char *name)
+/* Whether a file in an object's directory is one of tpmctl's: the temporary
+ * file of a write (fileio.c: NAME.tmp-XXXXXX), or (envelope) the envelope. */
+static bool own_file(const char *name, bool envelope)
 {
         static const char *const temp[] = {"object.json.tmp-", SEAL_ENVELOPE_FILE ".tmp-"};
 
-        if (strcmp(name, SEAL_ENVELOPE_FILE) == 0)
+        if (envelope && strcmp(name, SEAL_ENVELOPE_FILE) == 0)
                 return true;
         for (size_t i = 0; i < sizeof(temp) / sizeof(temp[0]); i++)
                 if (strncmp(name, temp[i], strlen(temp[i])) == 0)
@@ -73,7 +73,7 @@ static bool own_file(const char *name)
         return false;
 }
 
-void object_dir_clean(const struct tpm *tpm, const char *full_path, bool with_object)
+void object_dir_clean(const struct tpm *tpm, const char *full_path, enum object_clean what)
 {
         char dir[PATH_MAX * 2];
         _cleanup_(closedirp) DIR *d = NULL;
@@ -82,10 +82,10 @@ void object_dir_clean(const struct tpm *tpm, const char *full_path, bool with_ob
         snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, full_path);
         if ((d = opendir(dir))) {
                 while ((e = readdir(d)))
-                        if (own_file(e->d_name))
+                        if (own_file(e->d_name, what >= CLEAN_ENVELOPE))
                                 unlinkat(dirfd(d), e->d_name, 0);
         }
-        if (with_object)
+        if (what == CLEAN_ALL)
                 keystore_object_discard(tpm, full_path);
 }
 
@@ -129,7 +129,7 @@ static void recover_create(struct tpm *tpm, const char *path)
         there = access(dir, F_OK) == 0;
         whole = access(file, F_OK) == 0 && keystore_object_read_file(file, path, &o) == 0;
         error_clear();
-        object_dir_clean(tpm, path, !whole);
+        object_dir_clean(tpm, path, whole ? CLEAN_TEMPORARY : CLEAN_ALL);
         if (whole)
                 note(tpm, "kept %s: a killed tpmctl had made it whole", path);
         else if (there)
@@ -148,7 +148,7 @@ static void recover_delete(struct tpm *tpm, const char *path)
         snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, path);
         if (access(dir, F_OK) != 0)
                 return;
-        object_dir_clean(tpm, path, false);
+        object_dir_clean(tpm, path, CLEAN_ENVELOPE);
         if (access(file, F_OK) == 0 && keystore_object_read_file(file, path, &o) == 0)
                 handle = o.persistent;
         error_clear();

@@ -25,7 +25,11 @@ int recovery_run(struct tpm *tpm);
  * flushed, so the command is worth trying once more. */
 bool tpm_make_room(struct tpm *tpm, bool objects, const ESYS_TR *keep, size_t n_keep);
 
-/* Removes what tpmctl keeps beside an object's object.json in the user
- * keystore: a sealed secret's envelope and the temporary files of writes
- * that did not finish. with_object: object.json and the directory too. */
-void object_dir_clean(const struct tpm *tpm, const char *full_path, bool with_object);
+/* What object_dir_clean() removes from an object's directory in the user
+ * keystore, each with what the one before removes. */
+enum object_clean {
+        CLEAN_TEMPORARY, /* the temporary files of writes that did not finish */
+        CLEAN_ENVELOPE,  /* a sealed secret's envelope */
+        CLEAN_ALL,       /* object.json and the directory */
+};
+void object_dir_clean(const struct tpm *tpm, const char *full_path, enum object_clean what);

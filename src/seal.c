@@ -161,7 +161,7 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
         journal_op_end(&tpm->journal);
         return 0;
 undo:
-        object_dir_clean(tpm, full, true); /* nothing half-made stays behind */
+        object_dir_clean(tpm, full, CLEAN_ALL); /* nothing half-made stays behind */
         journal_op_end(&tpm->journal);
         return r;
 }
