@@ -40,6 +40,8 @@ struct tpm {
          * calls cache_free first (object_load.c sets both). */
         struct object_cache *cache;
         void (*cache_free)(struct tpm *tpm);
+        /* The transient objects the cache holds (at most max into out). */
+        size_t (*cache_handles)(const struct tpm *tpm, ESYS_TR *out, size_t max);
         /* The SRK of srk_profile as an ESYS object (srk.c); "": none yet. */
         char srk_profile[128];
         ESYS_TR srk;

@@ -82,12 +82,26 @@ static void cache_free(struct tpm *tpm)
         }
         tpm->cache = NULL;
         tpm->cache_free = NULL;
+        tpm->cache_handles = NULL;
+}
+
+static size_t cache_handles(const struct tpm *tpm, ESYS_TR *out, size_t max)
+{
+        const struct object_cache *c = tpm->cache;
+        size_t n = 0;
+
+        for (unsigned i = 0; c && i < c->n && n < max; i++)
+                if (!c->entries[i].persistent)
+                        out[n++] = c->entries[i].handle;
+        return n;
 }
 
 static struct object_cache *cache_of(struct tpm *tpm)
 {
-        if (!tpm->cache && (tpm->cache = calloc(1, sizeof(*tpm->cache))))
+        if (!tpm->cache && (tpm->cache = calloc(1, sizeof(*tpm->cache)))) {
                 tpm->cache_free = cache_free;
+                tpm->cache_handles = cache_handles;
+        }
         return tpm->cache;
 }
 
@@ -191,18 +205,6 @@ static int persistent_object(struct tpm *tpm, const struct object_record *rec, E
         return 0;
 }
 
-/* Flushes the transient objects neither the cache nor the context holds. */
-static bool make_room(struct tpm *tpm, const struct object_cache *c)
-{
-        ESYS_TR keep[16];
-        size_t n = 0;
-
-        for (unsigned i = 0; i < c->n && n < sizeof(keep) / sizeof(keep[0]); i++)
-                if (!c->entries[i].persistent)
-                        keep[n++] = c->entries[i].handle;
-        return tpm_make_room(tpm, true, keep, n);
-}
-
 static int load_transient(struct tpm *tpm, struct object_cache *c, const struct object_record *rec,
                           ESYS_TR srk, ESYS_TR *handle)
 {
@@ -223,7 +225,7 @@ static int load_transient(struct tpm *tpm, struct object_cache *c, const struct 
                        rec->public, handle);
         /* Other programs' objects fill the TPM too: make room once, with
          * this context's own first, else with what nobody here uses. */
-        if (tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY && (evict_one(tpm, c) || make_room(tpm, c)))
+        if (tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY && (evict_one(tpm, c) || tpm_make_room(tpm)))
                 rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
                                private, rec->public, handle);
         if (rc == TSS2_RC_SUCCESS)

@@ -225,22 +225,36 @@ int recovery_run(struct tpm *tpm)
         return 0;
 }
 
-bool tpm_make_room(struct tpm *tpm, bool objects, const ESYS_TR *keep, size_t n_keep)
+bool tpm_make_room(struct tpm *tpm)
 {
+        ESYS_CONTEXT *esys = tpm->esys, *temporary = NULL;
         TPM2_HANDLE own[OWN_MAX];
+        ESYS_TR cached[OWN_MAX];
         struct flush_count count;
         char what[64];
-        size_t n = 0;
+        size_t n = 0, n_cached;
+        int r;
 
-        if (!tpm->esys || tcti_resource_managed(tpm->setup.tcti))
+        if (tcti_resource_managed(tpm->setup.tcti))
                 return false;
+        if (!esys) { /* a FAPI command's: nothing of tpmctl's own is loaded */
+                TSS2_TCTI_CONTEXT *tcti = NULL;
+                if (!tpm->fapi || Fapi_GetTcti(tpm->fapi, &tcti) != TSS2_RC_SUCCESS ||
+                    Esys_Initialize(&temporary, tcti, NULL) != TSS2_RC_SUCCESS)
+                        return false;
+                esys = temporary;
+        }
         for (unsigned i = 0; i < tpm->n_loaded && n < OWN_MAX; i++)
-                if (Esys_TR_GetTpmHandle(tpm->esys, tpm->loaded[i], &own[n]) == TSS2_RC_SUCCESS)
+                if (Esys_TR_GetTpmHandle(esys, tpm->loaded[i], &own[n]) == TSS2_RC_SUCCESS)
                         n++;
-        for (size_t i = 0; i < n_keep && n < OWN_MAX; i++)
-                if (Esys_TR_GetTpmHandle(tpm->esys, keep[i], &own[n]) == TSS2_RC_SUCCESS)
+        n_cached = tpm->cache_handles ? tpm->cache_handles(tpm, cached, OWN_MAX) : 0;
+        for (size_t i = 0; i < n_cached && n < OWN_MAX; i++)
+                if (Esys_TR_GetTpmHandle(esys, cached[i], &own[n]) == TSS2_RC_SUCCESS)
                         n++;
-        if (flush_others(tpm->esys, objects, !objects, own, n, &count)) {
+        r = flush_others(esys, true, true, own, n, &count);
+        if (temporary)
+                Esys_Finalize(&temporary);
+        if (r) {
                 error_clear();
                 return false;
         }

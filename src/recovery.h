@@ -18,12 +18,12 @@
  * stderr in one line. 0, or the exit code of taking the lock exclusively. */
 int recovery_run(struct tpm *tpm);
 
-/* After TPM_RC_OBJECT_MEMORY (objects) or TPM_RC_SESSION_MEMORY without a
- * resource manager: flushes the transient objects or sessions that are not
- * this context's (tracked, or in keep), which under the keystore lock only
- * a dead tpmctl or another program can have left. True when something was
- * flushed, so the command is worth trying once more. */
-bool tpm_make_room(struct tpm *tpm, bool objects, const ESYS_TR *keep, size_t n_keep);
+/* After TPM_RC_OBJECT_MEMORY or TPM_RC_SESSION_MEMORY without a resource
+ * manager: flushes the transient objects and sessions that are not
+ * this context's (tracked, or in its cache), which under the keystore lock
+ * only a dead tpmctl or another program can have left. True when something
+ * was flushed, so the command is worth trying once more. */
+bool tpm_make_room(struct tpm *tpm);
 
 /* What object_dir_clean() removes from an object's directory in the user
  * keystore, each with what the one before removes. */

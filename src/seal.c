@@ -146,11 +146,19 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
             (r = policy_import_for_create(tpm, spec->policy, policy_path, sizeof(policy_path))))
                 goto undo;
         /* data NULL: the TPM makes sealed_len random bytes itself. */
-        rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "", sealed_len,
-                             policy_path[0] ? policy_path
-                             : spec->policy ? spec->policy
-                                            : "",
-                             auth, data || envelope ? sealed : NULL);
+        for (int tries = 0;; tries++) {
+                rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "", sealed_len,
+                                     policy_path[0] ? policy_path
+                                     : spec->policy ? spec->policy
+                                                    : "",
+                                     auth, data || envelope ? sealed : NULL);
+                /* What others left fills the TPM: make room once. */
+                if (tries > 0 ||
+                    (tpm_rc_code(rc) != TPM2_RC_OBJECT_MEMORY &&
+                     tpm_rc_code(rc) != TPM2_RC_SESSION_MEMORY) ||
+                    !tpm_make_room(tpm))
+                        break;
+        }
         OPENSSL_cleanse(key, sizeof(key));
         if (policy_path[0])
                 Fapi_Delete(tpm->fapi, policy_path); /* the object keeps its own copy */

@@ -42,8 +42,11 @@ int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_
         tpm_mark_busy(tpm);
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
                                    ESYS_TR_NONE, NULL, type, &symmetric, alg, session);
-        /* Sessions others left fill the TPM's few slots: make room once. */
-        if (tpm_rc_code(rc) == TPM2_RC_SESSION_MEMORY && tpm_make_room(tpm, false, NULL, 0))
+        /* What others left fills the TPM's few slots (the salt key takes
+         * an object slot while the session starts): make room once. */
+        if ((tpm_rc_code(rc) == TPM2_RC_SESSION_MEMORY ||
+             tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY) &&
+            tpm_make_room(tpm))
                 rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
                                            ESYS_TR_NONE, NULL, type, &symmetric, alg, session);
         if (rc != TSS2_RC_SUCCESS)
