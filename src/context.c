@@ -97,6 +97,32 @@ static int open_fapi(struct tpm *tpm)
         return 0;
 }
 
+static void sigpipe_block(struct tpm *tpm)
+{
+        sigset_t pipe;
+
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        tpm->sigpipe_blocked = sigprocmask(SIG_BLOCK, &pipe, &tpm->mask_before) == 0;
+}
+
+/* A SIGPIPE that came meanwhile was about a connection tpmctl is done with:
+ * taken, not delivered when the mask goes back. */
+static void sigpipe_restore(struct tpm *tpm)
+{
+        const struct timespec now = {0, 0};
+        sigset_t pipe, pending;
+
+        if (!tpm->sigpipe_blocked)
+                return;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        while (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) &&
+               sigtimedwait(&pipe, NULL, &now) == SIGPIPE)
+                ;
+        sigprocmask(SIG_SETMASK, &tpm->mask_before, NULL);
+}
+
 int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
 {
         struct tpm *tpm = calloc(1, sizeof(*tpm));
@@ -107,6 +133,7 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                 return error_set(EXIT_TPM, "out of memory");
         tpm->lock_fd = -1;
         *out = tpm;
+        sigpipe_block(tpm);
         tpm->settings = *s;
         s = &tpm->settings;
         if ((r = settings_resolve(&tpm->settings, true)))
@@ -232,6 +259,7 @@ void tpm_close(struct tpm *tpm)
         watchdog_stop();
         if (tpm->lock_fd >= 0)
                 close(tpm->lock_fd);
+        sigpipe_restore(tpm);
         free(tpm);
         signals_release();
 }

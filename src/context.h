@@ -2,6 +2,7 @@
  * TCTI, the timeout, and cleanup of everything loaded on every exit path. */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <tss2/tss2_esys.h>
@@ -50,6 +51,11 @@ struct tpm {
          * journal.found. */
         struct journal journal;
         bool opened; /* tpm_open() is done: tpm_relock() recovers itself */
+        /* SIGPIPE is blocked while the context is open: a TPM that dies
+         * under a command (the swtpm socket closed) is exit 7, not death by
+         * SIGPIPE with the TPM and keystore not cleaned up. */
+        sigset_t mask_before;
+        bool sigpipe_blocked;
 };
 
 /* Runs provisioning for AUTO_PROVISION; provision.c sets it, so that the
