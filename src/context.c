@@ -318,8 +318,13 @@ int tpm_relock(struct tpm *tpm, unsigned needs)
         watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE, what);
         /* A context kept across requests: another process may have died
          * holding the lock since. */
-        if (newly_locked && tpm->opened)
-                return recovery_run(tpm);
+        if (newly_locked && tpm->opened) {
+                if ((r = recovery_run(tpm)))
+                        return r;
+                /* FAPI, kept open, loads what it needs out of sight. */
+                if (tpm->fapi)
+                        tpm_mark_busy(tpm);
+        }
         return 0;
 }
 
