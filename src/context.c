@@ -15,6 +15,7 @@
 #include "fapi_auth.h"
 #include "fapi_object.h"
 #include "keystore.h"
+#include "recovery.h"
 #include "watchdog.h"
 
 /* TPM handles of the EK certificates that FAPI looks for (TCG EK Credential
@@ -90,7 +91,34 @@ static int open_fapi(struct tpm *tpm)
                 tpm->fapi = NULL;
                 return error_rc(rc, "cannot start FAPI with TCTI \"%s\"", tpm->setup.tcti);
         }
+        tpm_mark_busy(tpm); /* FAPI loads what it needs, out of tpmctl's sight */
         return 0;
+}
+
+static void sigpipe_block(struct tpm *tpm)
+{
+        sigset_t pipe;
+
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        tpm->sigpipe_blocked = sigprocmask(SIG_BLOCK, &pipe, &tpm->mask_before) == 0;
+}
+
+/* A SIGPIPE that came meanwhile was about a connection tpmctl is done with:
+ * taken, not delivered when the mask goes back. */
+static void sigpipe_restore(struct tpm *tpm)
+{
+        const struct timespec now = {0, 0};
+        sigset_t pipe, pending;
+
+        if (!tpm->sigpipe_blocked)
+                return;
+        sigemptyset(&pipe);
+        sigaddset(&pipe, SIGPIPE);
+        while (sigpending(&pending) == 0 && sigismember(&pending, SIGPIPE) &&
+               sigtimedwait(&pipe, NULL, &now) == SIGPIPE)
+                ;
+        sigprocmask(SIG_SETMASK, &tpm->mask_before, NULL);
 }
 
 int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
@@ -103,6 +131,7 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                 return error_set(EXIT_TPM, "out of memory");
         tpm->lock_fd = -1;
         *out = tpm;
+        sigpipe_block(tpm);
         tpm->settings = *s;
         s = &tpm->settings;
         if ((r = settings_resolve(&tpm->settings, true)) ||
@@ -142,6 +171,10 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
                 if ((r = esys_on(tcti, &tpm->esys)))
                         return r;
         }
+        /* What a killed predecessor left: before this command adds to it. */
+        if ((r = recovery_run(tpm)))
+                return r;
+        tpm->opened = true;
         /* Checked again under the exclusive lock: another tpmctl may have
          * provisioned the profile while this one waited for the lock. */
         if ((needs & AUTO_PROVISION) && !tpm_provisioned(tpm, tpm->setup.profile)) {
@@ -182,8 +215,14 @@ int tpm_fapi_connect(struct tpm *tpm)
         return fapi_auth_reattach(tpm);
 }
 
+void tpm_mark_busy(struct tpm *tpm)
+{
+        journal_tpm_busy(&tpm->journal);
+}
+
 void tpm_track(struct tpm *tpm, ESYS_TR handle)
 {
+        tpm_mark_busy(tpm);
         if (tpm->n_loaded < sizeof(tpm->loaded) / sizeof(tpm->loaded[0]))
                 tpm->loaded[tpm->n_loaded++] = handle;
 }
@@ -213,10 +252,13 @@ void tpm_close(struct tpm *tpm)
                 Fapi_Finalize(&tpm->fapi);
         if (tpm->own_tcti)
                 Tss2_TctiLdr_Finalize(&tpm->own_tcti);
+        journal_tpm_idle(&tpm->journal, false); /* all flushed: nothing to say */
+        journal_close(&tpm->journal);
         fapi_setup_done(&tpm->setup);
         watchdog_stop();
         if (tpm->lock_fd >= 0)
                 close(tpm->lock_fd);
+        sigpipe_restore(tpm);
         free(tpm);
         signals_release();
 }
@@ -232,6 +274,8 @@ bool tpm_provisioned(const struct tpm *tpm, const char *profile)
 
 void tpm_unlock(struct tpm *tpm)
 {
+        if (tpm->n_loaded == 0)
+                journal_tpm_idle(&tpm->journal, false);
         watchdog_stop();
         if (tpm->lock_fd >= 0)
                 close(tpm->lock_fd);
@@ -242,6 +286,7 @@ int tpm_relock(struct tpm *tpm, unsigned needs)
 {
         const struct settings *s = &tpm->settings;
         char what[128];
+        bool newly_locked = false;
         int r;
 
         /* Without a resource manager (swtpm, mssim, /dev/tpm0) the TPM holds
@@ -258,11 +303,27 @@ int tpm_relock(struct tpm *tpm, unsigned needs)
                 if ((r = keystore_lock(tpm->setup.lock_file, needs & LOCK_EXCLUSIVE,
                                        &tpm->lock_fd)))
                         return r;
+                /* Without a journal (a keystore tpmctl may lock but not
+                 * write to), nothing is recorded and nothing recovered. */
+                if (journal_open(&tpm->journal, tpm->setup.lock_file,
+                                 !tcti_resource_managed(tpm->setup.tcti)) ||
+                    journal_read(&tpm->journal, &tpm->journal.found))
+                        error_clear();
                 tpm->lock_exclusive = needs & LOCK_EXCLUSIVE;
+                newly_locked = true;
         }
         signals_hold();
         snprintf(what, sizeof(what), "TPM did not answer within %u s", s->timeout);
         watchdog_start(s->command, s->timeout, EXIT_UNAVAILABLE, what);
+        /* A context kept across requests: another process may have died
+         * holding the lock since. */
+        if (newly_locked && tpm->opened) {
+                if ((r = recovery_run(tpm)))
+                        return r;
+                /* FAPI, kept open, loads what it needs out of sight. */
+                if (tpm->fapi)
+                        tpm_mark_busy(tpm);
+        }
         return 0;
 }
 

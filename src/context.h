@@ -2,11 +2,14 @@
  * TCTI, the timeout, and cleanup of everything loaded on every exit path. */
 #pragma once
 
+#include <signal.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <tss2/tss2_esys.h>
 #include <tss2/tss2_fapi.h>
 
 #include "fapi_config.h"
+#include "journal.h"
 #include "settings.h"
 
 enum tpm_needs {
@@ -38,9 +41,21 @@ struct tpm {
          * calls cache_free first (object_load.c sets both). */
         struct object_cache *cache;
         void (*cache_free)(struct tpm *tpm);
+        /* The transient objects the cache holds (at most max into out). */
+        size_t (*cache_handles)(const struct tpm *tpm, ESYS_TR *out, size_t max);
         /* The SRK of srk_profile as an ESYS object (srk.c); "": none yet. */
         char srk_profile[128];
         ESYS_TR srk;
+        /* What this process has under way, for the next one should it be
+         * killed (journal.h); opened with the lock, its state then in
+         * journal.found. */
+        struct journal journal;
+        bool opened; /* tpm_open() is done: tpm_relock() recovers itself */
+        /* SIGPIPE is blocked while the context is open: a TPM that dies
+         * under a command (the swtpm socket closed) is exit 7, not death by
+         * SIGPIPE with the TPM and keystore not cleaned up. */
+        sigset_t mask_before;
+        bool sigpipe_blocked;
 };
 
 /* Runs provisioning for AUTO_PROVISION; provision.c sets it, so that the
@@ -70,6 +85,11 @@ int tpm_fapi_connect(struct tpm *tpm);
 void tpm_track(struct tpm *tpm, ESYS_TR handle);
 void tpm_untrack(struct tpm *tpm, ESYS_TR handle);
 
+/* Records in the journal that this process may have something loaded in
+ * the TPM (tpm_track() does): done before a load or a session is started
+ * outside tpm_track(), so a kill leaves word of it. */
+void tpm_mark_busy(struct tpm *tpm);
+
 /* Whether the keystore holds the active profile's storage root key. */
 bool tpm_provisioned(const struct tpm *tpm, const char *profile);
 
@@ -82,5 +102,7 @@ void tpm_unlock(struct tpm *tpm);
 int tpm_relock(struct tpm *tpm, unsigned needs);
 
 /* Flushes the objects and sessions tracked so far (tpm_track), as
- * tpm_close() does, for a context that goes on to the next request. */
+ * tpm_close() does, for a context that goes on to the next request.
+ * tpm_unlock() clears the journal's TPM record when nothing is tracked: a
+ * kept context without a resource manager empties its cache before. */
 void tpm_flush_loaded(struct tpm *tpm);

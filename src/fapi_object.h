@@ -176,7 +176,7 @@ enum keystore_write {
  * one) and the directory synced, so a crash leaves the old file or the
  * whole new one. EXIT_EXISTS (NEW) or EXIT_NOT_FOUND (REPLACE) when the
  * object is or is not there already. */
-int keystore_object_write(const struct tpm *tpm, const char *full_path, json_object *obj,
+int keystore_object_write(struct tpm *tpm, const char *full_path, json_object *obj,
                           enum keystore_write how);
 
 /* Undoes a KEYSTORE_WRITE_NEW: the file and its directory go. */

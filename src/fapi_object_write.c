@@ -16,6 +16,7 @@
 #include "errors.h"
 #include "fileio.h"
 #include "hex.h"
+#include "journal.h"
 #include "keystore.h"
 #include "names.h"
 
@@ -210,30 +211,45 @@ static int sync_dir(const char *file)
         return r;
 }
 
-int keystore_object_write(const struct tpm *tpm, const char *full_path, json_object *obj,
+static int write_synced(const char *file, json_object *obj, enum keystore_write how)
+{
+        const char *text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
+                                                                   JSON_C_TO_STRING_NOSLASHESCAPE);
+        int r;
+
+        if ((r = file_write(file, text, strlen(text),
+                            WRITE_SECRET | (how == KEYSTORE_WRITE_REPLACE ? WRITE_FORCE : 0))))
+                return r;
+        return sync_dir(file);
+}
+
+int keystore_object_write(struct tpm *tpm, const char *full_path, json_object *obj,
                           enum keystore_write how)
 {
         char file[PATH_MAX * 2], dir[PATH_MAX * 2];
-        const char *text;
         int r;
 
         if (how == KEYSTORE_WRITE_NEW) {
                 if (object_file(tpm, full_path, file, sizeof(file)))
                         return error_set(EXIT_EXISTS, "%s already exists", full_path);
+                /* A kill from here on: the next command removes the
+                 * directory made for it, or keeps the whole file. */
+                if ((r = journal_op_begin(&tpm->journal, JOURNAL_CREATE, full_path)))
+                        return r;
                 snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, full_path);
                 keystore_object_file_in(tpm->setup.user_dir, full_path, file, sizeof(file));
-                if ((r = mkdir_private(dir)))
-                        return r;
+                r = mkdir_private(dir);
+                if (!r)
+                        r = write_synced(file, obj, how);
+                if (r)
+                        keystore_object_discard(tpm, full_path);
+                journal_op_end(&tpm->journal);
+                return r;
         } else if (!object_file(tpm, full_path, file, sizeof(file))) {
                 return error_set(EXIT_NOT_FOUND, "no object %s in the keystore; see `tpmctl list`",
                                  full_path);
         }
-        text = json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |
-                                                       JSON_C_TO_STRING_NOSLASHESCAPE);
-        if ((r = file_write(file, text, strlen(text),
-                            WRITE_SECRET | (how == KEYSTORE_WRITE_REPLACE ? WRITE_FORCE : 0))))
-                return r;
-        return sync_dir(file);
+        return write_synced(file, obj, how);
 }
 
 void keystore_object_discard(const struct tpm *tpm, const char *full_path)

@@ -20,7 +20,16 @@ static int list_handles(ESYS_CONTEXT *esys, TPM2_HANDLE first, TPMS_CAPABILITY_D
         return 0;
 }
 
-static int flush_range(ESYS_CONTEXT *esys, TPM2_HANDLE first, unsigned *flushed)
+static bool kept(TPM2_HANDLE handle, const TPM2_HANDLE *keep, size_t n_keep)
+{
+        for (size_t i = 0; i < n_keep; i++)
+                if (keep[i] == handle)
+                        return true;
+        return false;
+}
+
+static int flush_range(ESYS_CONTEXT *esys, TPM2_HANDLE first, const TPM2_HANDLE *keep,
+                       size_t n_keep, unsigned *flushed)
 {
         TPMS_CAPABILITY_DATA *cap = NULL;
         int r;
@@ -32,6 +41,8 @@ static int flush_range(ESYS_CONTEXT *esys, TPM2_HANDLE first, unsigned *flushed)
                 ESYS_TR tr;
                 TSS2_RC rc;
 
+                if (kept(handle, keep, n_keep))
+                        continue;
                 rc = Esys_TR_FromTPMPublic(esys, handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
                                            &tr);
                 if (rc == TSS2_RC_SUCCESS)
@@ -46,17 +57,24 @@ static int flush_range(ESYS_CONTEXT *esys, TPM2_HANDLE first, unsigned *flushed)
         return 0;
 }
 
-int flush_all(ESYS_CONTEXT *esys, bool transient, bool sessions, struct flush_count *count)
+int flush_others(ESYS_CONTEXT *esys, bool transient, bool sessions, const TPM2_HANDLE *keep,
+                 size_t n_keep, struct flush_count *count)
 {
         int r;
 
         count->transient = count->sessions = 0;
-        if (transient && (r = flush_range(esys, TRANSIENT_FIRST, &count->transient)))
+        if (transient && (r = flush_range(esys, TRANSIENT_FIRST, keep, n_keep, &count->transient)))
                 return r;
-        if (sessions && ((r = flush_range(esys, LOADED_SESSION_FIRST, &count->sessions)) ||
-                         (r = flush_range(esys, SAVED_SESSION_FIRST, &count->sessions))))
+        if (sessions &&
+            ((r = flush_range(esys, LOADED_SESSION_FIRST, keep, n_keep, &count->sessions)) ||
+             (r = flush_range(esys, SAVED_SESSION_FIRST, keep, n_keep, &count->sessions))))
                 return r;
         return 0;
+}
+
+int flush_all(ESYS_CONTEXT *esys, bool transient, bool sessions, struct flush_count *count)
+{
+        return flush_others(esys, transient, sessions, NULL, 0, count);
 }
 
 static int count_range(ESYS_CONTEXT *esys, TPM2_HANDLE first, unsigned *n)

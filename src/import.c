@@ -24,6 +24,7 @@
 #include "path.h"
 #include "provision.h"
 #include "pubkey.h"
+#include "recovery.h"
 #include "session.h"
 
 /* Loads the blobs under the SRK of the path's profile once: the TPM checks
@@ -38,11 +39,19 @@ static int check_blobs(struct tpm *tpm, const char *full, const TPM2B_PUBLIC *pu
 
         if ((r = srk_object(tpm, full, &srk)))
                 return r;
+        tpm_mark_busy(tpm);
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, private,
                        public, &object);
+        if (tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY && tpm_make_room(tpm))
+                rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
+                               private, public, &object);
         /* ESYS has one ESYS_TR per TPM handle: a later srk_object() (a
          * session) must be able to take it again. */
         Esys_TR_Close(tpm->esys, &srk);
+        /* Not the TPM's answer (a TPM gone, full): no word about the blobs. */
+        if (rc != TSS2_RC_SUCCESS &&
+            (tpm_rc_code(rc) == 0 || tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY))
+                return error_rc(rc, "loading the blobs under the storage root key");
         if (rc != TSS2_RC_SUCCESS)
                 return error_set(EXIT_BAD_INPUT,
                                  "the blobs do not load under this keystore's storage root key: "

@@ -20,6 +20,7 @@
 #include "objects.h"
 #include "policy_session.h"
 #include "pubkey.h"
+#include "recovery.h"
 #include "session.h"
 #include "srk.h"
 
@@ -81,12 +82,26 @@ static void cache_free(struct tpm *tpm)
         }
         tpm->cache = NULL;
         tpm->cache_free = NULL;
+        tpm->cache_handles = NULL;
+}
+
+static size_t cache_handles(const struct tpm *tpm, ESYS_TR *out, size_t max)
+{
+        const struct object_cache *c = tpm->cache;
+        size_t n = 0;
+
+        for (unsigned i = 0; c && i < c->n && n < max; i++)
+                if (!c->entries[i].persistent)
+                        out[n++] = c->entries[i].handle;
+        return n;
 }
 
 static struct object_cache *cache_of(struct tpm *tpm)
 {
-        if (!tpm->cache && (tpm->cache = calloc(1, sizeof(*tpm->cache))))
+        if (!tpm->cache && (tpm->cache = calloc(1, sizeof(*tpm->cache)))) {
                 tpm->cache_free = cache_free;
+                tpm->cache_handles = cache_handles;
+        }
         return tpm->cache;
 }
 
@@ -205,10 +220,12 @@ static int load_transient(struct tpm *tpm, struct object_cache *c, const struct 
         }
         while (transient_count(c) > 0 && transient_count(c) >= slots(tpm, c) && evict_one(tpm, c))
                 ;
+        tpm_mark_busy(tpm);
         rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE, private,
                        rec->public, handle);
-        /* Other programs' objects fill the TPM too: make room once. */
-        if (tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY && evict_one(tpm, c))
+        /* Other programs' objects fill the TPM too: make room once, with
+         * this context's own first, else with what nobody here uses. */
+        if (tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY && (evict_one(tpm, c) || tpm_make_room(tpm)))
                 rc = Esys_Load(tpm->esys, srk, ESYS_TR_PASSWORD, ESYS_TR_NONE, ESYS_TR_NONE,
                                private, rec->public, handle);
         if (rc == TSS2_RC_SUCCESS)

@@ -12,8 +12,10 @@
 #include "cleanup.h"
 #include "errors.h"
 #include "fapi_object.h"
+#include "journal.h"
 #include "jsonfile.h"
 #include "path.h"
+#include "recovery.h"
 #include "seal.h"
 
 void objects_list_free(char **paths)
@@ -67,6 +69,11 @@ static void fapi_path_of(const char *file, size_t root_len, char *out, size_t si
         }
 }
 
+static bool tpmctl_file(const char *name)
+{
+        return strcmp(name, SEAL_ENVELOPE_FILE) == 0 || strstr(name, ".tmp-") != NULL;
+}
+
 /* Every file under dir, depth first in directory order, as FAPI walks them
  * (entries that are not directories count as files). */
 static int walk(const char *dir, size_t root_len, struct path_list *l)
@@ -82,6 +89,10 @@ static int walk(const char *dir, size_t root_len, struct path_list *l)
                 int n;
 
                 if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+                        continue;
+                /* A sealed secret's envelope, a write's temporary file:
+                 * tpmctl's, beside an object, and no object themselves. */
+                if (e->d_type != DT_DIR && tpmctl_file(e->d_name))
                         continue;
                 n = snprintf(path, sizeof(path), "%s/%s", dir, e->d_name);
                 if (n < 0 || (size_t)n >= sizeof(path))
@@ -268,9 +279,25 @@ static int is_hierarchy_object(const char *path)
         return 0;
 }
 
+/* Whether the object is a key (sealed data too) of the user keystore:
+ * files alone, and the TPM only for a persistent handle. */
+static bool user_key(const struct tpm *tpm, const char *full)
+{
+        _cleanup_(keystore_object_free) struct keystore_object o = {0};
+        char file[PATH_MAX * 2];
+        bool is_key;
+
+        keystore_object_file_in(tpm->setup.user_dir, full, file, sizeof(file));
+        is_key = access(file, F_OK) == 0 && keystore_object_read_file(file, full, &o) == 0 &&
+                 o.type == FAPI_OBJECT_KEY;
+        error_clear();
+        return is_key;
+}
+
 int object_delete(struct tpm *tpm, const char *user_path)
 {
         char path[FAPI_PATH_MAX], full[FAPI_PATH_MAX];
+        bool journaled = false;
         TSS2_RC rc;
         int r;
 
@@ -285,16 +312,26 @@ int object_delete(struct tpm *tpm, const char *user_path)
         if (r && r != EXIT_NOT_FOUND)
                 return r;
         error_clear(); /* not in the keystore's files: FAPI has the last word */
+        if (!r && user_key(tpm, full)) {
+                /* From here a kill leaves the journal's word, and the next
+                 * command finishes the delete: the object is never left
+                 * without its envelope for anyone to find. */
+                if ((r = journal_op_begin(&tpm->journal, JOURNAL_DELETE, full)))
+                        return r;
+                journaled = true;
+        }
         if (!r) {
                 /* A sealed secret's envelope lies beside its object; FAPI
                  * would leave the directory (and fail) with it there. */
-                char envelope[PATH_MAX * 2];
-                snprintf(envelope, sizeof(envelope), "%s%s/" SEAL_ENVELOPE_FILE,
-                         tpm->setup.user_dir, full);
-                unlink(envelope);
+                object_dir_clean(tpm, full, CLEAN_ENVELOPE);
         }
         rc = Fapi_Delete(tpm->fapi, r ? path : full);
-        if (rc != TSS2_RC_SUCCESS)
+        if (rc != TSS2_RC_SUCCESS) {
+                if (journaled)
+                        journal_op_abandon(&tpm->journal); /* the next command finishes it */
                 return error_rc(rc, "deleting %s", path);
+        }
+        if (journaled)
+                journal_op_end(&tpm->journal);
         return 0;
 }

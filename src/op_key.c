@@ -65,8 +65,13 @@ int op_key_create(struct op_context *ctx, const struct key_create_request *req,
         if (auth_given(req->auth) && (r = auth_read(req->auth, path, req->auth->prompt,
                                                     profile_auth_max(&tpm->setup), &password)))
                 return r;
-        if ((r = key_create(tpm, path, &spec, &password)) ||
-            (r = object_resolve(tpm, path, res->path, sizeof(res->path))))
+        /* A kill while FAPI writes the object: the next command keeps it
+         * whole or removes it (journal.h). */
+        if ((r = journal_op_begin(&tpm->journal, JOURNAL_CREATE, res->path)))
+                return r;
+        r = key_create(tpm, path, &spec, &password);
+        journal_op_end(&tpm->journal);
+        if (r || (r = object_resolve(tpm, path, res->path, sizeof(res->path))))
                 return r;
         snprintf(res->profile, sizeof(res->profile), "%s", tpm->setup.profile);
         res->persistent = spec.persistent;

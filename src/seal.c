@@ -17,14 +17,17 @@
 #include "fapi_auth.h"
 #include "fileio.h"
 #include "jsonfile.h"
+#include "journal.h"
 #include "keys.h"
+#include "keystore.h"
 #include "objects.h"
 #include "pcr.h"
 #include "policy.h"
 #include "policy_session.h"
 #include "policy_store.h"
-#include "pubkey.h"
 #include "object_load.h"
+#include "pubkey.h"
+#include "recovery.h"
 #include "tpm_random.h"
 
 /* What the envelope's "wrapped key" field holds for sealed data: the key
@@ -70,10 +73,25 @@ int seal_type_check(const char *type)
         return 0;
 }
 
+/* The secret's envelope, written before FAPI makes the object: an
+ * object.json never exists without it. */
+static int write_envelope(const struct tpm *tpm, const char *full, const unsigned char *envelope,
+                          size_t envelope_len)
+{
+        char dir[PATH_MAX], file[PATH_MAX];
+        int r, n = snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, full);
+
+        if (n < 0 || (size_t)n >= sizeof(dir))
+                return error_set(EXIT_BAD_INPUT, "path too long: %s", full);
+        if ((r = envelope_file(tpm, full, file, sizeof(file))) || (r = mkdir_private(dir)))
+                return r;
+        return file_write(file, envelope, envelope_len, WRITE_SECRET);
+}
+
 int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size_t len,
               size_t random_len, const struct seal_spec *spec, const struct secret *password)
 {
-        char policy_path[128] = "", full[FAPI_PATH_MAX], file[PATH_MAX];
+        char policy_path[128] = "", full[FAPI_PATH_MAX];
         const char *auth = password && password->data ? (const char *)password->data : "";
         unsigned char key[KEY_PREFIX_LEN + ENVELOPE_KEY_LEN];
         WIPE_ON_EXIT(key);
@@ -85,6 +103,10 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
         int r;
 
         if ((r = seal_type_check(spec->type)))
+                return r;
+        /* Under the exclusive lock: nobody makes it meanwhile, and whatever
+         * is found at its place afterwards is this command's. */
+        if ((r = object_absent(tpm, path, full, sizeof(full))))
                 return r;
         if (!data && random_len > SEAL_DIRECT_MAX) {
                 /* More than the TPM seals itself: its random bytes, read
@@ -110,33 +132,46 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
                 sealed = key;
                 sealed_len = sizeof(key);
         }
+        /* From here a kill leaves the journal's word for the next command,
+         * which keeps the object if FAPI wrote it whole, else removes it. */
+        if ((r = journal_op_begin(&tpm->journal, JOURNAL_CREATE, full)))
+                return r;
+        if (envelope && (r = write_envelope(tpm, full, envelope, envelope_len)))
+                goto undo;
         if (spec->pcrs && (r = pcr_policy_import(tpm, spec->pcrs, password && password->size,
                                                  policy_path, sizeof(policy_path))))
-                return r;
+                goto undo;
         /* A copy with tpmctl's digests where FAPI would compute them wrong. */
         if (spec->policy &&
             (r = policy_import_for_create(tpm, spec->policy, policy_path, sizeof(policy_path))))
-                return r;
+                goto undo;
         /* data NULL: the TPM makes sealed_len random bytes itself. */
-        rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "", sealed_len,
-                             policy_path[0] ? policy_path
-                             : spec->policy ? spec->policy
-                                            : "",
-                             auth, data || envelope ? sealed : NULL);
-        OPENSSL_cleanse(key, sizeof(key)); /* now: not kept while the envelope is written */
+        for (int tries = 0;; tries++) {
+                rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "", sealed_len,
+                                     policy_path[0] ? policy_path
+                                     : spec->policy ? spec->policy
+                                                    : "",
+                                     auth, data || envelope ? sealed : NULL);
+                /* What others left fills the TPM: make room once. */
+                if (tries > 0 ||
+                    (tpm_rc_code(rc) != TPM2_RC_OBJECT_MEMORY &&
+                     tpm_rc_code(rc) != TPM2_RC_SESSION_MEMORY) ||
+                    !tpm_make_room(tpm))
+                        break;
+        }
+        OPENSSL_cleanse(key, sizeof(key));
         if (policy_path[0])
                 Fapi_Delete(tpm->fapi, policy_path); /* the object keeps its own copy */
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "sealing to %s", path);
-        if (!envelope)
-                return 0;
-        if ((r = object_resolve(tpm, path, full, sizeof(full))) ||
-            (r = envelope_file(tpm, full, file, sizeof(file))) ||
-            (r = file_write(file, envelope, envelope_len, WRITE_SECRET))) {
-                Fapi_Delete(tpm->fapi, path); /* nothing half-made stays behind */
-                return r;
+        if (rc != TSS2_RC_SUCCESS) {
+                r = error_rc(rc, "sealing to %s", path);
+                goto undo;
         }
+        journal_op_end(&tpm->journal);
         return 0;
+undo:
+        object_dir_clean(tpm, full, CLEAN_ALL); /* nothing half-made stays behind */
+        journal_op_end(&tpm->journal);
+        return r;
 }
 
 struct sealed_object {

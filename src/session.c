@@ -6,6 +6,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "recovery.h"
 #include "srk.h"
 
 int srk_object(struct tpm *tpm, const char *full_path, ESYS_TR *srk)
@@ -38,8 +39,16 @@ int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_
 
         if ((r = srk_esys(tpm, for_path, &srk)))
                 return r;
+        tpm_mark_busy(tpm);
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
                                    ESYS_TR_NONE, NULL, type, &symmetric, alg, session);
+        /* What others left fills the TPM's few slots (the salt key takes
+         * an object slot while the session starts): make room once. */
+        if ((tpm_rc_code(rc) == TPM2_RC_SESSION_MEMORY ||
+             tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY) &&
+            tpm_make_room(tpm))
+                rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                           ESYS_TR_NONE, NULL, type, &symmetric, alg, session);
         if (rc != TSS2_RC_SUCCESS)
                 return session_error(tpm, for_path, rc,
                                      "starting a session salted with the storage root key");
