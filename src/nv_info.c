@@ -3,11 +3,13 @@
 
 #include <ctype.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
 #include "errors.h"
 #include "fapi_object.h"
+#include "hex.h"
 
 void nv_info_free(struct nv_info *info)
 {
@@ -33,6 +35,7 @@ int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
 {
         _cleanup_json_ json_object *obj = NULL;
         struct keystore_nv nv;
+        json_object *written;
         int r;
 
         memset(info, 0, sizeof(*info));
@@ -45,6 +48,8 @@ int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
         lower(nv.name_alg, info->hash, sizeof(info->hash));
         lower(nv.type, info->type, sizeof(info->type));
         info->has_policy = nv.has_policy;
+        info->written = json_object_object_get_ex(nv.attributes, "WRITTEN", &written) &&
+                        json_object_get_int(written);
         info->with_auth = keystore_object_with_auth(obj);
         snprintf(info->description, sizeof(info->description), "%s",
                  keystore_object_description(obj));
@@ -59,4 +64,23 @@ int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
                 json_object_array_add(info->attributes, json_object_new_string(low));
         }
         return 0;
+}
+
+int nv_info_mark_written(struct tpm *tpm, const char *full_path, const uint8_t *serialized,
+                         size_t len)
+{
+        _cleanup_json_ json_object *obj = NULL;
+        _cleanup_free_ char *text = malloc(2 * len + 1);
+        struct keystore_nv nv;
+        int r;
+
+        if (!text)
+                return error_set(EXIT_TPM, "out of memory");
+        if ((r = object_json(tpm, full_path, &obj)) ||
+            (r = keystore_object_nv(obj, full_path, &nv)))
+                return r;
+        hex_encode(serialized, len, text);
+        json_object_object_add(nv.attributes, "WRITTEN", json_object_new_int(1));
+        json_object_object_add(obj, "serialization", json_object_new_string(text));
+        return keystore_object_write(tpm, full_path, obj, KEYSTORE_WRITE_REPLACE);
 }
