@@ -85,7 +85,7 @@ const struct command cmd_nv_read = {
     .min_args = 1,
     .max_args = 1,
     .run = run,
-    .summary = "read an NV index's data; it crosses the TPM bus encrypted",
+    .summary = "read an NV index's data (encrypted on the TPM bus)",
     .details = "A counter or bitfield is 8 bytes, big-endian; --json also gives it as \"value\".",
     .options = options,
 };

@@ -60,6 +60,6 @@ const struct command cmd_nv_write = {
     .min_args = 1,
     .max_args = 2,
     .run = run,
-    .summary = "write data into an ordinary NV index; it crosses the TPM bus encrypted",
+    .summary = "write data into an ordinary NV index (encrypted on the TPM bus)",
     .options = options,
 };
