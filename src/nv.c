@@ -6,7 +6,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <openssl/evp.h>
 #include <tss2/tss2_fapi.h>
+#include <tss2/tss2_mu.h>
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
@@ -15,6 +17,7 @@
 #include "objects.h"
 #include "path.h"
 #include "policy_store.h"
+#include "pubkey.h"
 #include "session.h"
 #include "watchdog.h"
 
@@ -140,6 +143,57 @@ static int check_type(const struct nv_use *use, enum nv_type want, const char *c
             want == NV_ORDINARY || want == NV_EXTEND ? "n" : "", types[want].name);
 }
 
+/* Whether the TPM's index at the keystore's handle is the keystore's index,
+ * not another one defined there since the keystore's was undefined behind
+ * its back: its name, computed from the TPM's public area with the
+ * keystore's idea of TPMA_NV_WRITTEN (another tool may have written it
+ * since), must be the name FAPI recorded. The public area comes from what
+ * ESYS read (its serialization: handle, name, type, TPM2B_NV_PUBLIC). */
+static int check_same_index(struct tpm *tpm, const struct nv_use *use, ESYS_TR index)
+{
+        const TPM2B_NAME *want = &use->nv->name;
+        _cleanup_free_ uint8_t *buffer = NULL;
+        uint8_t marshaled[sizeof(TPMS_NV_PUBLIC)];
+        unsigned char digest[EVP_MAX_MD_SIZE];
+        size_t size = 0, offset = 4, len = 0;
+        /* tss2-mu refuses to unmarshal into a TPM2B whose size is not 0. */
+        TPM2B_NAME name = {0};
+        TPM2B_NV_PUBLIC pub = {0};
+        UINT32 type;
+        const EVP_MD *md;
+        unsigned int digest_len = 0;
+        TSS2_RC rc;
+
+        if (want->size == 0)
+                return 0; /* the keystore recorded none: nothing to compare */
+        if ((rc = Esys_TR_Serialize(tpm->esys, index, &buffer, &size)) ||
+            (rc = Tss2_MU_TPM2B_NAME_Unmarshal(buffer, size, &offset, &name)) ||
+            (rc = Tss2_MU_UINT32_Unmarshal(buffer, size, &offset, &type)) ||
+            (rc = Tss2_MU_TPM2B_NV_PUBLIC_Unmarshal(buffer, size, &offset, &pub)))
+                return error_rc(rc, "reading the public area of %s", use->nv->path);
+        if (use->nv->written)
+                pub.nvPublic.attributes |= TPMA_NV_WRITTEN;
+        else
+                pub.nvPublic.attributes &= ~(TPMA_NV)TPMA_NV_WRITTEN;
+        offset = 0;
+        if ((rc = Tss2_MU_UINT16_Marshal(pub.nvPublic.nameAlg, name.name, sizeof(name.name),
+                                         &len)) ||
+            (rc = Tss2_MU_TPMS_NV_PUBLIC_Marshal(&pub.nvPublic, marshaled, sizeof(marshaled),
+                                                 &offset)))
+                return error_rc(rc, "reading the public area of %s", use->nv->path);
+        if (!(md = tpm_hash_md(pub.nvPublic.nameAlg)) ||
+            !EVP_Digest(marshaled, offset, digest, &digest_len, md, NULL))
+                return error_set(EXIT_TPM, "%s: cannot hash the index's public area",
+                                 use->nv->path);
+        if (want->size == len + digest_len && memcmp(want->name, name.name, len) == 0 &&
+            memcmp(want->name + len, digest, digest_len) == 0)
+                return 0;
+        return error_set(EXIT_BAD_INPUT,
+                         "%s: the TPM's NV index 0x%08x is not the one the keystore describes "
+                         "(it was undefined and another defined there)",
+                         use->nv->path, use->nv->handle);
+}
+
 /* An index tpmctl uses through ESYS: its handle as an ESYS object with its
  * password set, and a session salted with the SRK that encrypts what
  * `attrs` says (TPMA_SESSION_DECRYPT: the command's data; ENCRYPT: the
@@ -183,11 +237,16 @@ static int nv_open(struct tpm *tpm, const struct nv_use *use, TPMA_SESSION attrs
                 OPENSSL_cleanse(&auth, sizeof(auth));
                 if (tpm_rc_code(rc) == TPM2_RC_HANDLE)
                         return error_set(EXIT_NOT_FOUND,
-                                         "%s: the TPM has no NV index 0x%08x that the keystore "
-                                         "names; `tpmctl delete %s` removes the stale entry",
-                                         use->nv->path, use->nv->handle, use->nv->path);
+                                         "%s: the TPM has no NV index 0x%08x, which the keystore "
+                                         "names: it was undefined by another tool",
+                                         use->nv->path, use->nv->handle);
                 return error_rc(rc, "finding %s (0x%08x) in the TPM", use->nv->path,
                                 use->nv->handle);
+        }
+        if ((r = check_same_index(tpm, use, h->index))) {
+                OPENSSL_cleanse(&auth, sizeof(auth));
+                nv_handle_close(tpm, h);
+                return r;
         }
         rc = Esys_TR_SetAuth(tpm->esys, h->index, &auth);
         OPENSSL_cleanse(&auth, sizeof(auth));

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <tss2/tss2_mu.h>
 
 #include "cleanup.h"
 #include "errors.h"
@@ -31,6 +32,24 @@ static void lower(const char *in, char *out, size_t size)
         out[i] = '\0';
 }
 
+/* FAPI's "serialization" is what Esys_TR_Serialize wrote: the handle, then
+ * the name (a TPM2B_NAME), then the rest. Nothing readable: size 0. */
+static void serialized_name(json_object *obj, TPM2B_NAME *name)
+{
+        json_object *v;
+        const char *text = json_object_object_get_ex(obj, "serialization", &v) &&
+                                   json_object_is_type(v, json_type_string)
+                               ? json_object_get_string(v)
+                               : NULL;
+        uint8_t bytes[4 + sizeof(TPM2B_NAME) + sizeof(TPM2B_NV_PUBLIC) + 16];
+        size_t len = 0, offset = 4;
+
+        memset(name, 0, sizeof(*name));
+        if (!text || !hex_decode(text, bytes, sizeof(bytes), &len) || len < offset ||
+            Tss2_MU_TPM2B_NAME_Unmarshal(bytes, len, &offset, name) != TSS2_RC_SUCCESS)
+                memset(name, 0, sizeof(*name));
+}
+
 int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
 {
         _cleanup_json_ json_object *obj = NULL;
@@ -53,6 +72,7 @@ int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
         info->with_auth = keystore_object_with_auth(obj);
         snprintf(info->description, sizeof(info->description), "%s",
                  keystore_object_description(obj));
+        serialized_name(obj, &info->name);
         info->attributes = json_object_new_array();
         json_object_object_foreach(nv.attributes, name, value)
         {

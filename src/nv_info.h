@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <tss2/tss2_tpm2_types.h>
 
 #include "context.h"
 #include "objects.h"
@@ -19,6 +20,9 @@ struct nv_info {
         bool with_auth;  /* FAPI asks for a password */
         bool has_policy;
         bool written; /* the keystore's copy says TPMA_NV_WRITTEN */
+        /* The index's name as FAPI recorded it (its ESYS serialization),
+         * computed with `written`; size 0 when the keystore has none. */
+        TPM2B_NAME name;
         char description[256];
         json_object *attributes; /* array of the set attributes' names, lower case */
 };

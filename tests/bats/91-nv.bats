@@ -290,3 +290,43 @@ field() { reply "$1" | jq -r "$2"; }
 	assert_output batch-nv
 	tpmctl -q delete /nv/Owner/bn /nv/Owner/bc /nv/Owner/bb /nv/Owner/be
 }
+
+@test "an index undefined behind the keystore's back is never taken for another at its handle" {
+	tpmctl -q nv define gone --size 8
+	handle=$(printf '0x%x' "$(tpmctl --json key show /nv/Owner/gone | jq -r .handle)")
+	tpm2_nvundefine -T "$TPMCTL_TCTI" "$handle"
+	run tpmctl nv read gone
+	assert_failure 4
+	assert_output --partial "the TPM has no NV index $(printf '0x%08x' "$handle")"
+	# FAPI gives the next index the free handle again.
+	tpmctl -q nv define other --size 8
+	assert_equal "$(printf '0x%x' "$(tpmctl --json key show /nv/Owner/other | jq -r .handle)")" "$handle"
+	printf 'other 8b' | tpmctl -q nv write other -
+	run tpmctl nv read gone
+	assert_failure 3
+	assert_output --partial "not the one the keystore describes"
+	run tpmctl nv write gone -i "$BATS_FILE_TMPDIR/wrong"
+	assert_failure 3
+	run tpmctl nv read other
+	assert_output "other 8b"
+	# An index another tool wrote is still the keystore's.
+	printf 'by tpm2!' >"$BATS_TEST_TMPDIR/t"
+	tpmctl -q nv define written --size 8
+	h2=$(printf '0x%x' "$(tpmctl --json key show /nv/Owner/written | jq -r .handle)")
+	tpm2_nvwrite -T "$TPMCTL_TCTI" "$h2" -P "" -i "$BATS_TEST_TMPDIR/t"
+	run tpmctl nv read written
+	assert_success
+	assert_output "by tpm2!"
+	tpmctl -q delete /nv/Owner/other /nv/Owner/written
+}
+
+@test "data over 512 bytes goes in several commands, whole" {
+	head -c 2048 /dev/urandom >"$BATS_TEST_TMPDIR/big"
+	tpmctl -q nv define big --size 2048
+	tpmctl -q nv write big -i "$BATS_TEST_TMPDIR/big"
+	tpmctl nv read big -o "$BATS_TEST_TMPDIR/back"
+	cmp "$BATS_TEST_TMPDIR/big" "$BATS_TEST_TMPDIR/back"
+	tpmctl nv read big --offset 100 --size 1500 -o "$BATS_TEST_TMPDIR/part"
+	cmp <(tail -c +101 "$BATS_TEST_TMPDIR/big" | head -c 1500) "$BATS_TEST_TMPDIR/part"
+	tpmctl -q delete /nv/Owner/big
+}
