@@ -143,13 +143,43 @@ static int check_type(const struct nv_use *use, enum nv_type want, const char *c
             want == NV_ORDINARY || want == NV_EXTEND ? "n" : "", types[want].name);
 }
 
+/* An index tpmctl uses through ESYS: its handle as an ESYS object with its
+ * password set, and a session salted with the SRK that encrypts what
+ * `attrs` says (TPMA_SESSION_DECRYPT: the command's data; ENCRYPT: the
+ * response's) and proves the password by HMAC. */
+struct nv_handle {
+        ESYS_TR index;
+        ESYS_TR session;
+};
+
+/* The keystore learns that the index is written (by tpmctl, or by another
+ * tool before), with the name ESYS computed for it from the TPM's public
+ * area. */
+static int mark_written(struct tpm *tpm, struct nv_use *use, const struct nv_handle *h)
+{
+        uint8_t *buffer = NULL;
+        size_t size = 0;
+        TSS2_RC rc = Esys_TR_Serialize(tpm->esys, h->index, &buffer, &size);
+        int r;
+
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "recording that %s is written", use->nv->path);
+        r = nv_info_mark_written(tpm, use->nv->path, buffer, size);
+        free(buffer);
+        use->recorded_written = r == 0;
+        return r;
+}
+
 /* Whether the TPM's index at the keystore's handle is the keystore's index,
  * not another one defined there since the keystore's was undefined behind
  * its back: its name, computed from the TPM's public area with the
  * keystore's idea of TPMA_NV_WRITTEN (another tool may have written it
  * since), must be the name FAPI recorded. The public area comes from what
- * ESYS read (its serialization: handle, name, type, TPM2B_NV_PUBLIC). */
-static int check_same_index(struct tpm *tpm, const struct nv_use *use, ESYS_TR index)
+ * ESYS read (its serialization: handle, name, type, TPM2B_NV_PUBLIC). An
+ * index defined exactly as the old one was has its name, and is the same
+ * to the TPM as well. */
+static int check_same_index(struct tpm *tpm, const struct nv_use *use, ESYS_TR index,
+                            bool *tpm_written)
 {
         const TPM2B_NAME *want = &use->nv->name;
         _cleanup_free_ uint8_t *buffer = NULL;
@@ -171,6 +201,7 @@ static int check_same_index(struct tpm *tpm, const struct nv_use *use, ESYS_TR i
             (rc = Tss2_MU_UINT32_Unmarshal(buffer, size, &offset, &type)) ||
             (rc = Tss2_MU_TPM2B_NV_PUBLIC_Unmarshal(buffer, size, &offset, &pub)))
                 return error_rc(rc, "reading the public area of %s", use->nv->path);
+        *tpm_written = pub.nvPublic.attributes & TPMA_NV_WRITTEN;
         if (use->nv->written)
                 pub.nvPublic.attributes |= TPMA_NV_WRITTEN;
         else
@@ -194,15 +225,6 @@ static int check_same_index(struct tpm *tpm, const struct nv_use *use, ESYS_TR i
                          use->nv->path, use->nv->handle);
 }
 
-/* An index tpmctl uses through ESYS: its handle as an ESYS object with its
- * password set, and a session salted with the SRK that encrypts what
- * `attrs` says (TPMA_SESSION_DECRYPT: the command's data; ENCRYPT: the
- * response's) and proves the password by HMAC. */
-struct nv_handle {
-        ESYS_TR index;
-        ESYS_TR session;
-};
-
 static void nv_handle_close(struct tpm *tpm, struct nv_handle *h)
 {
         if (h->session != ESYS_TR_NONE) {
@@ -215,9 +237,9 @@ static void nv_handle_close(struct tpm *tpm, struct nv_handle *h)
         h->index = ESYS_TR_NONE;
 }
 
-static int nv_open(struct tpm *tpm, const struct nv_use *use, TPMA_SESSION attrs,
-                   struct nv_handle *h)
+static int nv_open(struct tpm *tpm, struct nv_use *use, TPMA_SESSION attrs, struct nv_handle *h)
 {
+        bool tpm_written = false;
         _cleanup_secret_ struct secret password = {0};
         TPM2B_AUTH auth = {0};
         TSS2_RC rc;
@@ -243,7 +265,11 @@ static int nv_open(struct tpm *tpm, const struct nv_use *use, TPMA_SESSION attrs
                 return error_rc(rc, "finding %s (0x%08x) in the TPM", use->nv->path,
                                 use->nv->handle);
         }
-        if ((r = check_same_index(tpm, use, h->index))) {
+        /* Written by another tool (tpm2_nvwrite): the keystore learns it when
+         * tpmctl may write it, or FAPI's commands on the index would fail. */
+        if ((r = check_same_index(tpm, use, h->index, &tpm_written)) ||
+            (tpm_written && !use->nv->written && tpm->lock_exclusive &&
+             (r = mark_written(tpm, use, h)))) {
                 OPENSSL_cleanse(&auth, sizeof(auth));
                 nv_handle_close(tpm, h);
                 return r;
@@ -384,22 +410,6 @@ int nv_read(struct tpm *tpm, struct nv_use *use, size_t offset, size_t len, stru
         return 0;
 }
 
-/* The first write: the keystore learns that the index is written, with the
- * name ESYS computed for it since. */
-static int mark_written(struct tpm *tpm, const struct nv_use *use, const struct nv_handle *h)
-{
-        uint8_t *buffer = NULL;
-        size_t size = 0;
-        TSS2_RC rc = Esys_TR_Serialize(tpm->esys, h->index, &buffer, &size);
-        int r;
-
-        if (rc != TSS2_RC_SUCCESS)
-                return error_rc(rc, "recording that %s is written", use->nv->path);
-        r = nv_info_mark_written(tpm, use->nv->path, buffer, size);
-        free(buffer);
-        return r;
-}
-
 /* Runs one command per piece of data through the index's session. */
 typedef TSS2_RC (*nv_command)(struct tpm *tpm, const struct nv_handle *h, const void *arg,
                               size_t offset, const unsigned char *data, size_t len);
@@ -427,7 +437,7 @@ static int nv_run(struct tpm *tpm, struct nv_use *use, nv_command command, const
                         return nv_error_close(tpm, use, rc, doing, &h);
                 done += part;
         } while (done < len);
-        r = use->nv->written ? 0 : mark_written(tpm, use, &h);
+        r = use->nv->written || use->recorded_written ? 0 : mark_written(tpm, use, &h);
         nv_handle_close(tpm, &h);
         return r;
 }

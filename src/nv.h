@@ -49,6 +49,7 @@ struct nv_use {
         const struct nv_info *nv;
         const struct auth_source *auth;
         bool warned; /* set when the data crossed the bus in clear (a policy index, FAPI) */
+        bool recorded_written; /* the keystore was told the index is written */
 };
 
 /* Reads len bytes at offset; EXIT_BAD_INPUT beyond the index's size. */

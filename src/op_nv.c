@@ -14,9 +14,10 @@
 #include "ops.h"
 
 static const unsigned define_needs = NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE | AUTO_PROVISION;
-static const unsigned read_needs = NEED_ESYS | LOCK_SHARED;
-/* Exclusive: an index with a policy is written through FAPI, which then
- * updates its keystore object. */
+/* Exclusive, reads too: the keystore's copy of an index's public area is
+ * updated when tpmctl finds it written (by another tool, first), and an
+ * index with a policy is written through FAPI, which updates it too. */
+static const unsigned read_needs = NEED_ESYS | LOCK_EXCLUSIVE;
 static const unsigned change_needs = NEED_ESYS | LOCK_EXCLUSIVE;
 
 /* The TPM and the keystore's description of the index the user named. */
