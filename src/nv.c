@@ -135,12 +135,15 @@ int nv_define(struct tpm *tpm, const char *path, const struct nv_spec *spec,
 /* The index's type, checked against what a command needs. */
 static int check_type(const struct nv_use *use, enum nv_type want, const char *command)
 {
-        if (strcmp(use->nv->type, types[want].info_type) == 0)
+        const char *has = use->nv->type;
+
+        if (strcmp(has, types[want].info_type) == 0)
                 return 0;
-        return error_set(
-            EXIT_USAGE, "%s is a%s %s index; `nv %s` needs a%s %s index", use->nv->path,
-            use->nv->type[0] == 'o' || use->nv->type[0] == 'e' ? "n" : "", use->nv->type, command,
-            want == NV_ORDINARY || want == NV_EXTEND ? "n" : "", types[want].name);
+        for (size_t i = 0; i < sizeof(types) / sizeof(types[0]); i++)
+                if (strcmp(has, types[i].info_type) == 0)
+                        has = types[i].name;
+        return error_set(EXIT_USAGE, "%s: `nv %s` needs an index of type %s, and its type is %s",
+                         use->nv->path, command, types[want].name, has);
 }
 
 /* An index tpmctl uses through ESYS: its handle as an ESYS object with its

@@ -97,7 +97,7 @@ field() { reply "$1" | jq -r "$2"; }
 	assert_output "$(printf '%016x' "$last")"
 	run tpmctl nv write cnt -i "$BATS_FILE_TMPDIR/pw"
 	assert_failure 2
-	assert_output --partial "is a counter index"
+	assert_output --partial "needs an index of type ordinary, and its type is counter"
 	tpmctl -q delete /nv/Owner/cnt
 }
 
