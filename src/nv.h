@@ -1,9 +1,10 @@
 /* NV indices (/nv/Owner/NAME): FAPI defines them in the keystore; tpmctl
  * reads, writes, increments, extends and sets bits itself through ESYS, in
  * an HMAC session salted with the storage root key that encrypts the data
- * (and proves the password without sending it), where FAPI 3.2.1 would send
- * both in clear on the TPM bus. An index with a policy is used through FAPI:
- * its data then crosses the bus in clear (nv_result.warned). */
+ * and proves the password without sending it: FAPI 3.2.1 cannot read or
+ * write at an offset, and costs four start-up commands. An index with a
+ * policy is used through FAPI, which runs it: FAPI then sends its data in
+ * clear on the TPM bus (nv_use.warned). */
 #pragma once
 
 #include <stdbool.h>
