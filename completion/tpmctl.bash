@@ -7,7 +7,7 @@ _tpmctl() {
     case "$cmd" in "") cmd=$w ;; *" "*) ;; *) cmd="$cmd $w" ;; esac
   done
   case "$cmd" in
-    "") words=" provision info health key export-public sign verify encrypt decrypt random seal unseal pcr policy auth export import list delete flush batch config completion help --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "") words=" provision info health key export-public sign verify encrypt decrypt random seal unseal pcr nv policy auth export import list delete flush batch config completion help --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "provision") words=" --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "info") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "health") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
@@ -25,6 +25,13 @@ _tpmctl() {
     "pcr") words=" read extend --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "pcr read") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "pcr extend") words=" --input -i --digest --log --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "nv") words=" define write read increment extend setbits --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "nv define") words=" --size --type --policy --noda --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "nv write") words=" --input -i --offset --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "nv read") words=" --output -o --size --offset --hex --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "nv increment") words=" --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "nv extend") words=" --input -i --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "nv setbits") words=" --bits --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy") words=" import show list export digest --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy import") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy show") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;

@@ -88,6 +88,22 @@ FORWARD(Fapi_Decrypt,
         (FAPI_CONTEXT * context, char const *key_path, uint8_t const *cipher_text,
          size_t cipher_text_size, uint8_t **plain_text, size_t *plain_text_size),
         (context, key_path, cipher_text, cipher_text_size, plain_text, plain_text_size))
+FORWARD(Fapi_CreateNv,
+        (FAPI_CONTEXT * context, char const *path, char const *type, size_t size,
+         char const *policy_path, char const *auth_value),
+        (context, path, type, size, policy_path, auth_value))
+FORWARD(Fapi_NvRead,
+        (FAPI_CONTEXT * context, char const *path, uint8_t **data, size_t *size, char **log_data),
+        (context, path, data, size, log_data))
+FORWARD(Fapi_NvWrite, (FAPI_CONTEXT * context, char const *path, uint8_t const *data, size_t size),
+        (context, path, data, size))
+FORWARD(Fapi_NvIncrement, (FAPI_CONTEXT * context, char const *path), (context, path))
+FORWARD(Fapi_NvExtend,
+        (FAPI_CONTEXT * context, char const *path, uint8_t const *data, size_t size,
+         char const *log_data),
+        (context, path, data, size, log_data))
+FORWARD(Fapi_NvSetBits, (FAPI_CONTEXT * context, char const *path, uint64_t bitmap),
+        (context, path, bitmap))
 
 /* Neither can have anything to do before the library is loaded (cleanup
  * paths call them with NULL): they do not load it. */

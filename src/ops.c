@@ -23,6 +23,12 @@ const struct op_entry op_table[] = {
     {"key_show", op_key_show_parse, op_key_show_run, op_key_show_fields},
     {"list", op_list_parse, op_list_run, op_list_fields},
     {"delete", op_delete_parse, op_delete_run, op_delete_fields},
+    {"nv_define", op_nv_define_parse, op_nv_define_run, op_nv_define_fields},
+    {"nv_write", op_nv_write_parse, op_nv_write_run, op_nv_write_fields},
+    {"nv_read", op_nv_read_parse, op_nv_read_run, op_nv_read_fields},
+    {"nv_increment", op_nv_increment_parse, op_nv_increment_run, op_nv_increment_fields},
+    {"nv_extend", op_nv_extend_parse, op_nv_extend_run, op_nv_extend_fields},
+    {"nv_setbits", op_nv_setbits_parse, op_nv_setbits_run, op_nv_setbits_fields},
     {NULL, NULL, NULL, NULL},
 };
 

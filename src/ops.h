@@ -17,6 +17,7 @@
 #include "nv_info.h"
 #include "objects.h"
 #include "op.h"
+#include "op_nv.h"
 #include "pcr.h"
 
 /* Data to sign, verify or hash: in memory, or (the command line) a file
@@ -236,6 +237,12 @@ struct op_parsed {
                 struct key_show_request key_show;
                 struct list_request list;
                 struct delete_request delete;
+                struct nv_define_request nv_define;
+                struct nv_write_request nv_write;
+                struct nv_read_request nv_read;
+                struct nv_increment_request nv_increment;
+                struct nv_extend_request nv_extend;
+                struct nv_setbits_request nv_setbits;
         } req;
         struct auth_source auth;    /* "auth" */
         struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */
