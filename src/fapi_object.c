@@ -603,6 +603,20 @@ unsigned keystore_object_persistent_handle(json_object *obj)
         return handle > 0 && handle <= UINT32_MAX ? (unsigned)handle : 0;
 }
 
+/* FAPI's "serialization" is what Esys_TR_Serialize wrote: the handle, then
+ * the name (a TPM2B_NAME), then the rest. Nothing readable: size 0. */
+static void serialized_name(json_object *obj, TPM2B_NAME *name)
+{
+        const char *text = json_str(obj, "serialization");
+        uint8_t bytes[4 + sizeof(TPM2B_NAME) + sizeof(TPM2B_NV_PUBLIC) + 16];
+        size_t len = 0, offset = 4;
+
+        memset(name, 0, sizeof(*name));
+        if (!text || !hex_decode(text, bytes, sizeof(bytes), &len) || len < offset ||
+            Tss2_MU_TPM2B_NAME_Unmarshal(bytes, len, &offset, name) != TSS2_RC_SUCCESS)
+                memset(name, 0, sizeof(*name));
+}
+
 int keystore_object_nv(json_object *obj, const char *full_path, struct keystore_nv *nv)
 {
         json_object *pub, *nvpub, *v;
@@ -622,6 +636,26 @@ int keystore_object_nv(json_object *obj, const char *full_path, struct keystore_
         nv->type = json_str(nv->attributes, "TPM2_NT");
         nv->has_policy =
             json_object_object_get_ex(nvpub, "authPolicy", &v) && json_object_get_string_len(v) > 0;
+        nv->written =
+            json_object_object_get_ex(nv->attributes, "WRITTEN", &v) && json_object_get_int(v);
+        serialized_name(obj, &nv->name);
+        return 0;
+}
+
+int keystore_object_nv_set_written(json_object *obj, const char *full_path,
+                                   const uint8_t *serialized, size_t len)
+{
+        _cleanup_free_ char *text = malloc(2 * len + 1);
+        struct keystore_nv nv;
+        int r;
+
+        if (!text)
+                return error_set(EXIT_TPM, "out of memory");
+        if ((r = keystore_object_nv(obj, full_path, &nv)))
+                return r;
+        hex_encode(serialized, len, text);
+        json_object_object_add(nv.attributes, "WRITTEN", json_object_new_int(1));
+        json_object_object_add(obj, "serialization", json_object_new_string(text));
         return 0;
 }
 

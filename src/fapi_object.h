@@ -55,12 +55,20 @@ struct keystore_nv {
         const char *name_alg;    /* "SHA256"; NULL when missing */
         const char *type;        /* the TPM2_NT attribute: "ORDINARY", "COUNTER"... */
         bool has_policy;         /* a non-empty authPolicy */
+        bool written;            /* the WRITTEN attribute FAPI records */
+        TPM2B_NAME name;         /* as FAPI recorded it; size 0 when unreadable */
         json_object *attributes; /* the attribute object: NAME -> 0/1 (borrowed) */
 };
 
 /* Reads it from an NV index object; EXIT_BAD_INPUT naming full_path when
  * the object is no NV index (pointers into obj: valid while obj is). */
 int keystore_object_nv(json_object *obj, const char *full_path, struct keystore_nv *nv);
+
+/* Records in an NV index object that the index was written, and its
+ * TPM2B_NV_PUBLIC as the TPM now has it (marshalled), as FAPI does after its
+ * own writes: FAPI checks the index's name against it. */
+int keystore_object_nv_set_written(json_object *obj, const char *full_path,
+                                   const uint8_t *serialized, size_t len);
 
 /* The object's description; "" when it has none. */
 const char *keystore_object_description(json_object *obj);

@@ -32,29 +32,10 @@ static void lower(const char *in, char *out, size_t size)
         out[i] = '\0';
 }
 
-/* FAPI's "serialization" is what Esys_TR_Serialize wrote: the handle, then
- * the name (a TPM2B_NAME), then the rest. Nothing readable: size 0. */
-static void serialized_name(json_object *obj, TPM2B_NAME *name)
-{
-        json_object *v;
-        const char *text = json_object_object_get_ex(obj, "serialization", &v) &&
-                                   json_object_is_type(v, json_type_string)
-                               ? json_object_get_string(v)
-                               : NULL;
-        uint8_t bytes[4 + sizeof(TPM2B_NAME) + sizeof(TPM2B_NV_PUBLIC) + 16];
-        size_t len = 0, offset = 4;
-
-        memset(name, 0, sizeof(*name));
-        if (!text || !hex_decode(text, bytes, sizeof(bytes), &len) || len < offset ||
-            Tss2_MU_TPM2B_NAME_Unmarshal(bytes, len, &offset, name) != TSS2_RC_SUCCESS)
-                memset(name, 0, sizeof(*name));
-}
-
 int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
 {
         _cleanup_json_ json_object *obj = NULL;
         struct keystore_nv nv;
-        json_object *written;
         int r;
 
         memset(info, 0, sizeof(*info));
@@ -67,12 +48,11 @@ int nv_info_read(struct tpm *tpm, const char *full_path, struct nv_info *info)
         lower(nv.name_alg, info->hash, sizeof(info->hash));
         lower(nv.type, info->type, sizeof(info->type));
         info->has_policy = nv.has_policy;
-        info->written = json_object_object_get_ex(nv.attributes, "WRITTEN", &written) &&
-                        json_object_get_int(written);
+        info->written = nv.written;
         info->with_auth = keystore_object_with_auth(obj);
         snprintf(info->description, sizeof(info->description), "%s",
                  keystore_object_description(obj));
-        serialized_name(obj, &info->name);
+        info->name = nv.name;
         info->attributes = json_object_new_array();
         json_object_object_foreach(nv.attributes, name, value)
         {
@@ -90,17 +70,10 @@ int nv_info_mark_written(struct tpm *tpm, const char *full_path, const uint8_t *
                          size_t len)
 {
         _cleanup_json_ json_object *obj = NULL;
-        _cleanup_free_ char *text = malloc(2 * len + 1);
-        struct keystore_nv nv;
         int r;
 
-        if (!text)
-                return error_set(EXIT_TPM, "out of memory");
         if ((r = object_json(tpm, full_path, &obj)) ||
-            (r = keystore_object_nv(obj, full_path, &nv)))
+            (r = keystore_object_nv_set_written(obj, full_path, serialized, len)))
                 return r;
-        hex_encode(serialized, len, text);
-        json_object_object_add(nv.attributes, "WRITTEN", json_object_new_int(1));
-        json_object_object_add(obj, "serialization", json_object_new_string(text));
         return keystore_object_write(tpm, full_path, obj, KEYSTORE_WRITE_REPLACE);
 }
