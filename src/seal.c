@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "envelope.h"
+#include "esys_wipe.h"
 #include "errors.h"
 #include "fapi_object.h"
 #include "fapi_auth.h"
@@ -181,6 +182,7 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
         if ((r = object_load(tpm, &rec, auth, TPM2_CC_Unseal, SECRET_RESPONSE, &lo)))
                 return r;
         rc = Esys_Unseal(tpm->esys, lo.handle, lo.auth, lo.crypt, ESYS_TR_NONE, data);
+        esys_response_wipe(tpm->esys); /* its copies of the secret */
         object_command_done(tpm, &lo, rc);
         if (rc != TSS2_RC_SUCCESS)
                 return object_error(&lo, rc, "unsealing %s", o->path);

@@ -6,6 +6,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "esys_wipe.h"
 #include "session.h"
 #include "watchdog.h"
 
@@ -73,5 +74,6 @@ int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
                 OPENSSL_cleanse(bytes, sizeof(*bytes));
                 Esys_Free(bytes);
         }
+        esys_response_wipe(tpm->esys); /* its copies of the last chunk */
         return 0;
 }
