@@ -285,10 +285,10 @@ const char *da_sentence(TSS2_RC rc, const struct da_state *da, time_t now, char 
                         return buf;
                 }
                 snprintf(buf, size,
-                         "wrong password, the last of %u tries: the TPM is now in "
+                         "wrong password, try %u of %u: the TPM is now in "
                          "dictionary-attack lockout until %s (%s), then allows one try every %s; "
                          "%s",
-                         da->max_tries, until, wait, wait, clear);
+                         da->failures, da->max_tries, until, wait, wait, clear);
                 return buf;
         }
         if (da->interval == 0) {

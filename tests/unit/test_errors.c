@@ -126,7 +126,7 @@ static void da_sentences_say_tries_lockout_and_wait(void **state)
                             "wrong password: 3 of 5 tries left before lockout");
         da.failures = 5;
         assert_non_null(da_sentence(0x98e, &da, now, buf, sizeof(buf)));
-        assert_non_null(strstr(buf, "the last of 5 tries: the TPM is now in dictionary-attack "
+        assert_non_null(strstr(buf, "try 5 of 5: the TPM is now in dictionary-attack "
                                     "lockout until 22:14:50 (1 min 30 s), then allows one try "
                                     "every 1 min 30 s"));
         assert_non_null(da_sentence(TPM2_RC_LOCKOUT, &da, now, buf, sizeof(buf)));
