@@ -116,6 +116,46 @@ wrong_unseal() {
 	assert_success
 }
 
+lockout_counter() {
+	tpm2_getcap -T "$TPMCTL_TCTI" properties-variable | sed -n 's/^TPM2_PT_LOCKOUT_COUNTER: //p'
+}
+
+# The TPM dies (kill -9 of swtpm) and starts again on its state.
+kill_tpm() {
+	local pid
+	pid=$(cat "$TPM_DIR/swtpm.pid")
+	kill -9 "$pid"
+	while kill -0 "$pid" 2>/dev/null; do sleep 0.05; done
+	rm -f "$TPM_DIR/swtpm.pid"
+	swtpm_start "$TPM_DIR"
+}
+
+@test "a TPM that dies counts a failure for DA objects used, none for noda objects without a password" {
+	# From an orderly start, with the counter at 0.
+	tpm2_shutdown -T "$TPMCTL_TCTI"
+	swtpm_stop "$TPM_DIR"
+	swtpm_start "$TPM_DIR"
+	tpm2_dictionarylockout -T "$TPMCTL_TCTI" -c
+	assert_equal "$(lockout_counter)" 0x0
+	local i
+	for i in 1 2 3; do
+		run tpmctl sign open -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig" -f
+		assert_success
+		run tpmctl unseal open-secret
+		assert_success
+		kill_tpm
+	done
+	assert_equal "$(lockout_counter)" 0x0
+	# The right password, on an object with DA protection: the TPM cannot
+	# know the command ended well, and counts it when it starts again.
+	run tpmctl sign guarded -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig" -f \
+		--auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	kill_tpm
+	assert_equal "$(lockout_counter)" 0x1
+	tpm2_dictionarylockout -T "$TPMCTL_TCTI" -c
+}
+
 @test "once the lockout is cleared, the tries are back and the right password works" {
 	tpm2_dictionarylockout -T "$TPMCTL_TCTI" -c
 	wrong_unseal
