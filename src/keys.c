@@ -68,9 +68,11 @@ static bool has_flag(const char *list, const char *flag)
 {
         size_t len = strlen(flag);
 
-        for (const char *p = list; p && *p; p += strcspn(p, ",") + (p[strcspn(p, ",")] == ',')) {
-                if (strncmp(p, flag, len) == 0 && (p[len] == ',' || p[len] == '\0'))
+        for (const char *p = list; p && *p;) {
+                size_t n = strcspn(p, ",");
+                if (n == len && strncmp(p, flag, len) == 0)
                         return true;
+                p += n + (p[n] == ',');
         }
         return false;
 }
