@@ -238,3 +238,69 @@ int error_rc(TSS2_RC rc, const char *fmt, ...)
         }
         return error_set(m.exit_code, "%s: %s (%s)", context, m.sentence, rc_text(rc));
 }
+
+/* "10 s", "2 min 30 s", "2 h". */
+static void duration_text(uint32_t seconds, char *buf, size_t size)
+{
+        uint32_t h = seconds / 3600, m = seconds / 60 % 60, s = seconds % 60;
+        int n = 0;
+
+        buf[0] = '\0';
+        if (h)
+                n += snprintf(buf + n, size - (size_t)n, "%u h", h);
+        if (m && n >= 0 && (size_t)n < size)
+                n += snprintf(buf + n, size - (size_t)n, "%s%u min", n ? " " : "", m);
+        if ((s || !seconds) && n >= 0 && (size_t)n < size)
+                snprintf(buf + n, size - (size_t)n, "%s%u s", n ? " " : "", s);
+}
+
+/* The local time at when: the clock alone within the next 12 hours. */
+static void clock_text(time_t now, time_t when, char *buf, size_t size)
+{
+        struct tm tm;
+
+        if (!localtime_r(&when, &tm) ||
+            !strftime(buf, size, when - now < 12 * 3600 ? "%H:%M:%S" : "%Y-%m-%d %H:%M:%S", &tm))
+                snprintf(buf, size, "?");
+}
+
+const char *da_sentence(TSS2_RC rc, const struct da_state *da, time_t now, char *buf, size_t size)
+{
+        static const char clear[] =
+            "or clear it with `tpm2_dictionarylockout --clear-lockout` (the lockout password)";
+        unsigned code = tpm_rc_code(rc);
+        char wait[64], until[64];
+
+        if ((code != TPM2_RC_AUTH_FAIL && code != TPM2_RC_LOCKOUT) || !size)
+                return NULL;
+        duration_text(da->interval, wait, sizeof(wait));
+        clock_text(now, now + (time_t)da->interval, until, sizeof(until));
+        if (code == TPM2_RC_AUTH_FAIL) {
+                if (da->interval == 0) /* the TPM counts nothing */
+                        return NULL;
+                if (da->failures < da->max_tries) {
+                        uint32_t left = da->max_tries - da->failures;
+                        snprintf(buf, size, "wrong password: %u of %u tries left before lockout",
+                                 left, da->max_tries);
+                        return buf;
+                }
+                snprintf(buf, size,
+                         "wrong password, try %u of %u: the TPM is now in "
+                         "dictionary-attack lockout until %s (%s), then allows one try every %s; "
+                         "%s",
+                         da->failures, da->max_tries, until, wait, wait, clear);
+                return buf;
+        }
+        if (da->interval == 0) {
+                snprintf(buf, size,
+                         "the TPM is in dictionary-attack lockout, which does not end by itself "
+                         "(its lockout interval is 0): clear it with `tpm2_dictionarylockout "
+                         "--clear-lockout` (the lockout password)");
+                return buf;
+        }
+        snprintf(buf, size,
+                 "the TPM is in dictionary-attack lockout after %u wrong passwords: wait at most "
+                 "%s (until %s) for the next try, %s",
+                 da->failures, wait, until, clear);
+        return buf;
+}

@@ -2,6 +2,9 @@
 #pragma once
 
 #include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <time.h>
 #include <tss2/tss2_common.h>
 
 /* The documented exit codes (README, man page). Keep in step with both. */
@@ -56,3 +59,18 @@ static inline unsigned rc_base(TSS2_RC rc)
 {
         return rc & 0xffffu;
 }
+
+/* The TPM's dictionary-attack state, as TPM2_GetCapability tells it. */
+struct da_state {
+        uint32_t failures;  /* TPM2_PT_LOCKOUT_COUNTER: wrong passwords not yet forgotten */
+        uint32_t max_tries; /* TPM2_PT_MAX_AUTH_FAIL: the lockout comes at this count */
+        uint32_t interval;  /* TPM2_PT_LOCKOUT_INTERVAL: seconds to forget one; 0: no DA */
+        uint32_t recovery;  /* TPM2_PT_LOCKOUT_RECOVERY: seconds the lockout password waits */
+};
+
+/* What a wrong password (TPM2_RC_AUTH_FAIL: a DA-protected object) or a
+ * refusal in lockout (TPM2_RC_LOCKOUT) means, given the state read after it
+ * and the time now: the tries left, that the TPM is now locked out and until
+ * when, or how long to wait. Written into buf; NULL when there is nothing to
+ * add to rc_meaning() (another code, or DA protection off). Pure. */
+const char *da_sentence(TSS2_RC rc, const struct da_state *da, time_t now, char *buf, size_t size);

@@ -10,6 +10,7 @@
 #include "fapi_object.h"
 #include "flush.h"
 #include "keys.h"
+#include "lockout.h"
 #include "objects.h"
 #include "settings.h"
 
@@ -130,7 +131,7 @@ int fapi_error(struct tpm *tpm, TSS2_RC rc, const char *fmt, ...)
                                  "--%s-prompt (%s)",
                                  context, tpm->auth->tried_empty, o, o, o, o, rc_text(rc));
         }
-        return error_rc(rc, "%s", context);
+        return lockout_error(tpm->esys, rc, "%s", context);
 }
 
 void fapi_auth_wipe(struct tpm *tpm)

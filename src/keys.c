@@ -64,6 +64,27 @@ void key_type_string(const struct key_spec *spec, char *out, size_t size)
                 snprintf(out + n, size - (size_t)n, ",0x%08x", spec->persistent);
 }
 
+static bool has_flag(const char *list, const char *flag)
+{
+        size_t len = strlen(flag);
+
+        for (const char *p = list; p && *p;) {
+                size_t n = strcspn(p, ",");
+                if (n == len && strncmp(p, flag, len) == 0)
+                        return true;
+                p += n + (p[n] == ',');
+        }
+        return false;
+}
+
+void seal_type_string(const char *type, bool has_password, char *out, size_t size)
+{
+        bool add = !has_password && !has_flag(type, "noda");
+
+        snprintf(out, size, "%s%s%s", add ? "noda" : "", add && type && *type ? "," : "",
+                 type ? type : "");
+}
+
 int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
                const struct secret *password)
 {
@@ -85,7 +106,10 @@ int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
                                          "the TPM already holds a persistent object at 0x%08x",
                                          spec->persistent);
         }
-        key_type_string(spec, type, sizeof(type));
+        key_type_string(&(struct key_spec){.type = spec->type,
+                                           .noda = spec->noda || !password || !password->size,
+                                           .persistent = spec->persistent},
+                        type, sizeof(type));
         if (spec->pcrs && (r = pcr_policy_import(tpm, spec->pcrs, password && password->size,
                                                  pcr_policy, sizeof(pcr_policy))))
                 return r;

@@ -19,10 +19,10 @@ enum key_type {
 
 struct key_spec {
         enum key_type type;
-        bool noda;
-        const char *policy;      /* a keystore policy path, or NULL */
-        const char *pcrs;        /* bind to these PCRs' values now (SPEC), or NULL */
-        unsigned persistent;     /* 0x81xxxxxx, or 0 */
+        bool noda;           /* also without it when the key has no password: see key_create() */
+        const char *policy;  /* a keystore policy path, or NULL */
+        const char *pcrs;    /* bind to these PCRs' values now (SPEC), or NULL */
+        unsigned persistent; /* 0x81xxxxxx, or 0 */
         const char *description; /* or NULL */
 };
 
@@ -36,8 +36,15 @@ int key_type_parse(const char *name, enum key_type *type);
 /* FAPI's type string for a spec: "sign,noda,0x81000010". Pure. */
 void key_type_string(const struct key_spec *spec, char *out, size_t size);
 
+/* FAPI's type string for sealed data: the flags the user gave (or NULL),
+ * with "noda" added when it has no password (as key_create() does). Pure. */
+void seal_type_string(const char *type, bool has_password, char *out, size_t size);
+
 /* Creates a key at a FAPI path under the active profile's SRK. The password
- * (or NULL for none) becomes the key's auth value. */
+ * (or NULL for none) becomes the key's auth value. A key without a password
+ * gets noda whatever spec says: dictionary-attack protection guards nothing
+ * there, yet a TPM in lockout would refuse the key, and a TPM that loses
+ * power mid-command counts a failure against it. */
 int key_create(struct tpm *tpm, const char *path, const struct key_spec *spec,
                const struct secret *password);
 

@@ -17,6 +17,7 @@
 #include "esys_resource.h"
 #include "fapi_object.h"
 #include "keys.h"
+#include "lockout.h"
 #include "objects.h"
 #include "policy_session.h"
 #include "pubkey.h"
@@ -415,7 +416,8 @@ int object_load(struct tpm *tpm, const struct object_record *rec, const struct a
                                       .auth = ESYS_TR_NONE,
                                       .crypt = ESYS_TR_NONE,
                                       .src = auth,
-                                      .path = rec->path};
+                                      .path = rec->path,
+                                      .tpm = tpm};
         if (!has_policy && use != POLICY_NONE)
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run the policy of %s", rec->path);
         if ((r = srk_esys(tpm, rec->path, &out->parent)))
@@ -478,5 +480,5 @@ int object_error(const struct loaded_object *lo, TSS2_RC rc, const char *fmt, ..
                                  "--%s-prompt (%s)",
                                  context, lo->path, o, o, o, o, rc_text(rc));
         }
-        return error_rc(rc, "%s", context);
+        return lockout_error(lo->tpm ? lo->tpm->esys : NULL, rc, "%s", context);
 }

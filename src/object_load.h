@@ -44,6 +44,7 @@ struct loaded_object {
         bool tried_empty;
         const struct auth_source *src;
         const char *path;
+        struct tpm *tpm; /* for object_error() to ask about dictionary-attack lockout */
 };
 
 /* Loads rec for command cc (e.g. TPM2_CC_Sign), or finds it loaded
@@ -64,7 +65,8 @@ int object_load(struct tpm *tpm, const struct object_record *rec, const struct a
 void object_command_done(struct tpm *tpm, struct loaded_object *lo, TSS2_RC rc);
 
 /* The error for a failed command: a hint to give the password when the
- * empty one was tried, else error_rc(rc, "CONTEXT"). */
+ * empty one was tried, else lockout_error(rc, "CONTEXT") (lockout.h: a
+ * wrong password says the tries left, a lockout how long to wait). */
 int object_error(const struct loaded_object *lo, TSS2_RC rc, const char *fmt, ...)
     __attribute__((format(printf, 3, 4)));
 

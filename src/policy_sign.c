@@ -8,6 +8,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "esys_wipe.h"
 #include "policy_session.h"
 #include "pubkey.h"
 #include "object_load.h"
@@ -146,6 +147,7 @@ int key_decrypt_engine(struct tpm *tpm, const struct key_info *key, const unsign
                 return r;
         rc = Esys_RSA_Decrypt(tpm->esys, lo.handle, lo.auth, lo.crypt, ESYS_TR_NONE, &cipher,
                               &scheme, &label, &plain);
+        esys_response_wipe(tpm->esys); /* its copies of the plaintext */
         object_command_done(tpm, &lo, rc);
         if (rc != TSS2_RC_SUCCESS) {
                 if (tpm_rc_code(rc) == TPM2_RC_VALUE || tpm_rc_code(rc) == TPM2_RC_FAILURE)

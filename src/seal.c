@@ -12,6 +12,7 @@
 
 #include "cleanup.h"
 #include "envelope.h"
+#include "esys_wipe.h"
 #include "errors.h"
 #include "fapi_object.h"
 #include "fapi_auth.h"
@@ -91,7 +92,7 @@ static int write_envelope(const struct tpm *tpm, const char *full, const unsigne
 int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size_t len,
               size_t random_len, const struct seal_spec *spec, const struct secret *password)
 {
-        char policy_path[128] = "", full[FAPI_PATH_MAX];
+        char policy_path[128] = "", full[FAPI_PATH_MAX], type[160];
         const char *auth = password && password->data ? (const char *)password->data : "";
         unsigned char key[KEY_PREFIX_LEN + ENVELOPE_KEY_LEN];
         WIPE_ON_EXIT(key);
@@ -146,8 +147,9 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
             (r = policy_import_for_create(tpm, spec->policy, policy_path, sizeof(policy_path))))
                 goto undo;
         /* data NULL: the TPM makes sealed_len random bytes itself. */
+        seal_type_string(spec->type, auth[0] != '\0', type, sizeof(type)); /* noda: keys.h */
         for (int tries = 0;; tries++) {
-                rc = Fapi_CreateSeal(tpm->fapi, path, spec->type ? spec->type : "", sealed_len,
+                rc = Fapi_CreateSeal(tpm->fapi, path, type, sealed_len,
                                      policy_path[0] ? policy_path
                                      : spec->policy ? spec->policy
                                                     : "",
@@ -215,14 +217,10 @@ static int unseal_with_engine(struct tpm *tpm, struct sealed_object *o,
         if ((r = object_load(tpm, &rec, auth, TPM2_CC_Unseal, SECRET_RESPONSE, &lo)))
                 return r;
         rc = Esys_Unseal(tpm->esys, lo.handle, lo.auth, lo.crypt, ESYS_TR_NONE, data);
+        esys_response_wipe(tpm->esys); /* its copies of the secret */
         object_command_done(tpm, &lo, rc);
-        if (rc != TSS2_RC_SUCCESS) {
-                struct rc_meaning m = rc_meaning(rc);
-                if (lo.tried_empty && m.exit_code == EXIT_AUTH)
-                        return object_error(&lo, rc, "unsealing %s", o->path);
-                return error_set(m.exit_code, "unsealing %s: %s (%s)", o->path, m.sentence,
-                                 rc_text(rc));
-        }
+        if (rc != TSS2_RC_SUCCESS)
+                return object_error(&lo, rc, "unsealing %s", o->path);
         return 0;
 }
 

@@ -6,18 +6,24 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "esys_wipe.h"
 #include "session.h"
 #include "watchdog.h"
 
-/* TPM2_GetRandom returns at most its largest digest's size per call; every
- * TPM has SHA-256, so 32 bytes always come back whole and the request that
- * ends the session is known to be the last. */
-#define CHUNK 32
+/* TPM2_GetRandom returns at most the size of the TPM's largest digest per
+ * call: 32 bytes on a TPM with SHA-256 alone, 48 or 64 with SHA-384 or
+ * SHA-512. Every command through the session costs ESYS several hashes and
+ * an HMAC (most of tpmctl's time for large amounts), so each asks for as
+ * much as the TPM gives. */
+#define CHUNK_ASKED 64
+/* What every TPM returns whole, having SHA-256. */
+#define CHUNK_SURE 32
 
 int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
 {
         ESYS_TR session = ESYS_TR_NONE;
-        size_t done = 0;
+        size_t done = 0, whole = CHUNK_SURE; /* what a request is known to get whole */
+        bool known = false;                  /* whole is the TPM's answer, not a guess */
         int r;
 
         if (len > RANDOM_MAX)
@@ -28,13 +34,17 @@ int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
                 return r;
         while (done < len) {
                 TPM2B_DIGEST *bytes = NULL;
-                size_t want = len - done < CHUNK ? len - done : CHUNK;
-                bool last = done + want == len;
+                size_t rest = len - done, want;
+                /* The last request ends the session (the TPM flushes it,
+                 * which saves a TPM2_FlushContext): one whose answer is
+                 * known to be whole. */
+                bool last = rest <= whole;
+                const char *wrong;
                 TSS2_RC rc;
 
+                want = last || known || rest < CHUNK_ASKED ? (last ? rest : whole) : CHUNK_ASKED;
+
                 watchdog_kick();
-                /* The last request ends the session: the TPM flushes it,
-                 * which saves a TPM2_FlushContext. */
                 if (last && (rc = Esys_TRSess_SetAttributes(tpm->esys, session, 0,
                                                             TPMA_SESSION_CONTINUESESSION)))
                         return error_rc(rc, "setting the session's attributes");
@@ -44,15 +54,32 @@ int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
                         session_done(tpm, &session, rc);
                 if (rc != TSS2_RC_SUCCESS)
                         return session_error(tpm, NULL, rc, "reading random bytes from the TPM");
-                if (bytes->size == 0 || bytes->size > want) {
+                wrong = bytes->size > want                                 ? "more"
+                        : bytes->size == 0 || (last && bytes->size < want) ? "fewer"
+                                                                           : NULL;
+                if (wrong) {
+                        OPENSSL_cleanse(bytes, sizeof(*bytes));
                         Esys_Free(bytes);
                         session_done(tpm, &session, TPM2_RC_FAILURE);
-                        return error_set(EXIT_TPM, "the TPM returned no random bytes");
+                        return error_set(EXIT_TPM, "the TPM returned %s random bytes than asked",
+                                         wrong);
+                }
+                /* Its answer to the largest request is the TPM's chunk size. */
+                if (!known && want == CHUNK_ASKED) {
+                        whole = bytes->size;
+                        known = true;
                 }
                 memcpy(out + done, bytes->buffer, bytes->size);
                 done += bytes->size;
-                OPENSSL_cleanse(bytes->buffer, bytes->size);
+                OPENSSL_cleanse(bytes, sizeof(*bytes));
                 Esys_Free(bytes);
         }
+        esys_response_wipe(tpm->esys); /* its copies of the last chunk */
         return 0;
+}
+
+void tpm_random_process_init(void)
+{
+        OPENSSL_init_crypto(OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
+                            NULL);
 }

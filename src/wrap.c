@@ -223,6 +223,10 @@ int wrap_import(struct tpm *tpm, const char *path, EVP_PKEY *key, const struct s
                 return r;
         if ((r = areas(key, &pub, &w.sens)))
                 return r;
+        /* Without a password, dictionary-attack protection guards nothing
+         * and would only make the key unusable in lockout (keys.h). */
+        if (!password || !password->size)
+                pub.publicArea.objectAttributes |= TPMA_OBJECT_NODA;
         if (password && password->size > SHA256_SIZE)
                 return error_set(EXIT_BAD_INPUT, "the password is longer than 32 bytes");
         if (password && password->size) {

@@ -12,7 +12,8 @@ load helpers
 	assert_line --regexp '^path +/P_RSA2048SHA256/HS/SRK/k1$'
 	assert_line --regexp '^type +sign$'
 	assert_line --regexp '^algorithm +rsa2048 \(name hash sha256\)$'
-	assert_line --regexp '^attributes +fixedtpm fixedparent sensitivedataorigin userwithauth sign$'
+	# No password: noda (see the DICTIONARY-ATTACK LOCKOUT section of the man page).
+	assert_line --regexp '^attributes +fixedtpm fixedparent sensitivedataorigin userwithauth noda sign$'
 	assert_line --regexp '^persistent +no$'
 	assert_line --regexp '^needs password +no$'
 	tpmctl -q delete k1

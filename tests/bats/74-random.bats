@@ -60,3 +60,29 @@ for i in range(0, len(r) - 8):
     assert r[i:i + 8] not in bus, "random bytes found in clear on the bus"
 PY
 }
+
+@test "random 1 MiB: every byte, not a repeated chunk, one TPM2_GetRandom per digest-sized chunk" {
+	local out=$BATS_TEST_TMPDIR/r cap=$BATS_TEST_TMPDIR/bus.pcap max_digest
+	TCTI_PCAP_FILE=$cap run tpmctl --tcti "pcap:$TPMCTL_TCTI" random 1048576 -o "$out"
+	assert_success
+	assert_equal "$(stat -c %s "$out")" "1048576"
+	# What TPM2_GetRandom gives at most per command.
+	max_digest=$(tpm2_getcap -T "$TPMCTL_TCTI" properties-fixed |
+		sed -n '/TPM2_PT_MAX_DIGEST:/{n;s/.*raw: //p}')
+	[ -n "$max_digest" ] || fail "no TPM2_PT_MAX_DIGEST"
+	python3 - "$out" "$((max_digest))" <<'PY'
+import sys
+data, chunk = open(sys.argv[1], "rb").read(), int(sys.argv[2])
+assert data.count(0) < len(data) // 128, "too many zero bytes"
+chunks = [data[i:i + chunk] for i in range(0, len(data), chunk)]
+assert len(set(chunks)) == len(chunks), "a chunk of random bytes came twice"
+PY
+	commands=$(python3 "$BATS_TEST_DIRNAME/../lib/tpm_commands.py" "$cap")
+	# The session, then one TPM2_GetRandom per chunk: nothing per chunk else.
+	assert_equal "$(grep -c . <<<"$commands")" "$((1 + 1048576 / max_digest))"
+	assert_equal "$(grep -cx 0x0000017b <<<"$commands")" "$((1048576 / max_digest))"
+	# Another run gives other bytes.
+	run tpmctl random 4096 -o "$BATS_TEST_TMPDIR/r2"
+	assert_success
+	! cmp -s "$BATS_TEST_TMPDIR/r2" <(head -c 4096 "$out")
+}

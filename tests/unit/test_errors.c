@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <cmocka.h>
+#include <stdlib.h>
 #include <string.h>
 #include <tss2/tss2_fapi.h>
 #include <tss2/tss2_tcti.h>
@@ -112,6 +113,40 @@ static void error_rc_message_has_context_sentence_and_code(void **state)
         assert_string_equal(error_message(), "");
 }
 
+static void da_sentences_say_tries_lockout_and_wait(void **state)
+{
+        struct da_state da = {.failures = 2, .max_tries = 5, .interval = 90, .recovery = 10};
+        time_t now = 1700000000; /* 22:13:20 UTC */
+        char buf[512];
+
+        (void)state;
+        setenv("TZ", "UTC", 1);
+        tzset();
+        assert_string_equal(da_sentence(0x98e, &da, now, buf, sizeof(buf)),
+                            "wrong password: 3 of 5 tries left before lockout");
+        da.failures = 5;
+        assert_non_null(da_sentence(0x98e, &da, now, buf, sizeof(buf)));
+        assert_non_null(strstr(buf, "try 5 of 5: the TPM is now in dictionary-attack "
+                                    "lockout until 22:14:50 (1 min 30 s), then allows one try "
+                                    "every 1 min 30 s"));
+        assert_non_null(da_sentence(TPM2_RC_LOCKOUT, &da, now, buf, sizeof(buf)));
+        assert_non_null(strstr(buf, "after 5 wrong passwords: wait at most 1 min 30 s (until "
+                                    "22:14:50) for the next try"));
+        da.interval = 7200;
+        assert_non_null(da_sentence(TPM2_RC_LOCKOUT, &da, now, buf, sizeof(buf)));
+        assert_non_null(strstr(buf, "wait at most 2 h (until 00:13:20)"));
+        da.interval = 50000; /* far off: with the date */
+        assert_non_null(da_sentence(TPM2_RC_LOCKOUT, &da, now, buf, sizeof(buf)));
+        assert_non_null(strstr(buf, "wait at most 13 h 53 min 20 s (until 2023-11-15 12:06:40)"));
+        /* noda objects (TPM2_RC_BAD_AUTH) and TPMs without DA: nothing to add. */
+        assert_null(da_sentence(0x9a2, &da, now, buf, sizeof(buf)));
+        da.interval = 0;
+        assert_null(da_sentence(0x98e, &da, now, buf, sizeof(buf)));
+        assert_non_null(da_sentence(TPM2_RC_LOCKOUT, &da, now, buf, sizeof(buf)));
+        assert_non_null(strstr(buf, "does not end by itself"));
+        assert_null(da_sentence(TPM2_RC_POLICY_FAIL, &da, now, buf, sizeof(buf)));
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -126,6 +161,7 @@ int main(void)
             cmocka_unit_test(bad_values_are_bad_input),
             cmocka_unit_test(unknown_codes_are_tpm_errors),
             cmocka_unit_test(error_rc_message_has_context_sentence_and_code),
+            cmocka_unit_test(da_sentences_say_tries_lockout_and_wait),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

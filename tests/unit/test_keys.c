@@ -40,6 +40,25 @@ static void type_strings_are_fapis(void **state)
         assert_int_equal(key_type_parse("wrap", &spec.type), EXIT_USAGE);
 }
 
+static void seals_without_password_get_noda(void **state)
+{
+        char out[160];
+
+        (void)state;
+        seal_type_string(NULL, false, out, sizeof(out));
+        assert_string_equal(out, "noda");
+        seal_type_string(NULL, true, out, sizeof(out));
+        assert_string_equal(out, "");
+        seal_type_string("0x81000020", false, out, sizeof(out));
+        assert_string_equal(out, "noda,0x81000020");
+        seal_type_string("0x81000020", true, out, sizeof(out));
+        assert_string_equal(out, "0x81000020");
+        seal_type_string("0x81000020,noda", false, out, sizeof(out));
+        assert_string_equal(out, "0x81000020,noda");
+        seal_type_string("noda", true, out, sizeof(out));
+        assert_string_equal(out, "noda");
+}
+
 static int validate(const char *value, size_t len, size_t max, size_t *out_len)
 {
         *out_len = len;
@@ -104,9 +123,12 @@ static void unknown_passwords(void **state)
 int main(void)
 {
         const struct CMUnitTest tests[] = {
-            cmocka_unit_test(algorithms_pick_profiles), cmocka_unit_test(type_strings_are_fapis),
-            cmocka_unit_test(password_rules),           cmocka_unit_test(one_source_at_a_time),
+            cmocka_unit_test(algorithms_pick_profiles),
+            cmocka_unit_test(type_strings_are_fapis),
+            cmocka_unit_test(password_rules),
+            cmocka_unit_test(one_source_at_a_time),
             cmocka_unit_test(unknown_passwords),
+            cmocka_unit_test(seals_without_password_get_noda),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }
