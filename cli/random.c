@@ -29,7 +29,6 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
-        tpm_random_process_init(); /* first: see tpm_random.h */
         op_context_init(&ctx, s, false);
         if ((r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))))
                 return r;

@@ -77,9 +77,3 @@ int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
         esys_response_wipe(tpm->esys); /* its copies of the last chunk */
         return 0;
 }
-
-void tpm_random_process_init(void)
-{
-        OPENSSL_init_crypto(OPENSSL_INIT_NO_ADD_ALL_CIPHERS | OPENSSL_INIT_NO_ADD_ALL_DIGESTS,
-                            NULL);
-}
