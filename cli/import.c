@@ -78,7 +78,8 @@ static int run(const struct settings *s, int argc, char **argv)
 
         (void)argc;
         if (wrap_file && !pubkey_file && !pem_file && !pub_file && !priv_file) {
-                if ((r = auth_check(&auth)) || (r = path_normalize_new(argv[0], path, sizeof(path))) ||
+                if ((r = auth_check(&auth)) ||
+                    (r = path_normalize_new(argv[0], path, sizeof(path))) ||
                     (r = import_wrapped(s, path)))
                         return r;
                 return report(s, path);
