@@ -249,7 +249,13 @@ int keystore_object_write(struct tpm *tpm, const char *full_path, json_object *o
                 return error_set(EXIT_NOT_FOUND, "no object %s in the keystore; see `tpmctl list`",
                                  full_path);
         }
-        return write_synced(file, obj, how);
+        /* A kill from here on leaves the old file or the new one, and maybe
+         * the temporary file, which the next command removes. */
+        if ((r = journal_op_begin(&tpm->journal, JOURNAL_REPLACE, full_path)))
+                return r;
+        r = write_synced(file, obj, how);
+        journal_op_end(&tpm->journal);
+        return r;
 }
 
 void keystore_object_discard(const struct tpm *tpm, const char *full_path)

@@ -53,7 +53,8 @@ void journal_parse(const char *data, size_t len, struct journal_state *st)
         *st = (struct journal_state){0};
         st->tpm_busy = len > TPM_OFFSET && data[TPM_OFFSET] == 'B';
         if (len < OP_OFFSET + 3 ||
-            (data[OP_OFFSET] != JOURNAL_CREATE && data[OP_OFFSET] != JOURNAL_DELETE) ||
+            (data[OP_OFFSET] != JOURNAL_CREATE && data[OP_OFFSET] != JOURNAL_DELETE &&
+             data[OP_OFFSET] != JOURNAL_REPLACE) ||
             data[OP_OFFSET + 1] != ' ' || data[OP_OFFSET + 2] != '/')
                 return;
         path = data + OP_OFFSET + 2;

@@ -21,8 +21,9 @@
 
 enum journal_op {
         JOURNAL_NONE = 0,
-        JOURNAL_CREATE = 'C', /* an object being made at path */
-        JOURNAL_DELETE = 'D', /* an object being deleted at path */
+        JOURNAL_CREATE = 'C',  /* an object being made at path */
+        JOURNAL_DELETE = 'D',  /* an object being deleted at path */
+        JOURNAL_REPLACE = 'R', /* an object's file being rewritten (auth change) */
 };
 
 /* What a journal says. */

@@ -137,6 +137,20 @@ static void recover_create(struct tpm *tpm, const char *path)
         remove_temporary_policies(tpm);
 }
 
+/* A rewrite that did not finish (the rename is the commit): the object is
+ * the old one or the new one, whole; only the temporary file goes. */
+static void recover_replace(struct tpm *tpm, const char *path)
+{
+        char dir[PATH_MAX * 2];
+
+        snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, path);
+        if (access(dir, F_OK) != 0)
+                return;
+        object_dir_clean(tpm, path, CLEAN_TEMPORARY);
+        note(tpm, "removed what a killed tpmctl left of its rewrite of %s; the object is whole",
+             path);
+}
+
 /* A delete that did not finish is finished: the envelope may be gone. */
 static void recover_delete(struct tpm *tpm, const char *path)
 {
@@ -220,6 +234,8 @@ int recovery_run(struct tpm *tpm)
                 recover_create(tpm, j->found.path);
         else if (j->found.op == JOURNAL_DELETE)
                 recover_delete(tpm, j->found.path);
+        else if (j->found.op == JOURNAL_REPLACE)
+                recover_replace(tpm, j->found.path);
         j->found.op = JOURNAL_NONE;
         journal_op_clear(j);
         return 0;

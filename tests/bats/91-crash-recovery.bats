@@ -21,7 +21,7 @@ journal_tpm() {
 	printf '%s' "$1" | dd of="$TPMCTL_KEYSTORE/tpmctl.journal" conv=notrunc status=none
 }
 
-# journal_op C|D PATH: the keystore record, as a killed create or delete leaves it.
+# journal_op C|D|R PATH: the keystore record, as a killed create, delete or rewrite leaves it.
 journal_op() {
 	printf '%s %s\n' "$1" "$2" |
 		dd of="$TPMCTL_KEYSTORE/tpmctl.journal" bs=1 seek=8 conv=notrunc status=none
@@ -155,6 +155,22 @@ journal_op() {
 	run tpmctl list
 	assert_line "tpmctl: list: removed the half-made $SRK/imp that a killed tpmctl left"
 	[ ! -e "$(USER_SRK)/imp" ]
+}
+
+@test "an auth change killed while rewriting the object: the temporary file goes, the key works" {
+	tpmctl -q key create rewritten
+	cp "$(USER_SRK)/rewritten/object.json" "$(USER_SRK)/rewritten/object.json.tmp-A1b2C3"
+	journal_op R "$SRK/rewritten"
+	run tpmctl list
+	assert_line "tpmctl: list: removed what a killed tpmctl left of its rewrite of $SRK/rewritten; the object is whole"
+	[ ! -e "$(USER_SRK)/rewritten/object.json.tmp-A1b2C3" ]
+	run tpmctl sign rewritten -i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig"
+	assert_success
+	# a rewrite that finishes leaves no record behind
+	tpmctl -q auth change rewritten --new-auth-file <(printf 'new-password')
+	run tpmctl list
+	refute_output --partial "killed tpmctl"
+	tpmctl -q delete rewritten
 }
 
 @test "a sealed secret over 128 bytes is listed once" {

@@ -25,6 +25,9 @@ static void parses_both_records(void **state)
         assert_false(st.tpm_busy);
         assert_int_equal(st.op, JOURNAL_DELETE);
         assert_string_equal(st.path, "/x");
+        journal_parse("-\0\0\0\0\0\0\0R /y\n", 13, &st);
+        assert_int_equal(st.op, JOURNAL_REPLACE);
+        assert_string_equal(st.path, "/y");
 }
 
 static void a_record_not_written_whole_says_nothing(void **state)
