@@ -15,6 +15,13 @@ setup_file() {
 	head -c 1000 /dev/urandom >"$BATS_FILE_TMPDIR/data"
 }
 
+# The TPM record, leftovers and a full TPM are matters of a TPM without a
+# resource manager (one flushes what a client leaves and swaps objects out
+# itself): those tests talk to the swtpm directly in every leg.
+direct_tpm() {
+	export TPMCTL_TCTI=$TPM_DIRECT_TCTI
+}
+
 # journal_tpm B|-: the TPM record of the keystore journal, as a process
 # holding the lock leaves it (B: it had objects or sessions loaded).
 journal_tpm() {
@@ -28,6 +35,7 @@ journal_op() {
 }
 
 @test "objects and sessions a killed tpmctl left loaded are flushed by the next command" {
+	direct_tpm
 	for i in 1 2; do
 		tpm2_createprimary -T "$TPMCTL_TCTI" -C o -G ecc -c "$BATS_TEST_TMPDIR/p$i.ctx" >/dev/null
 	done
@@ -43,6 +51,7 @@ journal_op() {
 }
 
 @test "with no word of a killed tpmctl, other programs' objects stay loaded" {
+	direct_tpm
 	tpm2_createprimary -T "$TPMCTL_TCTI" -C o -G ecc -c "$BATS_TEST_TMPDIR/p.ctx" >/dev/null
 	run tpmctl random 4 --hex
 	assert_success
@@ -52,6 +61,7 @@ journal_op() {
 }
 
 @test "a command that does not reach the TPM leaves the record for the next that does" {
+	direct_tpm
 	tpm2_createprimary -T "$TPMCTL_TCTI" -C o -G ecc -c "$BATS_TEST_TMPDIR/p.ctx" >/dev/null
 	journal_tpm B
 	run tpmctl list
@@ -61,6 +71,7 @@ journal_op() {
 }
 
 @test "a TPM full of sessions (0x903): unseal flushes those no tpmctl uses and tries again" {
+	direct_tpm
 	echo "small secret" | tpmctl -q seal full-sessions -i -
 	"$(dirname "$TPMCTL")/tests/leak_sessions" 3
 	run tpmctl unseal full-sessions
@@ -71,6 +82,7 @@ journal_op() {
 }
 
 @test "a TPM full of objects (0x902): sign flushes those no tpmctl uses and tries again" {
+	direct_tpm
 	tpmctl -q key create full-objects --alg ecc256
 	for i in 1 2 3; do
 		tpm2_createprimary -T "$TPMCTL_TCTI" -C o -G ecc -c "$BATS_TEST_TMPDIR/p$i.ctx" >/dev/null

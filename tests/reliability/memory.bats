@@ -76,7 +76,10 @@ setup() {
 	assert_equal "$copies" 0
 	core_copies "$BATS_FILE_TMPDIR/newpw" auth change changing \
 		--auth-file "$BATS_FILE_TMPDIR/newpw" --new-auth-file "$BATS_FILE_TMPDIR/pw"
-	assert_equal "$copies" 1
+	# ESYS frees its session record unwiped: whether that memory is still
+	# intact at exit depends on what the TCTI allocated since (none is left
+	# through tpm2-abrmd's).
+	[ "$copies" -le 1 ] || fail "$copies copies of the old password at exit"
 }
 
 @test "decrypt: no copy of the plaintext" {
