@@ -94,7 +94,10 @@ check_after_kill() {
 		left=$(tpm_handles "$kind")
 		[ -z "$left" ] || echo "$kind handles left after the next command: $(echo $left)"
 	done
-	listed=$(objects)
+	# What list says, or why it failed (the objects are then all unlisted).
+	"$TPMCTL" list >"$d/list" 2>"$d/list.err" ||
+		echo "list after the kill failed: $(cat "$d/list.err")"
+	listed=$(grep "$OBJECTS" "$d/list" | sed 's|.*/||')
 	for name in $listed; do
 		case $name in
 		s-*)
