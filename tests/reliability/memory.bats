@@ -61,13 +61,14 @@ setup() {
 
 @test "unseal, sign: of the password, only ESYS's record of the session it authorized" {
 	# ESYS keeps sessionKey || password (the session's HMAC key) in its record
-	# of the session, freed unwiped when the session ends: 1 copy.
+	# of the session, freed unwiped when the session ends: at most 1 copy
+	# (none when the TCTI reused that memory since, as tpm2-abrmd's does).
 	core_copies "$BATS_FILE_TMPDIR/pw" unseal small --auth-file "$BATS_FILE_TMPDIR/pw" \
 		-o "$BATS_TEST_TMPDIR/out"
-	assert_equal "$copies" 1
+	[ "$copies" -le 1 ] || fail "unseal: $copies copies of the password at exit"
 	core_copies "$BATS_FILE_TMPDIR/pw" sign signer --auth-file "$BATS_FILE_TMPDIR/pw" \
 		-i "$BATS_FILE_TMPDIR/data" -o "$BATS_TEST_TMPDIR/sig"
-	assert_equal "$copies" 1
+	[ "$copies" -le 1 ] || fail "sign: $copies copies of the password at exit"
 }
 
 @test "auth change: no copy of the new password; of the old one, ESYS's session record" {
