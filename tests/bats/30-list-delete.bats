@@ -81,12 +81,12 @@ tss2_key() {
 	assert_success
 }
 
-@test "paths with characters FAPI cannot store are usage errors (exit 2)" {
+@test "paths with characters FAPI cannot store are bad input (exit 3)" {
 	run tpmctl delete 'a b'
-	assert_failure 2
+	assert_failure 3
 	assert_output --partial "character ' ' is not allowed"
 	run tpmctl delete '/HS/SRK/../x'
-	assert_failure 2
+	assert_failure 3
 	assert_output --partial "'..' are not allowed"
 }
 
