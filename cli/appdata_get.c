@@ -33,7 +33,7 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = tpm_open(s, NEED_FAPI | LOCK_SHARED, &tpm)) ||
             (r = appdata_get(tpm, argv[0], &data, full, sizeof(full))))
                 return r;
-        tpm_closep(&tpm);
+        tpm_close(steal_ptr(tpm)); /* the lock is free before the output goes */
         if (s->json) {
                 json_object *o = json_object_new_object();
                 const char *j;

@@ -32,7 +32,7 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_SHARED, &tpm)) ||
             (r = certificate_get(tpm, argv[0], &pem, full, sizeof(full))))
                 return r;
-        tpm_closep(&tpm);
+        tpm_close(steal_ptr(tpm)); /* the lock is free before the output goes */
         if (s->json) {
                 json_object *o = json_object_new_object();
                 const char *j;

@@ -13,9 +13,7 @@
 #include "fapi_object.h"
 #include "pubkey.h"
 
-#define EK_CERT_RSA_NV 0x01c00002
-#define EK_CERT_ECC_NV 0x01c0000a
-#define NV_CHUNK       512
+#define NV_CHUNK 512
 
 static bool is_ek(const char *full)
 {
@@ -81,7 +79,17 @@ static int ek_nv_read(ESYS_CONTEXT *esys, TPM2_HANDLE index, uint8_t **der, size
         return 0;
 }
 
-static int der_to_pem(const uint8_t *der, size_t len, TPM2_HANDLE index, char **pem)
+/* The EK certificate indices of the TCG EK Credential Profile: RSA 2048 and
+ * ECC P-256 (low range), then the high range (RSA 2048, P-256, P-384, P-521,
+ * RSA 3072, RSA 4096). */
+static const TPM2_HANDLE ek_cert_indices[] = {
+    0x01c00002, 0x01c0000a, 0x01c00012, 0x01c00014, 0x01c00016, 0x01c00018, 0x01c0001c, 0x01c0001e,
+};
+
+/* The certificate in one index as PEM, when it is for ek (NULL: any key).
+ * *pem stays NULL when it is for another key (*other set). */
+static int der_to_pem(const uint8_t *der, size_t len, TPM2_HANDLE index, EVP_PKEY *ek, char **pem,
+                      bool *other)
 {
         const unsigned char *p = der;
         X509 *cert = d2i_X509(NULL, &p, (long)len);
@@ -94,6 +102,11 @@ static int der_to_pem(const uint8_t *der, size_t len, TPM2_HANDLE index, char **
                                  "the TPM's EK certificate index 0x%08x holds no X.509 "
                                  "certificate",
                                  index);
+        if (ek && EVP_PKEY_eq(X509_get0_pubkey(cert), ek) != 1) {
+                X509_free(cert);
+                *other = true;
+                return 0;
+        }
         if (!(bio = BIO_new(BIO_s_mem())) || !PEM_write_bio_X509(bio, cert)) {
                 BIO_free(bio);
                 X509_free(cert);
@@ -105,35 +118,36 @@ static int der_to_pem(const uint8_t *der, size_t len, TPM2_HANDLE index, char **
         return r;
 }
 
-/* The TPM's EK certificate for the EK's algorithm (the other, if absent). */
-static int ek_certificate(struct tpm *tpm, const char *full, char **pem)
+/* The TPM's certificate for the EK at full: the first of the EK certificate
+ * indices whose certificate is for the EK's public key (any, when the
+ * keystore has no public key for it). *pem stays NULL when there is none;
+ * *other says the TPM has certificates for other EKs (other templates). */
+static int ek_certificate(struct tpm *tpm, const char *full, char **pem, bool *other)
 {
-        TPM2_HANDLE order[2] = {EK_CERT_RSA_NV, EK_CERT_ECC_NV};
         struct keystore_object o;
-        int r;
+        EVP_PKEY *ek = NULL;
+        int r = 0;
 
+        *other = false;
         if (!tpm->esys)
                 return 0;
         if (keystore_object_read(tpm, full, &o) == 0) {
-                if (o.has_public && o.public.publicArea.type == TPM2_ALG_ECC) {
-                        order[0] = EK_CERT_ECC_NV;
-                        order[1] = EK_CERT_RSA_NV;
-                }
+                if (o.has_public && public_to_evp(&o.public, &ek))
+                        ek = NULL;
                 keystore_object_free(&o);
         }
-        for (int i = 0; i < 2; i++) {
+        for (size_t i = 0; !r && !*pem && i < sizeof(ek_cert_indices) / sizeof(*ek_cert_indices);
+             i++) {
                 uint8_t *der;
                 size_t len;
 
-                if ((r = ek_nv_read(tpm->esys, order[i], &der, &len)))
-                        return r;
-                if (len) {
-                        r = der_to_pem(der, len, order[i], pem);
-                        free(der);
-                        return r;
-                }
+                if ((r = ek_nv_read(tpm->esys, ek_cert_indices[i], &der, &len)) || !len)
+                        continue;
+                r = der_to_pem(der, len, ek_cert_indices[i], ek, pem, other);
+                free(der);
         }
-        return 0;
+        EVP_PKEY_free(ek);
+        return r;
 }
 
 int certificate_get(struct tpm *tpm, const char *user_path, char **pem, char *full, size_t size)
@@ -155,14 +169,22 @@ int certificate_get(struct tpm *tpm, const char *user_path, char **pem, char *fu
         }
         Fapi_Free(got);
         if (is_ek(full)) {
-                if ((r = ek_certificate(tpm, full, pem)))
+                bool other;
+
+                if ((r = ek_certificate(tpm, full, pem, &other)))
                         return r;
                 if (*pem)
                         return 0;
+                if (other)
+                        return error_set(EXIT_NOT_FOUND,
+                                         "%s has no certificate: the keystore holds none, and "
+                                         "the TPM's EK certificates are for other keys (other "
+                                         "EK templates)",
+                                         full);
                 return error_set(EXIT_NOT_FOUND,
                                  "%s has no certificate: the keystore holds none and the TPM "
-                                 "has no EK certificate (NV indices 0x%08x, 0x%08x)",
-                                 full, EK_CERT_RSA_NV, EK_CERT_ECC_NV);
+                                 "has no EK certificate (NV indices 0x01c00002 to 0x01c0001e)",
+                                 full);
         }
         return error_set(EXIT_NOT_FOUND,
                          "%s has no certificate: `tpmctl certificate set` stores one", full);

@@ -11,9 +11,10 @@
 
 /* The certificate of the object the user named (object_resolve() rules;
  * full gets its path), a new PEM string (free()). For an endorsement key
- * (.../HE/EK) whose keystore object has none, the one the TPM holds in its
- * EK certificate NV index (RSA 0x01c00002, ECC 0x01c0000a). EXIT_NOT_FOUND
- * when there is none. */
+ * (.../HE/EK) whose keystore object has none, the TPM's own from its EK
+ * certificate NV indices (0x01c00002 RSA, 0x01c0000a ECC, or the high
+ * range): the first for the EK's public key. EXIT_NOT_FOUND when there is
+ * none. */
 int certificate_get(struct tpm *tpm, const char *user_path, char **pem, char *full, size_t size);
 
 /* Stores pem (one or more PEM certificates; the first is the object's) with
