@@ -119,6 +119,25 @@ json_object *lockout_status_json(const struct lockout_status *st)
         return o;
 }
 
+static int unsalted_session(struct tpm *tpm, ESYS_TR *session)
+{
+        TPMT_SYM_DEF symmetric = {.algorithm = TPM2_ALG_NULL};
+        TSS2_RC rc;
+
+        tpm_mark_busy(tpm);
+        rc = Esys_StartAuthSession(tpm->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                   ESYS_TR_NONE, ESYS_TR_NONE, NULL, TPM2_SE_HMAC, &symmetric,
+                                   TPM2_ALG_SHA256, session);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "starting an HMAC session");
+        tpm_track(tpm, *session);
+        /* One command: the TPM flushes it after. */
+        rc = Esys_TRSess_SetAttributes(tpm->esys, *session, 0, 0xff);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "setting the session's attributes");
+        return 0;
+}
+
 int lockout_clear(struct tpm *tpm, const struct secret *password)
 {
         TPM2B_AUTH auth = {0}, none = {0};
@@ -139,7 +158,13 @@ int lockout_clear(struct tpm *tpm, const struct secret *password)
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "setting the lockout password");
         /* Salted: the password's HMAC is no offline guess for a bus listener. */
-        if ((r = session_start(tpm, NULL, TPM2_SE_HMAC, TPM2_ALG_SHA256, 0, &session))) {
+        r = session_start(tpm, NULL, TPM2_SE_HMAC, TPM2_ALG_SHA256, 0, &session);
+        /* No SRK (not provisioned, or the TPM was cleared): a lockout must
+         * still be clearable, with an unsalted HMAC session, which at least
+         * does not send the password. */
+        if (r == EXIT_NOT_FOUND && (r = unsalted_session(tpm, &session)) == 0)
+                error_clear();
+        if (r) {
                 Esys_TR_SetAuth(tpm->esys, ESYS_TR_RH_LOCKOUT, &none);
                 return r;
         }

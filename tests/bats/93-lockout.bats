@@ -151,6 +151,23 @@ getcap_counter() {
 	assert_failure 2
 }
 
+@test "lockout status and clear on a TPM never provisioned (no SRK to salt with)" {
+	local blank=$BATS_TEST_TMPDIR/blank
+	swtpm_start "$blank"
+	tpm2_dictionarylockout -T "swtpm:path=$blank/tpm.sock" -s -n 2 -t 60 -l 60
+	tpm2_changeauth -T "swtpm:path=$blank/tpm.sock" -c lockout "file:$BATS_FILE_TMPDIR/lockout-pw"
+	TPMCTL_TCTI="swtpm:path=$blank/tpm.sock" TPMCTL_KEYSTORE=$blank/ks run tpmctl --json lockout status
+	assert_success
+	assert_equal "$(jq -r .max_tries <<<"$output")" 2
+	TPMCTL_TCTI="swtpm:path=$blank/tpm.sock" TPMCTL_KEYSTORE=$blank/ks \
+		run tpmctl lockout clear --auth-file "$BATS_FILE_TMPDIR/lockout-pw"
+	assert_success
+	assert_output "lockout cleared: 0 of 2 failed tries"
+	run tpm2_getcap -T "swtpm:path=$blank/tpm.sock" handles-loaded-session
+	assert_output ""
+	swtpm_stop "$blank"
+}
+
 # Last: the lockout hierarchy then refuses every password for 60 s.
 @test "a wrong lockout password: exit 5, and the lockout recovery wait it starts" {
 	run tpmctl lockout clear --auth-file "$BATS_FILE_TMPDIR/bad"
