@@ -43,7 +43,8 @@ long lockout_next_try(const struct lockout_status *st);
 json_object *lockout_status_json(const struct lockout_status *st);
 
 /* TPM2_DictionaryAttackLockReset with the lockout hierarchy's password
- * (empty when none is given), through a salted HMAC session: the failure
+ * (empty when none is given), through an HMAC session salted with the SRK
+ * (unsalted when the keystore has no SRK in this TPM): the failure
  * count goes to 0 and the lockout ends. A wrong lockout password is
  * EXIT_AUTH naming the lockout recovery time it now waits. */
 int lockout_clear(struct tpm *tpm, const struct secret *password);
