@@ -34,3 +34,5 @@ OP_ADAPTER(nv_read);
 OP_ADAPTER(nv_increment);
 OP_ADAPTER(nv_extend);
 OP_ADAPTER(nv_setbits);
+OP_ADAPTER(lockout_status);
+OP_ADAPTER(lockout_clear);

@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "keys.h"
+#include "lockout.h"
 #include "nv_info.h"
 #include "objects.h"
 #include "op.h"
@@ -243,6 +244,7 @@ struct op_parsed {
                 struct nv_increment_request nv_increment;
                 struct nv_extend_request nv_extend;
                 struct nv_setbits_request nv_setbits;
+                struct lockout_clear_request lockout_clear;
         } req;
         struct auth_source auth;    /* "auth" */
         struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */
