@@ -65,7 +65,17 @@ void print_help(const struct command *cmd);
  * the version was printed. */
 int parse_command_line(const struct command *cmd, int words, int *argc, char ***argv);
 
+/* Set by a command that printed its own --json document for its failure
+ * (with error_json_add()'s fields): main() then prints no other. */
+extern bool json_error_printed;
+
 /* Output helpers for commands. */
 void print_json(json_object *obj); /* to stdout, then frees obj */
+/* A binary result (file_write's flags) to output ("-": stdout); with
+ * --json one document instead: extra (taken; NULL for none) with the bytes
+ * as base64 under `field` when output is stdout, else with "output" and
+ * "bytes" after writing the file. */
+int write_result(const struct settings *s, const char *output, const unsigned char *data,
+                 size_t len, unsigned flags, const char *field, json_object *extra);
 /* One path per line, or a JSON array with --json. */
 void print_paths(const struct settings *s, char *const *paths, size_t n);

@@ -5,6 +5,7 @@
 #include "../src/context.h"
 #include "../src/errors.h"
 #include "../src/health.h"
+#include "../src/error_json.h"
 #include "cli.h"
 
 static int run(const struct settings *s, int argc, char **argv)
@@ -26,6 +27,10 @@ static int run(const struct settings *s, int argc, char **argv)
                                        json_object_new_string(r ? error_message() : "ok"));
                 json_object_object_add(o, "warning",
                                        warning[0] ? json_object_new_string(warning) : NULL);
+                if (r) { /* the error document's fields too, in this one */
+                        error_json_add(o, r);
+                        json_error_printed = true;
+                }
                 print_json(o);
         } else if (r == 0) {
                 printf("ok\n");

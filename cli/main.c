@@ -84,7 +84,7 @@ static int finish(int r)
                 fprintf(stderr, "tpmctl: %s: %s\n", settings.command, msg);
         else
                 fprintf(stderr, "tpmctl: %s\n", msg);
-        if (settings.json) {
+        if (settings.json && !json_error_printed) {
                 json_object *doc = json_object_new_object();
                 error_json_add(doc, r);
                 print_json(doc);

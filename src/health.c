@@ -55,8 +55,7 @@ int health_check_warn(struct tpm *tpm, char *warning, size_t size)
                 return error_set(EXIT_AUTH,
                                  "the TPM is in dictionary-attack lockout after %u failed "
                                  "tries, which does not end by itself (its recovery time is 0): "
-                                 "clear it with `tpmctl lockout clear` (or "
-                                 "`tpm2_dictionarylockout --clear-lockout`)",
+                                 "clear it with `tpmctl lockout clear`",
                                  info.lockout_counter);
         if (info.in_lockout) {
                 time_t until = time(NULL) + (time_t)info.lockout_interval;
@@ -68,8 +67,7 @@ int health_check_warn(struct tpm *tpm, char *warning, size_t size)
                 return error_set(EXIT_AUTH,
                                  "the TPM is in dictionary-attack lockout after %u failed "
                                  "tries: the next try is possible within %u s (by %s), or clear "
-                                 "it with `tpmctl lockout clear` (or `tpm2_dictionarylockout "
-                                 "--clear-lockout`)",
+                                 "it with `tpmctl lockout clear`",
                                  info.lockout_counter, info.lockout_interval, at);
         }
         if (warning && size && info.lockout_counter > 0) {

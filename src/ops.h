@@ -200,6 +200,10 @@ struct list_result {
 };
 int op_list(struct op_context *ctx, const struct list_request *req, struct list_result *res);
 void list_result_free(struct list_result *res);
+/* `list --json` (and batch's "objects"): per object its path, type
+ * ("sign", "sealed", "nv", "policy", "hierarchy", ...) and what key show
+ * says of its algorithm, handle, description, bound PCRs. */
+json_object *list_result_json(struct op_context *ctx, const struct list_result *res);
 
 struct delete_request {
         const char *path; /* "/": the whole keystore, only with force */
@@ -213,6 +217,9 @@ struct delete_result {
 };
 int op_delete(struct op_context *ctx, const struct delete_request *req, struct delete_result *res);
 void delete_result_free(struct delete_result *res);
+/* {"deleted": [full paths]} and, for "/" (everything), "evicted": the
+ * persistent handles as "0x81000001". */
+json_object *delete_result_json(const struct delete_result *res, bool everything);
 
 /* The digest of an input with md (or the input itself with is_digest, which
  * must then be md's size). */
