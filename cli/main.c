@@ -35,7 +35,7 @@ const struct command *const commands[] = {
     &cmd_verify,    &cmd_encrypt, &cmd_decrypt, &cmd_random, &cmd_seal,          &cmd_unseal,
     &cmd_pcr,       &cmd_nv,      &cmd_policy,  &cmd_auth,   &cmd_export,        &cmd_import,
     &cmd_list,      &cmd_delete,  &cmd_flush,   &cmd_batch,  &cmd_config,        &cmd_completion,
-    &cmd_help,      NULL,
+    &cmd_help,      &cmd_hmac,    NULL,
 };
 
 static bool takes_argument(const char *arg)
