@@ -27,6 +27,9 @@
  * MAX_DIGEST_BUFFER of the reference implementation. */
 #define DEFAULT_BUFFER 1024u
 
+/* The largest HMAC secret taken (import --hmac-secret reads at most 4 KiB). */
+#define HMAC_SECRET_MAX 4096u
+
 bool sym_alg(const char *alg)
 {
         return alg && (strcmp(alg, "aes128") == 0 || strcmp(alg, "aes256") == 0 ||
@@ -77,11 +80,10 @@ int sym_template(const struct sym_key_spec *spec, bool has_password, TPM2B_PUBLI
                 p->parameters.keyedHashDetail.scheme.scheme = TPM2_ALG_HMAC;
                 p->parameters.keyedHashDetail.scheme.details.hmac.hashAlg = hash;
                 if (spec->hmac_secret &&
-                    (spec->hmac_secret->size == 0 ||
-                     spec->hmac_secret->size > sizeof(((TPM2B_SENSITIVE_DATA *)0)->buffer)))
-                        return error_set(
-                            EXIT_BAD_INPUT, "the HMAC secret has %zu bytes: the TPM takes 1 to %zu",
-                            spec->hmac_secret->size, sizeof(((TPM2B_SENSITIVE_DATA *)0)->buffer));
+                    (spec->hmac_secret->size == 0 || spec->hmac_secret->size > HMAC_SECRET_MAX))
+                        return error_set(EXIT_BAD_INPUT,
+                                         "the HMAC secret has %zu bytes: the TPM takes 1 to %u",
+                                         spec->hmac_secret->size, HMAC_SECRET_MAX);
                 return 0;
         }
         if (spec->hash)
@@ -246,9 +248,24 @@ int sym_key_create(struct tpm *tpm, const char *path, const struct sym_key_spec 
                 memcpy(c.sensitive.sensitive.userAuth.buffer, password->data, password->size);
         }
         if (spec->hmac_secret) {
-                c.sensitive.sensitive.data.size = (UINT16)spec->hmac_secret->size;
-                memcpy(c.sensitive.sensitive.data.buffer, spec->hmac_secret->data,
-                       spec->hmac_secret->size);
+                TPMI_ALG_HASH hash =
+                    template.publicArea.parameters.keyedHashDetail.scheme.details.hmac.hashAlg;
+                const EVP_MD *md = tpm_hash_md(hash);
+                size_t n = spec->hmac_secret->size;
+                /* The TPM takes HMAC keys up to the hash's block size; HMAC
+                 * (RFC 2104) uses a longer key's hash, which is the same. */
+                if (md && n > (size_t)EVP_MD_get_block_size(md)) {
+                        unsigned len = 0;
+                        if (!EVP_Digest(spec->hmac_secret->data, n,
+                                        c.sensitive.sensitive.data.buffer, &len, md, NULL))
+                                return error_set(EXIT_TPM, "cannot hash the HMAC secret");
+                        c.sensitive.sensitive.data.size = (UINT16)len;
+                } else if (n <= sizeof(c.sensitive.sensitive.data.buffer)) {
+                        c.sensitive.sensitive.data.size = (UINT16)n;
+                        memcpy(c.sensitive.sensitive.data.buffer, spec->hmac_secret->data, n);
+                } else {
+                        return error_set(EXIT_BAD_INPUT, "the HMAC secret is too long");
+                }
         }
         if (spec->pcrs && (r = pcr_policy(tpm, spec->pcrs, has_password, &template, &policy)))
                 return r;
