@@ -262,6 +262,16 @@ openssl_hmac() { # openssl_hmac FILE [DIGEST]
 	assert_equal "$(od -An -tx1 -v "$BATS_TEST_TMPDIR/tools.mac" | tr -d ' \n')" "$(openssl_hmac "$BATS_TEST_TMPDIR/data")"
 }
 
+@test "export --format pem of AES and HMAC keys: exit 3, naming what they are" {
+	run tpmctl export aes --format pem -o "$BATS_TEST_TMPDIR/aes.pem"
+	assert_failure 3
+	assert_output --partial "is an AES key"
+	run tpmctl export hk --format pem -o "$BATS_TEST_TMPDIR/hk.pem"
+	assert_failure 3
+	assert_output --partial "is an HMAC key"
+	[ ! -e "$BATS_TEST_TMPDIR/aes.pem" ]
+}
+
 @test "export, delete and import back of an AES key: the old ciphertext still decrypts" {
 	tpmctl -q key create aes-move --alg aes256
 	echo "keep me" >"$BATS_TEST_TMPDIR/plain"
@@ -283,6 +293,11 @@ openssl_hmac() { # openssl_hmac FILE [DIGEST]
 	run tpmctl import taes --pub "$BATS_TEST_TMPDIR/taes.pub" --priv "$BATS_TEST_TMPDIR/taes.priv"
 	assert_success
 	aes_round_trip taes 2048
+	# -G aes: the mode is left to the command (TPM_ALG_NULL); tpmctl says CFB.
+	tool_create tnull -G aes
+	tpmctl -q import tnull --pub "$BATS_TEST_TMPDIR/tnull.pub" --priv "$BATS_TEST_TMPDIR/tnull.priv"
+	aes_round_trip tnull 1500
+	tpmctl -q delete tnull
 	tool_create thm -G hmac
 	run tpmctl import thm --pub "$BATS_TEST_TMPDIR/thm.pub" --priv "$BATS_TEST_TMPDIR/thm.priv"
 	assert_success
