@@ -18,6 +18,7 @@
 #include "objects.h"
 #include "pcr.h"
 #include "policy.h"
+#include "policy_session.h"
 #include "pubkey.h"
 #include "session.h"
 #include "srk.h"
@@ -367,22 +368,36 @@ static const struct auth_source *later_auth(const struct auth_source *auth,
         return auth_given(auth) ? none : auth;
 }
 
-/* AES-CFB of in into out (as long), chunk by chunk: for a key without a
- * policy one salted session serves every chunk (continued); with a policy
- * each chunk needs its policy run again. Both directions encrypted on the
- * bus: inData is the first command parameter, outData the first response
- * parameter. */
+/* Keeps the sessions of lo for the next command, or lets the TPM flush
+ * them after the next one. */
+static void sessions_continue(struct tpm *tpm, const struct loaded_object *lo, bool on)
+{
+        TPMA_SESSION a = on ? TPMA_SESSION_CONTINUESESSION : 0;
+
+        if (lo->auth != ESYS_TR_NONE && lo->auth != ESYS_TR_PASSWORD)
+                Esys_TRSess_SetAttributes(tpm->esys, lo->auth, a, TPMA_SESSION_CONTINUESESSION);
+        if (lo->crypt != ESYS_TR_NONE)
+                Esys_TRSess_SetAttributes(tpm->esys, lo->crypt, a, TPMA_SESSION_CONTINUESESSION);
+}
+
+/* AES-CFB of in into out (as long), chunk by chunk, with the sessions
+ * object_load() started kept for every chunk (a policy session has its
+ * policy run again before each, as the TPM resets it after each command).
+ * Both directions encrypted on the bus: inData is the first command
+ * parameter, outData the first response parameter. */
 static int aes_run(struct tpm *tpm, const struct key_info *key, const struct auth_source *auth,
                    const uint8_t iv[SYM_IV_LEN], bool decrypt, const uint8_t *in, size_t len,
                    uint8_t *out)
 {
+        const TPMT_PUBLIC *area = &key->public.publicArea;
         struct object_record rec;
         struct loaded_object lo = {.auth = ESYS_TR_NONE, .crypt = ESYS_TR_NONE};
+        struct policy policy = {.n = 0};
         struct auth_source none;
         TPM2B_IV ivec = {.size = SYM_IV_LEN};
         TPM2B_MAX_BUFFER *buf = calloc(1, sizeof(*buf));
         size_t chunk = input_buffer(tpm) & ~(size_t)(SYM_IV_LEN - 1), off = 0;
-        bool loaded = false, continued = false;
+        bool loaded = false, continued = false, has_policy = false;
         TSS2_RC rc = TSS2_RC_SUCCESS;
         int r = 0;
 
@@ -402,17 +417,19 @@ static int aes_run(struct tpm *tpm, const struct key_info *key, const struct aut
                                              SECRET_COMMAND | SECRET_RESPONSE, &lo)))
                                 break;
                         loaded = true;
-                        /* A policy session is spent by each command. */
-                        continued = !last && lo.crypt == ESYS_TR_NONE &&
-                                    key->public.publicArea.authPolicy.size == 0;
+                        has_policy = area->authPolicy.size > 0 &&
+                                     object_policy(key->json, area, &policy) == POLICY_ENGINE;
+                        error_clear();
+                        /* A policy tpmctl cannot run again: loaded per chunk. */
+                        continued = !last && (area->authPolicy.size == 0 || has_policy);
                         if (continued)
-                                Esys_TRSess_SetAttributes(tpm->esys, lo.auth,
-                                                          TPMA_SESSION_CONTINUESESSION,
-                                                          TPMA_SESSION_CONTINUESESSION);
+                                sessions_continue(tpm, &lo, true);
+                } else if (has_policy && (r = policy_run(tpm->esys, lo.auth, &policy, area->nameAlg,
+                                                         TPM2_CC_EncryptDecrypt2))) {
+                        break;
                 }
                 if (continued && last)
-                        Esys_TRSess_SetAttributes(tpm->esys, lo.auth, 0,
-                                                  TPMA_SESSION_CONTINUESESSION);
+                        sessions_continue(tpm, &lo, false);
                 buf->size = (UINT16)n;
                 memcpy(buf->buffer, in + off, n);
                 tpm_mark_busy(tpm);
@@ -435,6 +452,8 @@ static int aes_run(struct tpm *tpm, const struct key_info *key, const struct aut
                 if (rc != TSS2_RC_SUCCESS || !continued || last) {
                         object_command_done(tpm, &lo, rc);
                         loaded = false;
+                        policy_free(&policy);
+                        has_policy = false;
                 }
                 if (rc != TSS2_RC_SUCCESS) {
                         r = object_error(&lo, rc, "%s with %s",
@@ -444,7 +463,8 @@ static int aes_run(struct tpm *tpm, const struct key_info *key, const struct aut
                 off += n;
         } while (off < len);
         if (loaded)
-                object_command_done(tpm, &lo, TPM2_RC_FAILURE); /* flushes the session */
+                object_command_done(tpm, &lo, TPM2_RC_FAILURE); /* flushes the sessions */
+        policy_free(&policy);
         OPENSSL_cleanse(&ivec, sizeof(ivec));
         free(buf);
         return r;

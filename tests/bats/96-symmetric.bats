@@ -110,6 +110,8 @@ openssl_hmac() { # openssl_hmac FILE [DIGEST]
 	# TPM2_EncryptDecrypt2 ran, and the marker is nowhere in the capture.
 	python3 "$BATS_TEST_DIRNAME/../lib/tpm_commands.py" "$BATS_TEST_TMPDIR/enc.pcap" | grep -qx 0x00000193
 	run ! grep -q MARKER "$BATS_TEST_TMPDIR/enc.pcap"
+	# One salted session (TPM2_StartAuthSession, 0x176) serves every chunk.
+	assert_equal "$(python3 "$BATS_TEST_DIRNAME/../lib/tpm_commands.py" "$BATS_TEST_TMPDIR/enc.pcap" | grep -cx 0x00000176)" 1
 	TCTI_PCAP_FILE=$BATS_TEST_TMPDIR/dec.pcap run tpmctl --tcti "pcap:$TPMCTL_TCTI" decrypt aes \
 		-i "$BATS_TEST_TMPDIR/cipher"
 	assert_success
@@ -139,6 +141,28 @@ openssl_hmac() { # openssl_hmac FILE [DIGEST]
 	assert_failure 6
 	assert_output --partial "PCR sha256:16 changed"
 	tpmctl -q delete aes-pcr
+}
+
+@test "an AES key bound to a PCR with a password: chunks in one kept session pair, nothing in clear" {
+	tpmctl -q key create aes-pcrpw --alg aes256 --pcrs sha256:17 --auth-file "$BATS_FILE_TMPDIR/pw"
+	aes_round_trip aes-pcrpw 70000 --auth-file "$BATS_FILE_TMPDIR/pw"
+	printf 'MARKER-%s' "$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')" >"$BATS_TEST_TMPDIR/plain"
+	head -c 3000 /dev/zero >>"$BATS_TEST_TMPDIR/plain"
+	tpmctl encrypt aes-pcrpw -i "$BATS_TEST_TMPDIR/plain" -o "$BATS_TEST_TMPDIR/cipher" --auth-file "$BATS_FILE_TMPDIR/pw"
+	TCTI_PCAP_FILE=$BATS_TEST_TMPDIR/dec.pcap run tpmctl --tcti "pcap:$TPMCTL_TCTI" decrypt aes-pcrpw \
+		-i "$BATS_TEST_TMPDIR/cipher" -o "$BATS_TEST_TMPDIR/back" --auth-file "$BATS_FILE_TMPDIR/pw"
+	assert_success
+	cmp "$BATS_TEST_TMPDIR/plain" "$BATS_TEST_TMPDIR/back"
+	run ! grep -q MARKER "$BATS_TEST_TMPDIR/dec.pcap"
+	# 3 chunks: the policy runs before each (PolicyPCR 0x17f), the sessions start once.
+	python3 "$BATS_TEST_DIRNAME/../lib/tpm_commands.py" "$BATS_TEST_TMPDIR/dec.pcap" >"$BATS_TEST_TMPDIR/cmds"
+	assert_equal "$(grep -cx 0x00000193 "$BATS_TEST_TMPDIR/cmds")" 3
+	assert_equal "$(grep -cx 0x0000017f "$BATS_TEST_TMPDIR/cmds")" 3
+	assert_equal "$(grep -cx 0x00000176 "$BATS_TEST_TMPDIR/cmds")" 2
+	printf 'wrong' >"$BATS_TEST_TMPDIR/bad"
+	run tpmctl decrypt aes-pcrpw -i "$BATS_TEST_TMPDIR/cipher" --auth-file "$BATS_TEST_TMPDIR/bad"
+	assert_failure 5
+	tpmctl -q delete aes-pcrpw
 }
 
 @test "HMAC of a secret imported with --hmac-secret is openssl's for 0 B, 1 KiB and 10 MiB" {
