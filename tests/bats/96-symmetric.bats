@@ -244,8 +244,12 @@ openssl_hmac() { # openssl_hmac FILE [DIGEST]
 	run tpmctl encrypt hk -i /dev/null
 	assert_failure 3
 	run tpmctl sign hk -i /dev/null
-	assert_failure
+	assert_failure 3
+	assert_output --partial "use \`tpmctl hmac\`"
 	assert_equal "${#lines[@]}" 1
+	run tpmctl sign aes -i /dev/null
+	assert_failure 3
+	assert_output --partial "(it is aes)"
 }
 
 @test "bad --alg/--hash combinations are usage errors" {
