@@ -120,7 +120,12 @@ openssl_hmac() { # openssl_hmac FILE [DIGEST]
 }
 
 @test "an AES key with a password: round trip with it, exit 5 with a wrong one" {
-	tpmctl -q key create aes-pw --alg aes128 --auth-file "$BATS_FILE_TMPDIR/pw"
+	tpmctl -q key create aes-pw --alg aes128 --auth-file "$BATS_FILE_TMPDIR/pw" --description "disk key"
+	run tpmctl --json key show aes-pw
+	assert_equal "$(jq -r .description <<<"$output")" "disk key"
+	assert_equal "$(jq -r .needs_password <<<"$output")" "true"
+	# With a password, dictionary-attack protection stays.
+	assert_equal "$(jq -r '.attributes | index("noda")' <<<"$output")" "null"
 	aes_round_trip aes-pw 4000 --auth-file "$BATS_FILE_TMPDIR/pw"
 	echo data >"$BATS_TEST_TMPDIR/plain"
 	tpmctl encrypt aes-pw -i "$BATS_TEST_TMPDIR/plain" -o "$BATS_TEST_TMPDIR/cipher" --auth-file "$BATS_FILE_TMPDIR/pw"
