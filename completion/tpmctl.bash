@@ -7,18 +7,19 @@ _tpmctl() {
     case "$cmd" in "") cmd=$w ;; *" "*) ;; *) cmd="$cmd $w" ;; esac
   done
   case "$cmd" in
-    "") words=" provision info health key export-public sign verify encrypt decrypt random seal unseal pcr nv lockout certificate description appdata policy auth export import list delete flush batch config completion help --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "") words=" provision info health key export-public sign verify encrypt decrypt hmac random seal unseal pcr nv lockout certificate description appdata policy auth export import list delete flush batch config completion help --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "provision") words=" --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "info") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "health") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "key") words=" create show --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
-    "key create") words=" --type -t --alg -a --noda --policy --pcrs --persistent --description --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "key create") words=" --type -t --alg -a --hash --noda --policy --pcrs --persistent --description --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "key show") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "export-public") words=" --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "sign") words=" --input -i --output -o --digest --scheme --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "verify") words=" --signature -s --input -i --pubkey --digest --scheme --hash --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
-    "encrypt") words=" --input -i --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "encrypt") words=" --input -i --output -o --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "decrypt") words=" --input -i --output -o --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "hmac") words=" --input -i --output -o --hex --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "random") words=" --output -o --hex --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "seal") words=" --input -i --random --pcrs --policy --type --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "unseal") words=" --output -o --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
@@ -52,7 +53,7 @@ _tpmctl() {
     "auth") words=" change --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "auth change") words=" --auth-file --auth-fd --auth-env --auth-prompt --new-auth-file --new-auth-fd --new-auth-env --new-auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "export") words=" --format --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
-    "import") words=" --pub --priv --pubkey --wrap --pem --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "import") words=" --pub --priv --pubkey --wrap --pem --hmac-secret --hash --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "list") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "delete") words=" --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "flush") words=" --transient --sessions --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;

@@ -91,9 +91,10 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
                 return error_set(EXIT_BAD_INPUT, "the private blob is not a TPM2B_PRIVATE (as "
                                                  "`tpm2_create -r` writes)");
         if (public.publicArea.type != TPM2_ALG_RSA && public.publicArea.type != TPM2_ALG_ECC &&
-            public.publicArea.type != TPM2_ALG_KEYEDHASH)
-                return error_set(EXIT_BAD_INPUT, "only RSA and ECC keys and sealed data can be "
-                                                 "imported");
+            public.publicArea.type != TPM2_ALG_KEYEDHASH &&
+            public.publicArea.type != TPM2_ALG_SYMCIPHER)
+                return error_set(EXIT_BAD_INPUT, "only RSA, ECC, AES and HMAC keys and sealed "
+                                                 "data can be imported");
         if ((r = object_absent(tpm, path, full, sizeof(full))))
                 return r;
         {

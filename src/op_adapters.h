@@ -36,3 +36,4 @@ OP_ADAPTER(nv_extend);
 OP_ADAPTER(nv_setbits);
 OP_ADAPTER(lockout_status);
 OP_ADAPTER(lockout_clear);
+OP_ADAPTER(hmac);

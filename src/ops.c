@@ -31,6 +31,7 @@ const struct op_entry op_table[] = {
     {"nv_setbits", op_nv_setbits_parse, op_nv_setbits_run, op_nv_setbits_fields},
     {"lockout_status", op_lockout_status_parse, op_lockout_status_run, op_lockout_status_fields},
     {"lockout_clear", op_lockout_clear_parse, op_lockout_clear_run, op_lockout_clear_fields},
+    {"hmac", op_hmac_parse, op_hmac_run, op_hmac_fields},
     {NULL, NULL, NULL, NULL},
 };
 

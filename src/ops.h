@@ -62,6 +62,7 @@ struct encrypt_request {
         const char *path;
         const unsigned char *data;
         size_t len;
+        const struct auth_source *auth; /* AES keys (in the TPM); NULL: none */
 };
 struct encrypt_result {
         unsigned char *ciphertext;
@@ -163,7 +164,9 @@ struct key_create_request {
         const char *pcrs;
         const char *persistent; /* "0x81xxxxxx", or NULL */
         const char *description;
-        const struct auth_source *auth; /* the new key's password: none when not given */
+        const struct auth_source *auth;   /* the new key's password: none when not given */
+        const char *hash;                 /* --alg hmac: "sha256" (NULL), "sha384"... */
+        const struct secret *hmac_secret; /* --alg hmac: the key's bytes (import), or NULL */
 };
 struct key_create_result {
         char path[FAPI_PATH_MAX];
@@ -221,6 +224,18 @@ void delete_result_free(struct delete_result *res);
  * persistent handles as "0x81000001". */
 json_object *delete_result_json(const struct delete_result *res, bool everything);
 
+/* HMAC with an HMAC key in the TPM (symmetric.h). */
+struct hmac_request {
+        const char *path;
+        struct op_input input; /* any size */
+        const struct auth_source *auth;
+};
+struct hmac_result {
+        unsigned char mac[64];
+        size_t len;
+};
+int op_hmac(struct op_context *ctx, const struct hmac_request *req, struct hmac_result *res);
+
 /* The digest of an input with md (or the input itself with is_digest, which
  * must then be md's size). */
 int op_digest(const struct op_input *in, const EVP_MD *md, bool is_digest, unsigned char *out,
@@ -252,6 +267,7 @@ struct op_parsed {
                 struct nv_extend_request nv_extend;
                 struct nv_setbits_request nv_setbits;
                 struct lockout_clear_request lockout_clear;
+                struct hmac_request hmac;
         } req;
         struct auth_source auth;    /* "auth" */
         struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */
