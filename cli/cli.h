@@ -48,7 +48,7 @@ extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_d
     cmd_pcr_read, cmd_pcr_extend, cmd_policy, cmd_policy_import, cmd_policy_show, cmd_policy_list,
     cmd_policy_export, cmd_policy_digest, cmd_auth, cmd_auth_change, cmd_export, cmd_import,
     cmd_batch, cmd_nv, cmd_nv_define, cmd_nv_write, cmd_nv_read, cmd_nv_increment, cmd_nv_extend,
-    cmd_nv_setbits;
+    cmd_nv_setbits, cmd_quote, cmd_verify_quote;
 
 /* Finds a command by name in a NULL-terminated table. */
 const struct command *command_find(const struct command *const *table, const char *name);
@@ -67,3 +67,6 @@ int parse_command_line(const struct command *cmd, int words, int *argc, char ***
 void print_json(json_object *obj); /* to stdout, then frees obj */
 /* One path per line, or a JSON array with --json. */
 void print_paths(const struct settings *s, char *const *paths, size_t n);
+
+/* --nonce HEX or --nonce-file FILE (quote, verify-quote): *len 0 for neither. */
+int nonce_option(const char *hex, const char *file, unsigned char *out, size_t *len);

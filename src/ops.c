@@ -4,6 +4,7 @@
  * form do the same thing. */
 #include "ops.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
@@ -29,6 +30,8 @@ const struct op_entry op_table[] = {
     {"nv_increment", op_nv_increment_parse, op_nv_increment_run, op_nv_increment_fields},
     {"nv_extend", op_nv_extend_parse, op_nv_extend_run, op_nv_extend_fields},
     {"nv_setbits", op_nv_setbits_parse, op_nv_setbits_run, op_nv_setbits_fields},
+    {"quote", op_quote_parse, op_quote_run, op_quote_fields},
+    {"verify_quote", op_verify_quote_parse, op_verify_quote_run, op_verify_quote_fields},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -48,6 +51,10 @@ void op_parsed_free(struct op_parsed *parsed)
         secret_wipe(&parsed->digest);
         secret_wipe(&parsed->signature);
         EVP_PKEY_free(parsed->pubkey);
+        if (parsed->quote)
+                quote_doc_free(parsed->quote);
+        free(parsed->quote);
+        free(parsed->pcrs);
         OPENSSL_cleanse(parsed, sizeof(*parsed));
 }
 
