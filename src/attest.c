@@ -520,22 +520,33 @@ int quote_verify(const struct quote_doc *doc, const struct quote_expect *expect,
         TPMT_SIGNATURE sig;
         const unsigned char *nonce = expect->nonce;
         size_t nonce_len = expect->nonce_len;
+        uint32_t magic;
+        uint16_t type;
         int r;
 
         memset(verdict, 0, sizeof(*verdict));
-        if ((r = attest_unmarshal(doc->attest, doc->attest_len, a)) ||
-            (r = tpm_signature_unmarshal(doc->signature, doc->signature_len, &sig)))
-                return r;
+        /* The magic and type first, from the bytes themselves: what follows
+         * them unmarshals by the type. */
+        if (doc->attest_len < 6)
+                return error_set(EXIT_INVALID, "the attestation is not a TPMS_ATTEST");
+        magic = (uint32_t)doc->attest[0] << 24 | (uint32_t)doc->attest[1] << 16 |
+                (uint32_t)doc->attest[2] << 8 | doc->attest[3];
+        type = (uint16_t)(doc->attest[4] << 8 | doc->attest[5]);
         /* CVE-2024-29040: what a restricted key signs starting with this
          * value, only the TPM made. Anything else may be any data signed. */
-        if (a->magic != TPM2_GENERATED_VALUE)
+        if (magic != TPM2_GENERATED_VALUE)
                 return error_set(EXIT_INVALID,
                                  "the attestation's magic is 0x%08x, not TPM_GENERATED_VALUE "
                                  "(0x%08x): the TPM did not make it",
-                                 a->magic, TPM2_GENERATED_VALUE);
-        if (a->type != TPM2_ST_ATTEST_QUOTE)
+                                 magic, TPM2_GENERATED_VALUE);
+        if (type != TPM2_ST_ATTEST_QUOTE)
                 return error_set(EXIT_INVALID, "the attestation is of type 0x%04x, not a quote",
-                                 a->type);
+                                 type);
+        if ((r = attest_unmarshal(doc->attest, doc->attest_len, a)) ||
+            (r = tpm_signature_unmarshal(doc->signature, doc->signature_len, &sig)))
+                return r;
+        if (a->magic != TPM2_GENERATED_VALUE || a->type != TPM2_ST_ATTEST_QUOTE)
+                return error_set(EXIT_INVALID, "the attestation does not unmarshal as read");
         if ((r = tpm_signature_check(expect->key, &sig, doc->attest, doc->attest_len)))
                 return r;
         if (!nonce) {
