@@ -164,9 +164,11 @@ static int event2(struct replay *rp, struct reader *r, unsigned number)
         if (pcr >= PCR_COUNT)
                 return error_set(EXIT_INVALID, "event %u of the event log extends PCR %u", number,
                                  pcr);
-        if (count > rp->n_banks)
-                return error_set(EXIT_INVALID, "event %u of the event log has %u digests", number,
-                                 count);
+        /* One digest per bank of the header, each once. */
+        if (count != rp->n_banks)
+                return error_set(EXIT_INVALID,
+                                 "event %u of the event log has %u digests for %u banks", number,
+                                 count, rp->n_banks);
         for (uint32_t i = 0; i < count; i++) {
                 uint16_t alg;
 
@@ -178,6 +180,12 @@ static int event2(struct replay *rp, struct reader *r, unsigned number)
                                          "event %u of the event log has a digest of bank 0x%04x, "
                                          "which its header does not list",
                                          number, alg);
+                for (uint32_t j = 0; j < i; j++)
+                        if (banks[j] == banks[i])
+                                return error_set(EXIT_INVALID,
+                                                 "event %u of the event log has two digests of "
+                                                 "bank 0x%04x",
+                                                 number, alg);
                 digests[i] = r->p;
                 if (!take(r, NULL, banks[i]->size))
                         return error_set(EXIT_INVALID, "the event log is truncated in event %u",

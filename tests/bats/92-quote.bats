@@ -331,3 +331,27 @@ extend_like_log() { # extend_like_log PCR:FILL...
 	assert_equal "$(sed -n 4p <<<"$output" | jq -r '.ok, .exit')" "$(printf 'false\n3')"
 	assert_equal "$(sed -n 5p <<<"$output" | jq -r '.ok, .exit')" "$(printf 'false\n3')"
 }
+
+@test "a key with a password quotes with it; without it: exit 5" {
+	printf 'ak-pw' >"$BATS_TEST_TMPDIR/pw"
+	tpmctl -q key create ak-pw --type restricted-sign --noda --auth-file "$BATS_TEST_TMPDIR/pw"
+	run tpmctl quote ak-pw --pcrs sha256:0 --nonce 02 --auth-file "$BATS_TEST_TMPDIR/pw" -o "$BATS_TEST_TMPDIR/q.json"
+	assert_success
+	run tpmctl verify-quote "$BATS_TEST_TMPDIR/q.json" --key ak-pw --nonce 02
+	assert_success
+	run tpmctl quote ak-pw --pcrs sha256:0
+	assert_failure 5
+	assert_output --partial "needs a password"
+}
+
+@test "a key bound to a PCR quotes while the PCR holds, and not after (exit 6)" {
+	tpmctl -q key create ak-pcr --type restricted-sign --pcrs sha256:12
+	run tpmctl quote ak-pcr --pcrs sha256:0,12 --nonce 03 -o "$BATS_TEST_TMPDIR/q.json"
+	assert_success
+	run tpmctl verify-quote "$BATS_TEST_TMPDIR/q.json" --key ak-pcr --nonce 03
+	assert_success
+	tpmctl -q pcr extend 12 --digest "sha256:$(printf '12%.0s' $(seq 32))"
+	run tpmctl quote ak-pcr --pcrs sha256:0
+	assert_failure 6
+	assert_output --partial "PCR"
+}

@@ -583,9 +583,18 @@ static void malformed_logs_are_invalid(void **state)
         log_header(&l);
         put32(&l, 0);
         put32(&l, 8);
-        put32(&l, 1);
+        put32(&l, 2);
         put16(&l, TPM2_ALG_SHA384); /* not in the header */
         assert_invalid(tcg_log_replay(l.b, l.n, &out), "header does not list");
+        log_header(&l);
+        put32(&l, 0);
+        put32(&l, 8);
+        put32(&l, 1); /* a bank left out */
+        assert_invalid(tcg_log_replay(l.b, l.n, &out), "1 digests for 2 banks");
+        log_header(&l);
+        log_event(&l, 0, 8, 0xa0, "x");
+        memcpy(l.b + l.n - 1 - 4 - 32 - 2, "\x04\x00", 2); /* sha256 -> sha1 again */
+        assert_invalid(tcg_log_replay(l.b, l.n, &out), "two digests of bank 0x0004");
         log_header(&l);
         l.b[4 + 4 + 20 + 4 + 16 + 4 + 4] = 17; /* 17 banks */
         assert_invalid(tcg_log_replay(l.b, l.n, &out), "banks");
