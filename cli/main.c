@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <stdlib.h>
 
+#include "../src/error_json.h"
 #include "../src/errors.h"
 #include "../src/fileio.h"
 #include "cli.h"
@@ -31,12 +32,13 @@ const struct cli_option global_options[] = {
 };
 
 const struct command *const commands[] = {
-    &cmd_provision,  &cmd_info,   &cmd_health, &cmd_key,          &cmd_export_public,
-    &cmd_sign,       &cmd_verify, &cmd_quote,  &cmd_verify_quote, &cmd_encrypt,
-    &cmd_decrypt,    &cmd_random, &cmd_seal,   &cmd_unseal,       &cmd_pcr,
-    &cmd_nv,         &cmd_policy, &cmd_auth,   &cmd_export,       &cmd_import,
-    &cmd_list,       &cmd_delete, &cmd_flush,  &cmd_batch,        &cmd_config,
-    &cmd_completion, &cmd_help,   NULL,
+    &cmd_provision, &cmd_info,    &cmd_health,      &cmd_key,          &cmd_export_public,
+    &cmd_sign,      &cmd_verify,  &cmd_quote,       &cmd_verify_quote, &cmd_encrypt,
+    &cmd_decrypt,   &cmd_random,  &cmd_seal,        &cmd_unseal,       &cmd_pcr,
+    &cmd_nv,        &cmd_lockout, &cmd_certificate, &cmd_description,  &cmd_appdata,
+    &cmd_policy,    &cmd_auth,    &cmd_export,      &cmd_import,       &cmd_list,
+    &cmd_delete,    &cmd_flush,   &cmd_batch,       &cmd_config,       &cmd_completion,
+    &cmd_help,      NULL,
 };
 
 static bool takes_argument(const char *arg)
@@ -69,14 +71,37 @@ static int next_word(int argc, char **argv, int from)
         return 0;
 }
 
-static void print_error(const char *command, int code)
+/* How tpmctl ends: 0, or the error recorded for exit code r as one line on
+ * stderr (after the command's name once it is known) and, with --json, as
+ * the one JSON document on stdout. r < 0: help or the version was printed. */
+static int finish(int r)
 {
         const char *msg = error_message();
 
-        fprintf(stderr, "tpmctl: %s: %s\n", command,
-                *msg                   ? msg
-                : code == EXIT_INVALID ? "verification failed"
-                                       : "failed");
+        if (r <= 0)
+                return 0;
+        if (!*msg)
+                msg = r == EXIT_INVALID ? "verification failed" : "failed";
+        if (settings.command)
+                fprintf(stderr, "tpmctl: %s: %s\n", settings.command, msg);
+        else
+                fprintf(stderr, "tpmctl: %s\n", msg);
+        if (settings.json) {
+                json_object *doc = json_object_new_object();
+                error_json_add(doc, r);
+                print_json(doc);
+        }
+        return r;
+}
+
+/* Whether --json is among the global options: the command line's own
+ * errors are then JSON too, wherever they are found. */
+static bool json_asked(int argc, char **argv)
+{
+        for (int i = 1; i < argc && strcmp(argv[i], "--") != 0; i++)
+                if (strcmp(argv[i], "--json") == 0)
+                        return true;
+        return false;
 }
 
 int main(int argc, char **argv)
@@ -89,34 +114,33 @@ int main(int argc, char **argv)
          * Outputs that are not secret get the user's own umask back. */
         file_set_user_umask(umask(077));
 
+        settings.json = json_asked(argc, argv);
         word = next_word(argc, argv, 1);
         if (!word) {
                 r = parse_command_line(NULL, 0, &argc, &argv);
                 if (r)
-                        return r < 0 ? 0 : r;
+                        return finish(r);
                 print_help(NULL);
                 return EXIT_USAGE;
         }
         cmd = command_find(commands, argv[word]);
-        if (!cmd) {
-                fprintf(stderr, "tpmctl: unknown command %s; see `tpmctl --help`\n", argv[word]);
-                return EXIT_USAGE;
-        }
+        if (!cmd)
+                return finish(
+                    error_set(EXIT_USAGE, "unknown command %s; see `tpmctl --help`", argv[word]));
         settings.command = cmd->name;
         if (cmd->subcommands) {
                 int sub = next_word(argc, argv, word + 1);
                 const struct command *inner =
                     sub ? command_find(cmd->subcommands, argv[sub]) : NULL;
 
-                if (sub && !inner) {
-                        fprintf(stderr, "tpmctl: %s: unknown command %s; see `tpmctl %s --help`\n",
-                                cmd->name, argv[sub], cmd->name);
-                        return EXIT_USAGE;
-                }
+                if (sub && !inner)
+                        return finish(error_set(EXIT_USAGE,
+                                                "unknown command %s; see `tpmctl %s --help`",
+                                                argv[sub], cmd->name));
                 if (!inner) {
                         r = parse_command_line(cmd, 1, &argc, &argv);
                         if (r)
-                                return r < 0 ? 0 : r;
+                                return finish(r);
                         print_help(cmd);
                         return EXIT_USAGE;
                 }
@@ -130,14 +154,11 @@ int main(int argc, char **argv)
 
         r = parse_command_line(cmd, words, &argc, &argv);
         if (r)
-                return r < 0 ? 0 : r;
+                return finish(r);
         if (settings.verbose)
                 setenv("TSS2_LOG", "all+warning,fapi+info", 0);
         else
                 setenv("TSS2_LOG", "all+none", 1);
 
-        r = cmd->run(&settings, argc, argv);
-        if (r != EXIT_OK)
-                print_error(command_name, r);
-        return r;
+        return finish(cmd->run(&settings, argc, argv));
 }

@@ -46,11 +46,10 @@ __attribute__((format(printf, 2, 3))) static int usage_error(const struct comman
         va_start(ap, fmt);
         vsnprintf(text, sizeof(text), fmt, ap);
         va_end(ap);
+        /* main() prints it, after the command's name when there is one. */
         if (name)
-                fprintf(stderr, "tpmctl: %s: %s; see `tpmctl %s --help`\n", name, text, name);
-        else
-                fprintf(stderr, "tpmctl: %s; see `tpmctl --help`\n", text);
-        return EXIT_USAGE;
+                return error_set(EXIT_USAGE, "%s; see `tpmctl %s --help`", text, name);
+        return error_set(EXIT_USAGE, "%s; see `tpmctl --help`", text);
 }
 
 static int store_value(const struct command *cmd, const struct cli_option *o, const char *arg)

@@ -59,7 +59,9 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = quote_doc_parse(text, len, doc)))
                 return r;
         r = op_verify_quote(&ctx, &req, res);
-        if (!r && s->json)
+        /* An invalid quote is an error: with --json, main prints it as the
+         * one JSON document, {"exit": 1, "error": REASON}. */
+        if (!r && res->valid && s->json)
                 print_json(verify_quote_result_json(&req, res));
         else if (!r && res->valid && !s->quiet)
                 printf("valid\n");

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "error_json.h"
 #include "errors.h"
 #include "op_json.h"
 #include "ops.h"
@@ -195,16 +196,11 @@ int batch_parse_line(const char *line, size_t len, json_object **out)
 static json_object *error_reply(json_object *id, int code)
 {
         json_object *reply = json_object_new_object();
-        const char *msg = error_message();
 
         if (id)
                 json_object_object_add(reply, "id", json_object_get(id));
         json_object_object_add(reply, "ok", json_object_new_boolean(false));
-        json_object_object_add(reply, "exit", json_object_new_int(code));
-        json_object_object_add(reply, "error",
-                               json_object_new_string(*msg                   ? msg
-                                                      : code == EXIT_INVALID ? "verification failed"
-                                                                             : "failed"));
+        error_json_add(reply, code);
         return reply;
 }
 

@@ -2,6 +2,7 @@
 #include "context.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -331,4 +332,17 @@ void tpm_flush_loaded(struct tpm *tpm)
 {
         while (tpm->n_loaded > 0)
                 Esys_FlushContext(tpm->esys, tpm->loaded[--tpm->n_loaded]);
+}
+
+void tpm_note(const struct tpm *tpm, const char *fmt, ...)
+{
+        va_list ap;
+
+        if (tpm->settings.quiet)
+                return;
+        fprintf(stderr, "tpmctl: %s: ", tpm->settings.command ? tpm->settings.command : "tpmctl");
+        va_start(ap, fmt);
+        vfprintf(stderr, fmt, ap);
+        va_end(ap);
+        fputc('\n', stderr);
 }

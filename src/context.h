@@ -90,6 +90,10 @@ void tpm_untrack(struct tpm *tpm, ESYS_TR handle);
  * outside tpm_track(), so a kill leaves word of it. */
 void tpm_mark_busy(struct tpm *tpm);
 
+/* One line on stderr, as errors are ("tpmctl: COMMAND: ..."), but the
+ * command goes on; nothing with --quiet. */
+void tpm_note(const struct tpm *tpm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
 /* Whether the keystore holds the active profile's storage root key. */
 bool tpm_provisioned(const struct tpm *tpm, const char *profile);
 

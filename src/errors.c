@@ -1,21 +1,60 @@
 /* Turns TSS return codes into what happened, what to do, and an exit code. */
 #include "errors.h"
 
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <tss2/tss2_rc.h>
 #include <tss2/tss2_tpm2_types.h>
 
 static char message[1024];
+/* The TSS code of the recorded error and what it means (error_rc), for
+ * --json's "code" and "hint"; 0 and "" for an error tpmctl found itself. */
+static TSS2_RC message_rc;
+static char message_hint[512];
 
 const char *error_message(void)
 {
         return message;
 }
 
+TSS2_RC error_code(void)
+{
+        return message_rc;
+}
+
+const char *error_hint(void)
+{
+        return message_hint;
+}
+
 void error_clear(void)
 {
         message[0] = '\0';
+        message_rc = 0;
+        message_hint[0] = '\0';
+}
+
+/* A message that ends in rc_text()'s "(0xRC: DECODED)" (callers that write
+ * their own sentence for a code) has that code behind it. */
+static void message_code_from_text(void)
+{
+        const char *open = NULL;
+        char *end;
+        unsigned long rc;
+
+        message_rc = 0;
+        message_hint[0] = '\0';
+        for (const char *p = message; (p = strstr(p, " (0x")); p++)
+                open = p + 1;
+        if (!open)
+                return;
+        rc = strtoul(open + 1, &end, 16);
+        if (*end != ':' || rc == 0 || rc > UINT32_MAX)
+                return;
+        message_rc = (TSS2_RC)rc;
+        snprintf(message_hint, sizeof(message_hint), "%s", rc_meaning(message_rc).sentence);
 }
 
 int error_set(enum exit_code exit_code, const char *fmt, ...)
@@ -24,6 +63,7 @@ int error_set(enum exit_code exit_code, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(message, sizeof(message), fmt, ap);
         va_end(ap);
+        message_code_from_text();
         return exit_code;
 }
 
@@ -232,11 +272,15 @@ int error_rc(TSS2_RC rc, const char *fmt, ...)
         va_start(ap, fmt);
         vsnprintf(context, sizeof(context), fmt, ap);
         va_end(ap);
-        if (cause[0] && rc == cause_rc) {
+        bool caused = cause[0] && rc == cause_rc;
+        const char *sentence = caused ? cause : m.sentence;
+        int r = error_set(m.exit_code, "%s: %s (%s)", context, sentence, rc_text(rc));
+
+        if (caused)
                 cause_rc = 0;
-                return error_set(m.exit_code, "%s: %s (%s)", context, cause, rc_text(rc));
-        }
-        return error_set(m.exit_code, "%s: %s (%s)", context, m.sentence, rc_text(rc));
+        message_rc = rc;
+        snprintf(message_hint, sizeof(message_hint), "%s", sentence);
+        return r;
 }
 
 /* "10 s", "2 min 30 s", "2 h". */

@@ -49,6 +49,11 @@ const char *rc_text(TSS2_RC rc);
 /* The recorded message, or "" when none. */
 const char *error_message(void);
 void error_clear(void);
+/* The TSS code behind the recorded message (error_rc) and the sentence that
+ * says what it means and what to do; 0 and "" when tpmctl found the error
+ * itself (error_set). */
+TSS2_RC error_code(void);
+const char *error_hint(void);
 
 /* A TPM response code without its handle/session/parameter number (e.g.
  * 0x98e -> TPM2_RC_AUTH_FAIL); 0 when rc is not from the TPM. */

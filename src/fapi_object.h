@@ -189,3 +189,7 @@ int keystore_object_write(struct tpm *tpm, const char *full_path, json_object *o
 
 /* Undoes a KEYSTORE_WRITE_NEW: the file and its directory go. */
 void keystore_object_discard(const struct tpm *tpm, const char *full_path);
+
+/* Removes the system keystore's record of an NV index (/nv/...) that the
+ * TPM no longer has: FAPI's delete fails on it and would leave it forever. */
+void keystore_nv_discard(const struct tpm *tpm, const char *nv_path);

@@ -258,12 +258,22 @@ int keystore_object_write(struct tpm *tpm, const char *full_path, json_object *o
         return r;
 }
 
-void keystore_object_discard(const struct tpm *tpm, const char *full_path)
+static void discard_in(const char *keystore_dir, const char *full_path)
 {
         char file[PATH_MAX * 2], dir[PATH_MAX * 2];
 
-        keystore_object_file_in(tpm->setup.user_dir, full_path, file, sizeof(file));
-        snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, full_path);
+        keystore_object_file_in(keystore_dir, full_path, file, sizeof(file));
+        snprintf(dir, sizeof(dir), "%s%s", keystore_dir, full_path);
         unlink(file);
         rmdir(dir);
+}
+
+void keystore_object_discard(const struct tpm *tpm, const char *full_path)
+{
+        discard_in(tpm->setup.user_dir, full_path);
+}
+
+void keystore_nv_discard(const struct tpm *tpm, const char *nv_path)
+{
+        discard_in(tpm->setup.system_dir, nv_path);
 }

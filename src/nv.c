@@ -77,7 +77,7 @@ int nv_path_normalize(const char *user_path, char *out, size_t size)
                 user_path = path;
         }
         if (!user_path || strncmp(user_path, "/nv/", 4) != 0)
-                return error_set(EXIT_USAGE,
+                return error_set(EXIT_BAD_INPUT,
                                  "%s is not an NV index path: give /nv/Owner/NAME or a bare NAME",
                                  user_path ? user_path : "(none)");
         return path_normalize(user_path, out, size);
@@ -226,6 +226,31 @@ static int check_same_index(struct tpm *tpm, const struct nv_use *use, ESYS_TR i
                          "%s: the TPM's NV index 0x%08x is not the one the keystore describes "
                          "(it was undefined and another defined there)",
                          use->nv->path, use->nv->handle);
+}
+
+int nv_index_present(struct tpm *tpm, const struct nv_info *nv, bool *present)
+{
+        struct nv_use use = {.nv = nv};
+        ESYS_TR index = ESYS_TR_NONE;
+        bool tpm_written = false;
+        TSS2_RC rc;
+        int r;
+
+        *present = false;
+        rc = Esys_TR_FromTPMPublic(tpm->esys, nv->handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                   &index);
+        if (rc != TSS2_RC_SUCCESS)
+                return tpm_rc_code(rc) == TPM2_RC_HANDLE
+                           ? 0
+                           : error_rc(rc, "finding %s (0x%08x) in the TPM", nv->path, nv->handle);
+        r = check_same_index(tpm, &use, index, &tpm_written);
+        Esys_TR_Close(tpm->esys, &index);
+        if (r == EXIT_BAD_INPUT) { /* another index took the handle */
+                error_clear();
+                return 0;
+        }
+        *present = r == 0;
+        return r;
 }
 
 static void nv_handle_close(struct tpm *tpm, struct nv_handle *h)

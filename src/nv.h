@@ -53,6 +53,10 @@ struct nv_use {
         bool recorded_written; /* the keystore was told the index is written */
 };
 
+/* Whether the TPM still has the index the keystore describes: false when
+ * its handle is free or holds another index (undefined by another tool). */
+int nv_index_present(struct tpm *tpm, const struct nv_info *nv, bool *present);
+
 /* Reads len bytes at offset; EXIT_BAD_INPUT beyond the index's size. */
 int nv_read(struct tpm *tpm, struct nv_use *use, size_t offset, size_t len, struct secret *out);
 /* Writes data at offset of an ordinary index. */

@@ -14,6 +14,8 @@
 #include "fapi_object.h"
 #include "journal.h"
 #include "jsonfile.h"
+#include "nv.h"
+#include "nv_info.h"
 #include "path.h"
 #include "recovery.h"
 #include "seal.h"
@@ -294,6 +296,62 @@ static bool user_key(const struct tpm *tpm, const char *full)
         return is_key;
 }
 
+/* Another keystore record of an NV index at the same handle as `nv` (an
+ * index defined after another tool undefined nv's, exactly as nv's was:
+ * the TPM cannot tell the two apart); "" for none. */
+static void nv_handle_shared(struct tpm *tpm, const struct nv_info *nv, char *other, size_t size)
+{
+        char **paths = NULL;
+        size_t n = 0;
+
+        other[0] = '\0';
+        if (objects_list(tpm, "/nv", &paths, &n)) {
+                error_clear();
+                return;
+        }
+        for (size_t i = 0; i < n && !other[0]; i++) {
+                struct nv_info info;
+                if (strcmp(paths[i], nv->path) != 0 && nv_info_read(tpm, paths[i], &info) == 0 &&
+                    info.handle == nv->handle)
+                        snprintf(other, size, "%s", paths[i]);
+                error_clear();
+        }
+        objects_list_free(paths);
+}
+
+/* Deletes only the keystore's record of an NV index when the TPM no longer
+ * has the index (another tool undefined it) or another record names it too:
+ * FAPI's delete would fail on it forever, or undefine the other's index. */
+static int nv_record_only(struct tpm *tpm, const char *full, bool *done)
+{
+        char other[FAPI_PATH_MAX];
+        struct nv_info info;
+        bool present = true;
+        int r;
+
+        *done = false;
+        if (strncmp(full, "/nv/", 4) != 0)
+                return 0;
+        if ((r = nv_info_read(tpm, full, &info)) || (r = nv_index_present(tpm, &info, &present)))
+                return r;
+        nv_handle_shared(tpm, &info, other, sizeof(other));
+        if (present && !other[0])
+                return 0;
+        keystore_nv_discard(tpm, full);
+        if (present)
+                tpm_note(tpm,
+                         "%s: %s names the same index 0x%08x too; removed this record only, the "
+                         "index stays",
+                         full, other, info.handle);
+        else
+                tpm_note(tpm,
+                         "%s: the TPM no longer has this index (0x%08x); removed the keystore's "
+                         "record of it",
+                         full, info.handle);
+        *done = true;
+        return 0;
+}
+
 int object_delete(struct tpm *tpm, const char *user_path)
 {
         char path[FAPI_PATH_MAX], full[FAPI_PATH_MAX];
@@ -324,6 +382,12 @@ int object_delete(struct tpm *tpm, const char *user_path)
                 /* A sealed secret's envelope lies beside its object; FAPI
                  * would leave the directory (and fail) with it there. */
                 object_dir_clean(tpm, full, CLEAN_ENVELOPE);
+        }
+        if (!r) {
+                bool done;
+                int s = nv_record_only(tpm, full, &done);
+                if (s || done)
+                        return s;
         }
         rc = Fapi_Delete(tpm->fapi, r ? path : full);
         if (rc != TSS2_RC_SUCCESS) {

@@ -34,5 +34,7 @@ OP_ADAPTER(nv_read);
 OP_ADAPTER(nv_increment);
 OP_ADAPTER(nv_extend);
 OP_ADAPTER(nv_setbits);
+OP_ADAPTER(lockout_status);
+OP_ADAPTER(lockout_clear);
 OP_ADAPTER(quote);
 OP_ADAPTER(verify_quote);

@@ -10,7 +10,7 @@
 #include "ops.h"
 
 static const unsigned list_needs = LOCK_SHARED;
-static const unsigned delete_needs = NEED_FAPI | LOCK_EXCLUSIVE;
+static const unsigned delete_needs = NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE;
 
 int op_list(struct op_context *ctx, const struct list_request *req, struct list_result *res)
 {

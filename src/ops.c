@@ -30,6 +30,8 @@ const struct op_entry op_table[] = {
     {"nv_increment", op_nv_increment_parse, op_nv_increment_run, op_nv_increment_fields},
     {"nv_extend", op_nv_extend_parse, op_nv_extend_run, op_nv_extend_fields},
     {"nv_setbits", op_nv_setbits_parse, op_nv_setbits_run, op_nv_setbits_fields},
+    {"lockout_status", op_lockout_status_parse, op_lockout_status_run, op_lockout_status_fields},
+    {"lockout_clear", op_lockout_clear_parse, op_lockout_clear_run, op_lockout_clear_fields},
     {"quote", op_quote_parse, op_quote_run, op_quote_fields},
     {"verify_quote", op_verify_quote_parse, op_verify_quote_run, op_verify_quote_fields},
     {NULL, NULL, NULL, NULL},

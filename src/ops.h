@@ -15,6 +15,7 @@
 #include "attest.h"
 #include "cleanup.h"
 #include "keys.h"
+#include "lockout.h"
 #include "nv_info.h"
 #include "objects.h"
 #include "op.h"
@@ -278,6 +279,7 @@ struct op_parsed {
                 struct nv_increment_request nv_increment;
                 struct nv_extend_request nv_extend;
                 struct nv_setbits_request nv_setbits;
+                struct lockout_clear_request lockout_clear;
                 struct quote_request quote;
                 struct verify_quote_request verify_quote;
         } req;

@@ -26,7 +26,7 @@ static int check_components(const char *path)
                 start = p;
                 while (*p && *p != '/') {
                         if (!component_char_ok(*p))
-                                return error_set(EXIT_USAGE,
+                                return error_set(EXIT_BAD_INPUT,
                                                  "path %s: character '%c' is not allowed (use "
                                                  "letters, digits and . _ - + @ =)",
                                                  path, *p);
@@ -34,7 +34,8 @@ static int check_components(const char *path)
                 }
                 if ((p - start == 1 && start[0] == '.') ||
                     (p - start == 2 && start[0] == '.' && start[1] == '.'))
-                        return error_set(EXIT_USAGE, "path %s: '.' and '..' are not allowed", path);
+                        return error_set(EXIT_BAD_INPUT, "path %s: '.' and '..' are not allowed",
+                                         path);
         }
         return 0;
 }
@@ -44,7 +45,7 @@ int path_normalize(const char *user_path, char *out, size_t out_size)
         int n;
 
         if (!user_path || !*user_path)
-                return error_set(EXIT_USAGE, "empty path");
+                return error_set(EXIT_BAD_INPUT, "empty path");
         if (user_path[0] == '/')
                 n = snprintf(out, out_size, "%s", user_path);
         else if (strchr(user_path, '/')) /* "HS/SRK/k" */
@@ -52,7 +53,7 @@ int path_normalize(const char *user_path, char *out, size_t out_size)
         else
                 n = snprintf(out, out_size, "/HS/SRK/%s", user_path);
         if (n < 0 || (size_t)n >= out_size)
-                return error_set(EXIT_USAGE, "path %s is too long (at most %zu characters)",
+                return error_set(EXIT_BAD_INPUT, "path %s is too long (at most %zu characters)",
                                  user_path, out_size - 9);
         return check_components(out);
 }
@@ -77,18 +78,18 @@ int path_normalize_new(const char *user_path, char *out, size_t out_size)
                 p = end + strspn(end, "/");
         n = strcspn(p, "/");
         if (n == 0)
-                return error_set(EXIT_USAGE, "path %s names no object (give NAME or /HS/SRK/NAME)",
-                                 user_path);
+                return error_set(EXIT_BAD_INPUT,
+                                 "path %s names no object (give NAME or /HS/SRK/NAME)", user_path);
         if (!component_is(p, n, "HS") && !component_is(p, n, "HE") && !component_is(p, n, "HN"))
-                return error_set(EXIT_USAGE,
+                return error_set(EXIT_BAD_INPUT,
                                  "path %s: keys and sealed objects live under a hierarchy, "
                                  "/HS/SRK/NAME for most (a bare NAME means that)",
                                  user_path);
         p += n;
         p += strspn(p, "/");
         if (!*p)
-                return error_set(EXIT_USAGE, "path %s names a hierarchy, not an object under it",
-                                 user_path);
+                return error_set(EXIT_BAD_INPUT,
+                                 "path %s names a hierarchy, not an object under it", user_path);
         return 0;
 }
 
@@ -97,15 +98,15 @@ int policy_path_normalize(const char *user_path, char *out, size_t out_size)
         int n;
 
         if (!user_path || !*user_path)
-                return error_set(EXIT_USAGE, "empty policy path");
+                return error_set(EXIT_BAD_INPUT, "empty policy path");
         if (strchr(user_path, '/'))
                 n = snprintf(out, out_size, "%s%s", user_path[0] == '/' ? "" : "/", user_path);
         else
                 n = snprintf(out, out_size, "/policy/%s", user_path);
         if (n < 0 || (size_t)n >= out_size)
-                return error_set(EXIT_USAGE, "policy path %s is too long", user_path);
+                return error_set(EXIT_BAD_INPUT, "policy path %s is too long", user_path);
         if (strncmp(out, "/policy/", 8) != 0 || out[8] == '\0')
-                return error_set(EXIT_USAGE, "policy path %s: policies live under /policy/",
+                return error_set(EXIT_BAD_INPUT, "policy path %s: policies live under /policy/",
                                  user_path);
         return check_components(out);
 }

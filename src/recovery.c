@@ -22,22 +22,6 @@ _Static_assert(JOURNAL_PATH_MAX >= FAPI_PATH_MAX, "the journal holds any keystor
 /* The TPM handles a context keeps for itself: its own are never flushed. */
 #define OWN_MAX 32
 
-static void note(const struct tpm *tpm, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-
-/* One line on stderr, as errors are, but the command goes on. */
-static void note(const struct tpm *tpm, const char *fmt, ...)
-{
-        va_list ap;
-
-        if (tpm->settings.quiet)
-                return;
-        fprintf(stderr, "tpmctl: %s: ", tpm->settings.command ? tpm->settings.command : "tpmctl");
-        va_start(ap, fmt);
-        vfprintf(stderr, fmt, ap);
-        va_end(ap);
-        fputc('\n', stderr);
-}
-
 static const char *plural(unsigned n, const char *one, const char *many)
 {
         return n == 1 ? one : many;
@@ -131,9 +115,9 @@ static void recover_create(struct tpm *tpm, const char *path)
         error_clear();
         object_dir_clean(tpm, path, whole ? CLEAN_TEMPORARY : CLEAN_ALL);
         if (whole)
-                note(tpm, "kept %s: a killed tpmctl had made it whole", path);
+                tpm_note(tpm, "kept %s: a killed tpmctl had made it whole", path);
         else if (there)
-                note(tpm, "removed the half-made %s that a killed tpmctl left", path);
+                tpm_note(tpm, "removed the half-made %s that a killed tpmctl left", path);
         remove_temporary_policies(tpm);
 }
 
@@ -147,8 +131,8 @@ static void recover_replace(struct tpm *tpm, const char *path)
         if (access(dir, F_OK) != 0)
                 return;
         object_dir_clean(tpm, path, CLEAN_TEMPORARY);
-        note(tpm, "removed what a killed tpmctl left of its rewrite of %s; the object is whole",
-             path);
+        tpm_note(tpm, "removed what a killed tpmctl left of its rewrite of %s; the object is whole",
+                 path);
 }
 
 /* A delete that did not finish is finished: the envelope may be gone. */
@@ -170,15 +154,15 @@ static void recover_delete(struct tpm *tpm, const char *path)
         if (handle && (tpm_fapi_connect(tpm) != 0 || Fapi_Delete(tpm->fapi, path) != 0)) {
                 error_clear();
                 keystore_object_discard(tpm, path);
-                note(tpm,
-                     "finished deleting %s, which a killed tpmctl had begun; its persistent "
-                     "handle 0x%08x may remain in the TPM",
-                     path, handle);
+                tpm_note(tpm,
+                         "finished deleting %s, which a killed tpmctl had begun; its persistent "
+                         "handle 0x%08x may remain in the TPM",
+                         path, handle);
                 return;
         }
         if (!handle)
                 keystore_object_discard(tpm, path);
-        note(tpm, "finished deleting %s, which a killed tpmctl had begun", path);
+        tpm_note(tpm, "finished deleting %s, which a killed tpmctl had begun", path);
 }
 
 /* Everything loaded goes: without a resource manager, under the lock, none
@@ -199,8 +183,8 @@ static void flush_leftovers(struct tpm *tpm)
         if (flush_all(esys, true, true, &count) == 0) {
                 journal_tpm_idle(&tpm->journal, true);
                 if (count.transient || count.sessions)
-                        note(tpm, "flushed %s that a killed tpmctl left in the TPM",
-                             counted(&count, what, sizeof(what)));
+                        tpm_note(tpm, "flushed %s that a killed tpmctl left in the TPM",
+                                 counted(&count, what, sizeof(what)));
         } else {
                 error_clear(); /* the command finds out for itself */
         }
@@ -275,7 +259,7 @@ bool tpm_make_room(struct tpm *tpm)
                 return false;
         }
         if (count.transient || count.sessions)
-                note(tpm, "the TPM was full: flushed %s that no tpmctl uses",
-                     counted(&count, what, sizeof(what)));
+                tpm_note(tpm, "the TPM was full: flushed %s that no tpmctl uses",
+                         counted(&count, what, sizeof(what)));
         return count.transient + count.sessions > 0;
 }

@@ -2,6 +2,7 @@
 # The command line itself: help, version, usage errors. No TPM needed.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() { :; }
 teardown_file() { :; }
@@ -196,4 +197,19 @@ all_commands() {
 	run tpmctl random -- -5
 	assert_failure 2
 	assert_output --partial "-5: give a number of bytes"
+}
+
+@test "--json: a usage error is one JSON document on stdout, the line stays on stderr" {
+	for args in "--json frob" "--json sign" "sign --json --bogus" "--json nv frob" "--json --timeout x info"; do
+		# shellcheck disable=SC2086
+		run --separate-stderr tpmctl $args
+		assert_failure 2
+		assert_equal "$(jq -r .exit <<<"$output")" 2
+		error=$(jq -r .error <<<"$output")
+		[[ $stderr == "tpmctl: $error" || $stderr =~ ^tpmctl:\ [a-z]+:\ "$error"$ ]] ||
+			fail "stderr '$stderr' is not the JSON's error '$error'"
+		assert_equal "$(jq -r 'keys | join(",")' <<<"$output")" "error,exit"
+	done
+	run --separate-stderr tpmctl --json sign --bogus
+	assert_equal "$(jq -r .error <<<"$output")" "unknown option --bogus; see \`tpmctl sign --help\`"
 }

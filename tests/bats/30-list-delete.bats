@@ -2,6 +2,7 @@
 # list and delete, side by side with the tss2_* tools on the same keystore.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 # Creates a FAPI key with the tss2 tools, through tpmctl's own config.
 tss2_key() {
@@ -40,6 +41,15 @@ tss2_key() {
 	run tpmctl list /HS/SRK/missing
 	assert_failure 4
 	assert_output --partial "no such object in the keystore"
+}
+
+@test "--json: a TPM or FAPI error gives its code and what it means" {
+	run --separate-stderr tpmctl --json delete nosuch
+	assert_failure 4
+	assert_equal "$(jq -r .exit <<<"$output")" 4
+	assert_equal "$(jq -r .code <<<"$output")" 0x6001d
+	assert_equal "$(jq -r .hint <<<"$output")" "no such object in the keystore; see \`tpmctl list\`"
+	assert_equal "tpmctl: delete: $(jq -r .error <<<"$output")" "$stderr"
 }
 
 @test "delete removes a key made by tss2_createkey" {
@@ -81,12 +91,12 @@ tss2_key() {
 	assert_success
 }
 
-@test "paths with characters FAPI cannot store are usage errors (exit 2)" {
+@test "paths with characters FAPI cannot store are bad input (exit 3)" {
 	run tpmctl delete 'a b'
-	assert_failure 2
+	assert_failure 3
 	assert_output --partial "character ' ' is not allowed"
 	run tpmctl delete '/HS/SRK/../x'
-	assert_failure 2
+	assert_failure 3
 	assert_output --partial "'..' are not allowed"
 }
 

@@ -225,9 +225,9 @@ JSON
 	assert_failure 4
 }
 
-@test "policy paths must be under /policy (a usage error, exit 2)" {
+@test "policy paths must be under /policy (bad input, exit 3)" {
 	run tpmctl policy import /HS/SRK/x "$policies/password.json"
-	assert_failure 2
+	assert_failure 3
 	assert_output --partial "policies live under /policy/"
 }
 

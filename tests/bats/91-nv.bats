@@ -146,7 +146,7 @@ field() { reply "$1" | jq -r "$2"; }
 	run tpmctl nv define c9 --type counter --size 16
 	assert_failure 2
 	run tpmctl nv define /HS/SRK/notnv --size 8
-	assert_failure 2
+	assert_failure 3
 	assert_output --partial "not an NV index path"
 	tpmctl -q nv define twice --size 8
 	run tpmctl nv define /nv/Owner/twice --size 8
@@ -318,7 +318,32 @@ field() { reply "$1" | jq -r "$2"; }
 	run tpmctl nv read written
 	assert_success
 	assert_output "by tpm2!"
+	# Deleting the stale record leaves the index at its handle to its owner.
+	run tpmctl delete /nv/Owner/gone
+	assert_success
+	assert_output --partial "the TPM no longer has this index ($(printf '0x%08x' "$handle")); removed the keystore's record of it"
+	refute tpmctl list /nv/Owner/gone
+	run tpmctl nv read other
+	assert_output "other 12byte"
 	tpmctl -q delete /nv/Owner/other /nv/Owner/written
+}
+
+@test "delete of a record whose index another record names too leaves the index to the other" {
+	tpmctl -q nv define twin1 --size 8
+	handle=$(printf '0x%x' "$(tpmctl --json key show /nv/Owner/twin1 | jq -r .handle)")
+	tpm2_nvundefine -T "$TPMCTL_TCTI" "$handle"
+	# Defined exactly as twin1 was, at its handle: the TPM cannot tell them apart.
+	tpmctl -q nv define twin2 --size 8
+	printf 'twin two' | tpmctl -q nv write twin2 -
+	run tpmctl delete /nv/Owner/twin1
+	assert_success
+	assert_output --partial "/nv/Owner/twin2 names the same index $(printf '0x%08x' "$handle") too; removed this record only, the index stays"
+	run tpmctl nv read twin2
+	assert_output "twin two"
+	run tpmctl delete /nv/Owner/twin2
+	assert_success
+	run tpm2_getcap -T "$TPMCTL_TCTI" handles-nv-index
+	refute_output --partial "$handle"
 }
 
 @test "data over 512 bytes goes in several commands, whole" {

@@ -212,8 +212,8 @@ rsapss_sig() {
 	assert_equal "$(jq -c .pcrs <<<"$output")" "$(jq -c .pcrs "$(Q)")"
 	run --separate-stderr tpmctl verify-quote "$(Q)" --key ak --nonce 01 --json
 	assert_failure 1
-	assert_equal "$(jq -r '.valid, .reason' <<<"$output")" \
-		"$(printf "false\nthe quote's nonce is not the one given")"
+	assert_equal "$(jq -r '.exit, .error' <<<"$output")" \
+		"$(printf "1\nthe quote's nonce is not the one given")"
 	assert_equal "$stderr" "tpmctl: verify-quote: the quote's nonce is not the one given"
 }
 

@@ -15,24 +15,24 @@ swtpm_pid() {
 	cat "$TPM_DIR/swtpm.pid"
 }
 
-@test "key create, seal and import refuse paths that cannot hold a key: exit 2, nothing created" {
+@test "key create, seal and import refuse paths that cannot hold a key: exit 3, nothing created" {
 	before=$(tpmctl list)
 	run tpmctl key create //
-	assert_failure 2
+	assert_failure 3
 	assert_output "tpmctl: key create: path // names no object (give NAME or /HS/SRK/NAME)"
 	for path in a/b /policy/x /ext/x /nv/x; do
 		run tpmctl key create "$path"
-		assert_failure 2
+		assert_failure 3
 		assert_output --partial "keys and sealed objects live under a hierarchy"
 		run tpmctl seal "$path" -i "$BATS_FILE_TMPDIR/secret"
-		assert_failure 2
+		assert_failure 3
 		assert_output --partial "keys and sealed objects live under a hierarchy"
 		run tpmctl import "$path" --pem "$BATS_FILE_TMPDIR/key.pem"
-		assert_failure 2
+		assert_failure 3
 		assert_output --partial "keys and sealed objects live under a hierarchy"
 	done
 	run tpmctl key create /HS
-	assert_failure 2
+	assert_failure 3
 	assert_output --partial "names a hierarchy, not an object under it"
 	assert_equal "$(tpmctl list)" "$before"
 	run tpmctl key create /HS/SRK/fine --alg ecc256

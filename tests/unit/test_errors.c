@@ -10,6 +10,7 @@
 #include <tss2/tss2_tcti.h>
 #include <tss2/tss2_tpm2_types.h>
 
+#include "../../src/error_json.h"
 #include "../../src/errors.h"
 
 static void fapi_bad_path_is_not_found(void **state)
@@ -147,6 +148,47 @@ static void da_sentences_say_tries_lockout_and_wait(void **state)
         assert_null(da_sentence(TPM2_RC_POLICY_FAIL, &da, now, buf, sizeof(buf)));
 }
 
+static const char *json_field(json_object *o, const char *name)
+{
+        json_object *v;
+        return json_object_object_get_ex(o, name, &v) ? json_object_get_string(v) : NULL;
+}
+
+/* --json, batch and the HTTP service give an error's code and hint when a
+ * TSS code is behind it, from error_rc() or a message ending in rc_text(). */
+static void error_json_has_code_and_hint_when_a_tss_code_is_behind(void **state)
+{
+        json_object *o;
+
+        (void)state;
+        error_rc(TSS2_FAPI_RC_BAD_PATH, "deleting %s", "/HS/SRK/x");
+        o = json_object_new_object();
+        error_json_add(o, EXIT_NOT_FOUND);
+        assert_string_equal(json_field(o, "error"), error_message());
+        assert_string_equal(json_field(o, "exit"), "4");
+        assert_string_equal(json_field(o, "code"), "0x6001d");
+        assert_string_equal(json_field(o, "hint"), rc_meaning(TSS2_FAPI_RC_BAD_PATH).sentence);
+        json_object_put(o);
+
+        error_set(EXIT_AUTH, "signing with k: wrong password: 3 tries left (%s)", rc_text(0x98e));
+        assert_int_equal(error_code(), 0x98e);
+        assert_string_equal(error_hint(), rc_meaning(0x98e).sentence);
+
+        error_set(EXIT_BAD_INPUT, "file x (0xyz) is odd");
+        assert_int_equal(error_code(), 0);
+        o = json_object_new_object();
+        error_json_add(o, EXIT_BAD_INPUT);
+        assert_null(json_field(o, "code"));
+        assert_null(json_field(o, "hint"));
+        json_object_put(o);
+
+        error_clear();
+        o = json_object_new_object();
+        error_json_add(o, EXIT_INVALID);
+        assert_string_equal(json_field(o, "error"), "verification failed");
+        json_object_put(o);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -162,6 +204,7 @@ int main(void)
             cmocka_unit_test(unknown_codes_are_tpm_errors),
             cmocka_unit_test(error_rc_message_has_context_sentence_and_code),
             cmocka_unit_test(da_sentences_say_tries_lockout_and_wait),
+            cmocka_unit_test(error_json_has_code_and_hint_when_a_tss_code_is_behind),
         };
         return cmocka_run_group_tests(tests, NULL, NULL);
 }

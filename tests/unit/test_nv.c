@@ -39,12 +39,12 @@ static void a_bare_name_is_under_nv_owner(void **state)
         assert_int_equal(nv_path_normalize("/nv/Owner/x", out, sizeof(out)), 0);
         assert_string_equal(out, "/nv/Owner/x");
         error_clear();
-        assert_int_equal(nv_path_normalize("/HS/SRK/k", out, sizeof(out)), EXIT_USAGE);
+        assert_int_equal(nv_path_normalize("/HS/SRK/k", out, sizeof(out)), EXIT_BAD_INPUT);
         assert_string_equal(
             error_message(),
             "/HS/SRK/k is not an NV index path: give /nv/Owner/NAME or a bare NAME");
-        assert_int_equal(nv_path_normalize("", out, sizeof(out)), EXIT_USAGE);
-        assert_int_equal(nv_path_normalize("/nvx/y", out, sizeof(out)), EXIT_USAGE);
+        assert_int_equal(nv_path_normalize("", out, sizeof(out)), EXIT_BAD_INPUT);
+        assert_int_equal(nv_path_normalize("/nvx/y", out, sizeof(out)), EXIT_BAD_INPUT);
         assert_int_not_equal(nv_path_normalize("/nv/Owner/..", out, sizeof(out)), 0);
 }
 

@@ -32,15 +32,15 @@ static void bad_paths_are_usage_errors(void **state)
 {
         char out[32];
         (void)state;
-        assert_int_equal(path_normalize("", out, sizeof(out)), EXIT_USAGE);
-        assert_int_equal(path_normalize(NULL, out, sizeof(out)), EXIT_USAGE);
-        assert_int_equal(path_normalize("/HS/SRK/../x", out, sizeof(out)), EXIT_USAGE);
-        assert_int_equal(path_normalize("a b", out, sizeof(out)), EXIT_USAGE);
+        assert_int_equal(path_normalize("", out, sizeof(out)), EXIT_BAD_INPUT);
+        assert_int_equal(path_normalize(NULL, out, sizeof(out)), EXIT_BAD_INPUT);
+        assert_int_equal(path_normalize("/HS/SRK/../x", out, sizeof(out)), EXIT_BAD_INPUT);
+        assert_int_equal(path_normalize("a b", out, sizeof(out)), EXIT_BAD_INPUT);
         assert_non_null(strstr(error_message(), "' '"));
-        assert_int_equal(path_normalize("k:ey", out, sizeof(out)), EXIT_USAGE);
-        assert_int_equal(path_normalize("a\"b", out, sizeof(out)), EXIT_USAGE);
+        assert_int_equal(path_normalize("k:ey", out, sizeof(out)), EXIT_BAD_INPUT);
+        assert_int_equal(path_normalize("a\"b", out, sizeof(out)), EXIT_BAD_INPUT);
         assert_int_equal(path_normalize("a-very-long-name-that-does-not-fit", out, sizeof(out)),
-                         EXIT_USAGE);
+                         EXIT_BAD_INPUT);
         assert_non_null(strstr(error_message(), "too long"));
 }
 
