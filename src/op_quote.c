@@ -1,5 +1,4 @@
 /* The quote and verify_quote operations and their JSON forms. */
-#include <errno.h>
 #include <openssl/err.h>
 #include <openssl/pem.h>
 #include <stdio.h>
@@ -10,7 +9,6 @@
 #include "attest.h"
 #include "errors.h"
 #include "fileio.h"
-#include "hex.h"
 #include "import.h"
 #include "jsonfile.h"
 #include "object_load.h"
