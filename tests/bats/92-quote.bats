@@ -355,3 +355,12 @@ extend_like_log() { # extend_like_log PCR:FILL...
 	assert_failure 6
 	assert_output --partial "PCR"
 }
+
+@test "ecc384: the quote is signed, and its PCR digest made, with SHA-384" {
+	tpmctl -q key create ak-384 --type restricted-sign --alg ecc384
+	tpmctl quote ak-384 --pcrs sha256:0+sha1:0 --nonce ab -o "$BATS_TEST_TMPDIR/q.json"
+	assert_equal "$(jq -r .signature_b64 "$BATS_TEST_TMPDIR/q.json" | base64 -d | head -c 4 | xxd -p)" 0018000c
+	run tpmctl verify-quote "$BATS_TEST_TMPDIR/q.json" --key ak-384 --nonce ab
+	assert_success
+	assert_output "valid"
+}
