@@ -50,7 +50,7 @@ extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_d
     cmd_batch, cmd_nv, cmd_nv_define, cmd_nv_write, cmd_nv_read, cmd_nv_increment, cmd_nv_extend,
     cmd_nv_setbits, cmd_lockout, cmd_lockout_status, cmd_lockout_clear, cmd_certificate,
     cmd_certificate_get, cmd_certificate_set, cmd_description, cmd_description_set, cmd_appdata,
-    cmd_appdata_get, cmd_appdata_set, cmd_hmac;
+    cmd_appdata_get, cmd_appdata_set, cmd_hmac, cmd_quote, cmd_verify_quote;
 
 /* Finds a command by name in a NULL-terminated table. */
 const struct command *command_find(const struct command *const *table, const char *name);
@@ -79,3 +79,6 @@ int write_result(const struct settings *s, const char *output, const unsigned ch
                  size_t len, unsigned flags, const char *field, json_object *extra);
 /* One path per line, or a JSON array with --json. */
 void print_paths(const struct settings *s, char *const *paths, size_t n);
+
+/* --nonce HEX or --nonce-file FILE (quote, verify-quote): *len 0 for neither. */
+int nonce_option(const char *hex, const char *file, unsigned char *out, size_t *len);

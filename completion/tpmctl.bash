@@ -7,7 +7,7 @@ _tpmctl() {
     case "$cmd" in "") cmd=$w ;; *" "*) ;; *) cmd="$cmd $w" ;; esac
   done
   case "$cmd" in
-    "") words=" provision info health key export-public sign verify encrypt decrypt hmac random seal unseal pcr nv lockout certificate description appdata policy auth export import list delete flush batch config completion help --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "") words=" provision info health key export-public sign verify quote verify-quote encrypt decrypt hmac random seal unseal pcr nv lockout certificate description appdata policy auth export import list delete flush batch config completion help --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "provision") words=" --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "info") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "health") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
@@ -17,6 +17,8 @@ _tpmctl() {
     "export-public") words=" --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "sign") words=" --input -i --output -o --digest --scheme --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "verify") words=" --signature -s --input -i --pubkey --digest --scheme --hash --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "quote") words=" --pcrs --nonce --nonce-file --output -o --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "verify-quote") words=" --pubkey --key --nonce --nonce-file --pcrs-expected --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "encrypt") words=" --input -i --output -o --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "decrypt") words=" --input -i --output -o --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "hmac") words=" --input -i --output -o --hex --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;

@@ -37,3 +37,5 @@ OP_ADAPTER(nv_setbits);
 OP_ADAPTER(lockout_status);
 OP_ADAPTER(lockout_clear);
 OP_ADAPTER(hmac);
+OP_ADAPTER(quote);
+OP_ADAPTER(verify_quote);

@@ -4,6 +4,7 @@
  * form do the same thing. */
 #include "ops.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 #include "errors.h"
@@ -32,6 +33,8 @@ const struct op_entry op_table[] = {
     {"lockout_status", op_lockout_status_parse, op_lockout_status_run, op_lockout_status_fields},
     {"lockout_clear", op_lockout_clear_parse, op_lockout_clear_run, op_lockout_clear_fields},
     {"hmac", op_hmac_parse, op_hmac_run, op_hmac_fields},
+    {"quote", op_quote_parse, op_quote_run, op_quote_fields},
+    {"verify_quote", op_verify_quote_parse, op_verify_quote_run, op_verify_quote_fields},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -51,6 +54,10 @@ void op_parsed_free(struct op_parsed *parsed)
         secret_wipe(&parsed->digest);
         secret_wipe(&parsed->signature);
         EVP_PKEY_free(parsed->pubkey);
+        if (parsed->quote)
+                quote_doc_free(parsed->quote);
+        free(parsed->quote);
+        free(parsed->pcrs);
         OPENSSL_cleanse(parsed, sizeof(*parsed));
 }
 

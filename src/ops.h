@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <tss2/tss2_tpm2_types.h>
 
+#include "attest.h"
 #include "cleanup.h"
 #include "keys.h"
 #include "lockout.h"
@@ -236,6 +237,40 @@ struct hmac_result {
 };
 int op_hmac(struct op_context *ctx, const struct hmac_request *req, struct hmac_result *res);
 
+struct quote_request {
+        const char *path;
+        const char *pcrs;           /* SPEC: the PCRs to quote */
+        const unsigned char *nonce; /* 1 to QUOTE_NONCE_MAX bytes; NULL: QUOTE_NONCE_LEN random */
+        size_t nonce_len;
+        const struct auth_source *auth;
+};
+struct quote_result {
+        struct quote_doc doc; /* attest.h */
+        char warning[256];    /* why the platform's event log was left out, or "" */
+};
+/* A TPM2_Quote with a restricted signing key, the PCR values it covers and
+ * the platform's event log (TPMCTL_EVENTLOG, else the kernel's). */
+int op_quote(struct op_context *ctx, const struct quote_request *req, struct quote_result *res);
+void quote_result_free(struct quote_result *res);
+
+struct verify_quote_request {
+        const struct quote_doc *doc;
+        const char *path; /* a restricted signing key, an /ext/ key, or NULL with pubkey */
+        EVP_PKEY *pubkey;
+        const unsigned char *nonce; /* NULL: only the document's own is checked */
+        size_t nonce_len;
+        const struct pcr_values *expected; /* or NULL */
+};
+struct verify_quote_result {
+        bool valid; /* false: the error message says why */
+        struct quote_verdict verdict;
+};
+int op_verify_quote(struct op_context *ctx, const struct verify_quote_request *req,
+                    struct verify_quote_result *res);
+/* {"valid": true, "pcrs": ..., "clock": ...} as `verify-quote --json` prints it. */
+json_object *verify_quote_result_json(const struct verify_quote_request *req,
+                                      const struct verify_quote_result *res);
+
 /* The digest of an input with md (or the input itself with is_digest, which
  * must then be md's size). */
 int op_digest(const struct op_input *in, const EVP_MD *md, bool is_digest, unsigned char *out,
@@ -268,6 +303,8 @@ struct op_parsed {
                 struct nv_setbits_request nv_setbits;
                 struct lockout_clear_request lockout_clear;
                 struct hmac_request hmac;
+                struct quote_request quote;
+                struct verify_quote_request verify_quote;
         } req;
         struct auth_source auth;    /* "auth" */
         struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */
@@ -275,6 +312,8 @@ struct op_parsed {
         struct secret signature;    /* "signature_b64" */
         EVP_PKEY *pubkey;           /* "pubkey_pem" */
         TPML_DIGEST_VALUES digests; /* pcr_extend's "bank" and "digest_b64" */
+        struct quote_doc *quote;    /* verify_quote's "quote" */
+        struct pcr_values *pcrs;    /* verify_quote's "pcrs_expected" */
 };
 void op_parsed_free(struct op_parsed *parsed);
 
