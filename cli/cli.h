@@ -77,6 +77,10 @@ void print_json(json_object *obj); /* to stdout, then frees obj */
  * "bytes" after writing the file. */
 int write_result(const struct settings *s, const char *output, const unsigned char *data,
                  size_t len, unsigned flags, const char *field, json_object *extra);
+/* A verification said no (the error message says why): with --json the
+ * one document {"valid": false, "exit": 1, "error": WHY}. Returns
+ * EXIT_INVALID. */
+int print_invalid(const struct settings *s);
 /* One path per line, or a JSON array with --json. */
 void print_paths(const struct settings *s, char *const *paths, size_t n);
 

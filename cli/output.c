@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "../src/error_json.h"
+#include "../src/errors.h"
 #include "../src/fileio.h"
 #include "../src/op_json.h"
 #include "cli.h"
@@ -46,4 +48,16 @@ int write_result(const struct settings *s, const char *output, const unsigned ch
         }
         print_json(doc);
         return 0;
+}
+
+int print_invalid(const struct settings *s)
+{
+        if (s->json) {
+                json_object *doc = json_object_new_object();
+                json_object_object_add(doc, "valid", json_object_new_boolean(false));
+                error_json_add(doc, EXIT_INVALID);
+                json_error_printed = true;
+                print_json(doc);
+        }
+        return EXIT_INVALID;
 }

@@ -59,8 +59,6 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = quote_doc_parse(text, len, doc)))
                 return r;
         r = op_verify_quote(&ctx, &req, res);
-        /* An invalid quote is an error: with --json, main prints it as the
-         * one JSON document, {"exit": 1, "error": REASON}. */
         if (!r && res->valid && s->json)
                 print_json(verify_quote_result_json(&req, res));
         else if (!r && res->valid && !s->quiet)
@@ -73,7 +71,7 @@ static int run(const struct settings *s, int argc, char **argv)
         quote_doc_free(doc);
         if (r)
                 return r;
-        return res->valid ? 0 : EXIT_INVALID;
+        return res->valid ? 0 : print_invalid(s);
 }
 
 const struct command cmd_verify_quote = {

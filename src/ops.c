@@ -5,6 +5,7 @@
 #include "ops.h"
 
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "errors.h"
@@ -77,8 +78,15 @@ int op_parse_json(json_object *request, const struct op_entry **op, struct op_pa
                 if (strcmp(e->name, json_object_get_string(name)) == 0 &&
                     strlen(e->name) == (size_t)json_object_get_string_len(name))
                         *op = e;
-        if (!*op)
-                return error_set(EXIT_USAGE, "unknown op \"%.64s\"", json_object_get_string(name));
+        if (!*op) {
+                char known[1024];
+                size_t used = 0;
+                for (const struct op_entry *e = op_table; e->name && used < sizeof(known); e++)
+                        used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+                                                 used ? ", " : "", e->name);
+                return error_set(EXIT_USAGE, "unknown op \"%.64s\" (the ops: %s)",
+                                 json_object_get_string(name), known);
+        }
         json_object_object_foreach(request, key, value)
         {
                 (void)value;

@@ -158,7 +158,7 @@ b64_to_file() { base64 -d >"$1"; }
 	assert_success
 	assert_equal "${#lines[@]}" 11
 	assert_line -n 0 --regexp '^\{"ok":false,"exit":2,"error":"malformed JSON: .*"\}$'
-	assert_line -n 1 '{"id":2,"ok":false,"exit":2,"error":"unknown op \"frobnicate\""}'
+	assert_line -n 1 --regexp '^\{"id":2,"ok":false,"exit":2,"error":"unknown op \\"frobnicate\\" \(the ops: sign, verify, .*\)"\}$'
 	assert_line -n 2 '{"id":3,"ok":false,"exit":2,"error":"the request has no \"path\""}'
 	assert_line -n 3 '{"id":4,"ok":false,"exit":3,"error":"\"data_b64\" is not valid base64"}'
 	assert_line -n 4 --regexp '^\{"id":5,"ok":false,"exit":5,"error":"signing with /P_ECCP256SHA256/HS/SRK/b-pw: .*wrong password.*"\}$'
@@ -400,4 +400,16 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$BATCH_PID/status"; }
 		[ -n "$last_output" ] || fail "example $n printed nothing"
 	done <blocks
 	[ "$n" -ge 3 ] || fail "only $n example blocks found"
+}
+
+@test "every op of the table is named in batch --help and in the man page" {
+	reply=$(echo '{"op": "no-such-op"}' | tpmctl batch)
+	ops=$(jq -r .error <<<"$reply" | sed -n 's/.*(the ops: \(.*\))$/\1/p' | tr -d ,)
+	[ "$(wc -w <<<"$ops")" -ge 20 ] || fail "ops: $ops"
+	help=$(tpmctl batch --help | tr -s ' \n,' ' ')
+	scd=$BATS_TEST_DIRNAME/../../man/tpmctl.1.scd
+	for op in $ops; do
+		[[ " $help " == *" $op "* || " $help " == *" $op; "* ]] || fail "batch --help lacks $op"
+		grep -q "^|  $op\$\|_${op}_\|\*$op\*" "$scd" || fail "the man page lacks op $op"
+	done
 }
