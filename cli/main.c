@@ -31,11 +31,11 @@ const struct cli_option global_options[] = {
 };
 
 const struct command *const commands[] = {
-    &cmd_provision, &cmd_info,    &cmd_health,  &cmd_key,    &cmd_export_public, &cmd_sign,
-    &cmd_verify,    &cmd_encrypt, &cmd_decrypt, &cmd_random, &cmd_seal,          &cmd_unseal,
-    &cmd_pcr,       &cmd_nv,      &cmd_policy,  &cmd_auth,   &cmd_export,        &cmd_import,
-    &cmd_list,      &cmd_delete,  &cmd_flush,   &cmd_batch,  &cmd_config,        &cmd_completion,
-    &cmd_help,      NULL,
+    &cmd_provision,  &cmd_info,    &cmd_health,  &cmd_key,    &cmd_export_public, &cmd_sign,
+    &cmd_verify,     &cmd_encrypt, &cmd_decrypt, &cmd_random, &cmd_seal,          &cmd_unseal,
+    &cmd_pcr,        &cmd_nv,      &cmd_policy,  &cmd_auth,   &cmd_export,        &cmd_import,
+    &cmd_list,       &cmd_delete,  &cmd_flush,   &cmd_batch,  &cmd_serve,         &cmd_config,
+    &cmd_completion, &cmd_help,    NULL,
 };
 
 static bool takes_argument(const char *arg)
