@@ -468,8 +468,9 @@ f() { jq -r "$1" <<<"$BODY"; }
 
 @test "socket activation: the socket systemd passes (LISTEN_FDS) is served" {
 	command -v systemd-socket-activate >/dev/null || skip "no systemd-socket-activate"
-	local env=(-E TPMCTL_TCTI -E TPMCTL_KEYSTORE -E TPMCTL_DATADIR)
-	for var in ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
+	local env=()
+	for var in TPMCTL_TCTI TPMCTL_KEYSTORE TPMCTL_DATADIR DBUS_SESSION_BUS_ADDRESS \
+		ASAN_OPTIONS UBSAN_OPTIONS LSAN_OPTIONS; do
 		[ -z "${!var:-}" ] || env+=(-E "$var")
 	done
 	systemd-socket-activate "${env[@]}" -l "$SOCK" "$TPMCTL" serve 2>"$SERVER_LOG" &
