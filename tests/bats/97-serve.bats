@@ -499,3 +499,26 @@ f() { jq -r "$1" <<<"$BODY"; }
 	run curl -sS -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/v1/health"
 	refute_output 200
 }
+
+@test "meson install puts openapi.json (the served document) and the systemd units in place" {
+	build=$(dirname "$TPMCTL")
+	[ -f "$build/build.ninja" ] || fail "TPMCTL is not in a meson build directory"
+	run meson install -C "$build" --destdir "$BATS_TEST_TMPDIR/root" --no-rebuild
+	assert_success
+	root=$BATS_TEST_TMPDIR/root
+	prefix=$(meson introspect "$build" --buildoptions | jq -r '.[] | select(.name == "prefix") | .value')
+	assert_equal "$(jq -S -c . "$root$prefix/share/tpmctl/openapi.json")" \
+		"$(tpmctl serve --openapi | jq -S -c .)"
+	for unit in tpmctl.socket tpmctl.service; do
+		[ -f "$root$prefix/lib/systemd/system/$unit" ] || fail "no $unit"
+	done
+	if command -v systemd-analyze >/dev/null; then
+		# Only the binary's place may be wrong here (a --prefix other than /usr).
+		run systemd-analyze verify --man=no "$root$prefix/lib/systemd/system/tpmctl.socket" \
+			"$root$prefix/lib/systemd/system/tpmctl.service"
+		refute_output --regexp '^(.*(Unknown|Invalid|Failed|ignoring).*)$'
+	fi
+	grep -qx 'SocketMode=0660' "$root$prefix/lib/systemd/system/tpmctl.socket"
+	grep -qx 'ProtectSystem=strict' "$root$prefix/lib/systemd/system/tpmctl.service"
+	grep -qx 'DeviceAllow=/dev/tpmrm0 rw' "$root$prefix/lib/systemd/system/tpmctl.service"
+}
