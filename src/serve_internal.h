@@ -49,5 +49,9 @@ enum MHD_Result serve_handle(void *cls, struct MHD_Connection *conn, const char 
 void serve_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                      enum MHD_RequestTerminationCode toe);
 
+/* The HTTP status of an exit code (errors.h): 0 is 200, 1 is 422, 2 and 3
+ * are 400, 4 is 404, 5 is 403, 6 is 412, 7 is 503, 9 is 409, others 500. */
+unsigned serve_status(int code);
+
 /* Milliseconds from a to b. */
 double serve_ms(const struct timespec *a, const struct timespec *b);

@@ -50,7 +50,7 @@ double serve_ms(const struct timespec *a, const struct timespec *b)
 /* The HTTP status for an exit code. 1 (a verification or quote that says
  * no, when an operation reports it as an error) is 422: the request was
  * understood and its answer is "invalid". */
-static unsigned serve_status(int code)
+unsigned serve_status(int code)
 {
         switch (code) {
         case EXIT_OK:
