@@ -33,7 +33,7 @@ static void on_signal(int sig)
         caught_signal = sig;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
+__attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char *fmt, va_list ap)
 {
         char line[512];
         size_t n;

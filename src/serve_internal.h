@@ -9,6 +9,7 @@
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <time.h>
 
 #include "op.h"
@@ -27,6 +28,7 @@ struct server {
         struct timespec last_done; /* when the last request ended */
         struct timespec locked_at; /* when the context took the keystore lock */
         atomic_int in_flight;      /* requests received and not yet answered */
+        FILE *log;                 /* the access log; NULL: stderr */
 };
 
 /* A listening socket for spec ("unix:PATH", "tcp:[HOST:]PORT", NULL for

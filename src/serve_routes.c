@@ -510,8 +510,8 @@ void serve_completed(void *cls, struct MHD_Connection *conn, void **con_cls,
                 return;
         clock_gettime(CLOCK_MONOTONIC, &now);
         /* Method, path, status, time: never a body, a password or a token. */
-        fprintf(stderr, "tpmctl: serve: %s %s %u %.1f ms%s\n", req->method, req->path, req->status,
-                serve_ms(&req->start, &now),
+        fprintf(srv->log ? srv->log : stderr, "tpmctl: serve: %s %s %u %.1f ms%s\n", req->method,
+                req->path, req->status, serve_ms(&req->start, &now),
                 toe == MHD_REQUEST_TERMINATED_COMPLETED_OK ? "" : " (connection lost)");
         body_free(req);
         free(req);
