@@ -387,14 +387,14 @@ static int body_add(struct server *srv, struct request *req, const char *data, s
 }
 
 /* The checks made on the headers, before any body is read: the token, the
- * route, the method, the op, the declared length. 0: go on. */
+ * route, the method, the op, the declared length. A request that fails one
+ * is answered at once (its body, if any, is not read). */
 static enum MHD_Result check_headers(struct server *srv, struct request *req,
-                                     struct MHD_Connection *conn, const char *url, bool *done)
+                                     struct MHD_Connection *conn, const char *url)
 {
         const struct route *path_match = NULL;
         const char *length;
 
-        *done = true;
         if (!serve_token_check(srv, MHD_lookup_connection_value(conn, MHD_HEADER_KIND,
                                                                 MHD_HTTP_HEADER_AUTHORIZATION))) {
                 error_set(EXIT_AUTH, "no valid bearer token (Authorization: Bearer TOKEN)");
@@ -427,7 +427,6 @@ static enum MHD_Result check_headers(struct server *srv, struct request *req,
                 error_set(EXIT_BAD_INPUT, "the body is longer than %zu bytes", srv->max_body);
                 return respond_error(req, conn, EXIT_BAD_INPUT, MHD_HTTP_CONTENT_TOO_LARGE, NULL);
         }
-        *done = false;
         return MHD_YES;
 }
 
@@ -468,7 +467,6 @@ enum MHD_Result serve_handle(void *cls, struct MHD_Connection *conn, const char 
         struct server *srv = cls;
         struct request *req = *con_cls;
         enum MHD_Result ok;
-        bool done;
 
         (void)version;
         if (!req) {
@@ -480,7 +478,7 @@ enum MHD_Result serve_handle(void *cls, struct MHD_Connection *conn, const char 
                 log_path(req->path, sizeof(req->path), url);
                 atomic_fetch_add(&srv->in_flight, 1);
                 pthread_mutex_lock(&srv->lock);
-                ok = check_headers(srv, req, conn, url, &done);
+                ok = check_headers(srv, req, conn, url);
                 error_clear();
                 pthread_mutex_unlock(&srv->lock);
                 return ok;
