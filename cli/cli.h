@@ -50,7 +50,7 @@ extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_d
     cmd_batch, cmd_nv, cmd_nv_define, cmd_nv_write, cmd_nv_read, cmd_nv_increment, cmd_nv_extend,
     cmd_nv_setbits, cmd_lockout, cmd_lockout_status, cmd_lockout_clear, cmd_certificate,
     cmd_certificate_get, cmd_certificate_set, cmd_description, cmd_description_set, cmd_appdata,
-    cmd_appdata_get, cmd_appdata_set, cmd_hmac, cmd_quote, cmd_verify_quote;
+    cmd_appdata_get, cmd_appdata_set, cmd_hmac, cmd_quote, cmd_verify_quote, cmd_serve;
 
 /* Finds a command by name in a NULL-terminated table. */
 const struct command *command_find(const struct command *const *table, const char *name);

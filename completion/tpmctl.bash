@@ -7,7 +7,7 @@ _tpmctl() {
     case "$cmd" in "") cmd=$w ;; *" "*) ;; *) cmd="$cmd $w" ;; esac
   done
   case "$cmd" in
-    "") words=" provision info health key export-public sign verify quote verify-quote encrypt decrypt hmac random seal unseal pcr nv lockout certificate description appdata policy auth export import list delete flush batch config completion help --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "") words=" provision info health key export-public sign verify quote verify-quote encrypt decrypt hmac random seal unseal pcr nv lockout certificate description appdata policy auth export import list delete flush batch serve config completion help --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "provision") words=" --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "info") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "health") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
@@ -60,6 +60,7 @@ _tpmctl() {
     "delete") words=" --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "flush") words=" --transient --sessions --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "batch") words=" --auth-file --auth-fd --auth-env --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "serve") words=" --listen --token-file --tls-cert --tls-key --max-body --max-clients --openapi --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "config") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "completion") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "help") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
