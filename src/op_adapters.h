@@ -39,3 +39,4 @@ OP_ADAPTER(lockout_clear);
 OP_ADAPTER(hmac);
 OP_ADAPTER(quote);
 OP_ADAPTER(verify_quote);
+OP_ADAPTER(import);

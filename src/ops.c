@@ -36,6 +36,7 @@ const struct op_entry op_table[] = {
     {"hmac", op_hmac_parse, op_hmac_run, op_hmac_fields},
     {"quote", op_quote_parse, op_quote_run, op_quote_fields},
     {"verify_quote", op_verify_quote_parse, op_verify_quote_run, op_verify_quote_fields},
+    {"import", op_import_parse, op_import_run, op_import_fields},
     {NULL, NULL, NULL, NULL},
 };
 

@@ -271,6 +271,21 @@ int op_verify_quote(struct op_context *ctx, const struct verify_quote_request *r
 json_object *verify_quote_result_json(const struct verify_quote_request *req,
                                       const struct verify_quote_result *res);
 
+/* Import of what another tool made: tpm2-tools blobs (pub and priv), a
+ * TSS2 PEM key file's text, or a public key's PEM text (stored under /ext). */
+struct import_request {
+        const char *path;
+        const unsigned char *pub, *priv; /* TPM2B_PUBLIC and TPM2B_PRIVATE, or NULL */
+        size_t pub_size, priv_size;
+        const char *tss2_pem;   /* "-----BEGIN TSS2 PRIVATE KEY-----...", or NULL */
+        const char *public_pem; /* "-----BEGIN PUBLIC KEY-----...", or NULL */
+        bool needs_auth;        /* the object has a password (not read now) */
+};
+struct import_result {
+        char path[FAPI_PATH_MAX]; /* as stored */
+};
+int op_import(struct op_context *ctx, const struct import_request *req, struct import_result *res);
+
 /* The digest of an input with md (or the input itself with is_digest, which
  * must then be md's size). */
 int op_digest(const struct op_input *in, const EVP_MD *md, bool is_digest, unsigned char *out,
@@ -305,6 +320,7 @@ struct op_parsed {
                 struct hmac_request hmac;
                 struct quote_request quote;
                 struct verify_quote_request verify_quote;
+                struct import_request import;
         } req;
         struct auth_source auth;    /* "auth" */
         struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */

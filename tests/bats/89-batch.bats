@@ -413,3 +413,34 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$BATCH_PID/status"; }
 		grep -q "^|  $op\$\|_${op}_\|\*$op\*" "$scd" || fail "the man page lacks op $op"
 	done
 }
+
+@test "batch import: tpm2_create blobs, a TSS2 PEM key file and a public key, in the request" {
+	tpm2_create -T "$TPMCTL_TCTI" -C 0x81000001 -G ecc -u "$BATS_TEST_TMPDIR/k.pub" -r "$BATS_TEST_TMPDIR/k.priv" >/dev/null
+	tpmctl -q key create bi-src
+	tpmctl -q export bi-src --format pem -o "$BATS_TEST_TMPDIR/src.pem"
+	tpmctl export-public bi-src -o "$BATS_TEST_TMPDIR/src.pub.pem"
+	tpmctl -q delete bi-src
+	{
+		jq -nc --arg p "$(base64 -w0 "$BATS_TEST_TMPDIR/k.pub")" --arg q "$(base64 -w0 "$BATS_TEST_TMPDIR/k.priv")" \
+			'{id: 1, op: "import", path: "bi-blobs", pub_b64: $p, priv_b64: $q}'
+		jq -nc --rawfile pem "$BATS_TEST_TMPDIR/src.pem" '{id: 2, op: "import", path: "bi-pem", tss2_pem: $pem}'
+		jq -nc --rawfile pem "$BATS_TEST_TMPDIR/src.pub.pem" '{id: 3, op: "import", path: "bi-pub", pubkey_pem: $pem}'
+		echo '{"id": 4, "op": "import", "path": "bi-none"}'
+		echo '{"id": 5, "op": "import", "path": "bi-bad", "tss2_pem": "not a key"}'
+	} >"$BATS_TEST_TMPDIR/req"
+	run tpmctl batch <"$BATS_TEST_TMPDIR/req"
+	assert_success
+	assert_line -n 0 '{"id":1,"ok":true,"path":"/HS/SRK/bi-blobs"}'
+	assert_line -n 1 '{"id":2,"ok":true,"path":"/HS/SRK/bi-pem"}'
+	assert_line -n 2 '{"id":3,"ok":true,"path":"/ext/bi-pub"}'
+	assert_line -n 3 '{"id":4,"ok":false,"exit":2,"error":"give pub_b64 and priv_b64, tss2_pem, or pubkey_pem"}'
+	assert_line -n 4 --regexp '^\{"id":5,"ok":false,"exit":3,'
+	# The imported keys sign, and the imported public key verifies bi-pem's signatures.
+	printf 'imported' >"$BATS_TEST_TMPDIR/d"
+	tpmctl sign bi-blobs -i "$BATS_TEST_TMPDIR/d" -o "$BATS_TEST_TMPDIR/s1"
+	tpmctl verify bi-blobs -i "$BATS_TEST_TMPDIR/d" -s "$BATS_TEST_TMPDIR/s1"
+	tpmctl sign bi-pem -i "$BATS_TEST_TMPDIR/d" -o "$BATS_TEST_TMPDIR/s2"
+	run tpmctl verify /ext/bi-pub -i "$BATS_TEST_TMPDIR/d" -s "$BATS_TEST_TMPDIR/s2"
+	assert_output valid
+	tpmctl -q delete bi-blobs bi-pem /ext/bi-pub
+}
