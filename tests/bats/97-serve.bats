@@ -531,3 +531,22 @@ f() { jq -r "$1" <<<"$BODY"; }
 	grep -qx 'DeviceAllow=/dev/tpmrm0 rw' "$root$prefix/lib/systemd/system/tpmctl.service"
 	grep -qx "ExecStart=$prefix/bin/tpmctl serve" "$root$prefix/lib/systemd/system/tpmctl.service"
 }
+
+@test "import of uploaded tpm2-tools blobs: the key signs, openssl verifies" {
+	tpm2_create -T "$TPMCTL_TCTI" -C 0x81000001 -G ecc -u "$BATS_TEST_TMPDIR/k.pub" -r "$BATS_TEST_TMPDIR/k.priv" >/dev/null
+	start_unix
+	op import "$(jq -nc --arg p "$(base64 -w0 "$BATS_TEST_TMPDIR/k.pub")" --arg q "$(base64 -w0 "$BATS_TEST_TMPDIR/k.priv")" \
+		'{path: "up-blobs", pub_b64: $p, priv_b64: $q}')"
+	expect 200
+	assert_equal "$(f .path)" /HS/SRK/up-blobs
+	op sign "{\"path\": \"up-blobs\", \"data_b64\": \"$DATA_B64\"}"
+	expect 200
+	f .signature_b64 | base64 -d >"$BATS_TEST_TMPDIR/sig"
+	"$TPMCTL" export-public up-blobs -o "$BATS_TEST_TMPDIR/up.pem"
+	run openssl dgst -sha256 -verify "$BATS_TEST_TMPDIR/up.pem" -signature "$BATS_TEST_TMPDIR/sig" "$BATS_FILE_TMPDIR/data"
+	assert_output "Verified OK"
+	op import '{"path": "up-bad", "pub_b64": "AAAA", "priv_b64": "AAAA"}'
+	expect 400
+	op delete '{"path": "up-blobs"}'
+	expect 200
+}
