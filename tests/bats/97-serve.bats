@@ -3,6 +3,7 @@
 # bearer token), served by one TPM context; clients are curl and python3.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	start_tpm
@@ -601,4 +602,34 @@ f() { jq -r "$1" <<<"$BODY"; }
 	assert_output 0
 	stop_server
 	assert_equal "$SERVER_STATUS" 0
+}
+
+@test "the examples of man tpmctl-serve run and answer as the page shows" {
+	scd=$BATS_TEST_DIRNAME/../../man/tpmctl.1.scd
+	# The first block after "Examples:" in the serve section, as the page
+	# renders it (scdoc's "\\" is one backslash).
+	sed -n '/^## serve$/,/^## /p' "$scd" |
+		awk '/^Examples:/ {f = 1} f && /^```$/ {n++; next} f && n == 1' |
+		sed 's/\\\\/\\/g' >"$BATS_TEST_TMPDIR/example.sh"
+	grep -q '^tpmctl serve --listen unix:' "$BATS_TEST_TMPDIR/example.sh" || fail "no example found"
+	# The harness waits for the socket after the line that starts the server.
+	sed -i '/^tpmctl serve /a for i in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/tpmctl.sock" ] \&\& break; sleep 0.1; done' \
+		"$BATS_TEST_TMPDIR/example.sh"
+	echo 'kill %1; wait' >>"$BATS_TEST_TMPDIR/example.sh"
+	mkdir -p "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/run" "$BATS_TEST_TMPDIR/work"
+	ln -s "$TPMCTL" "$BATS_TEST_TMPDIR/bin/tpmctl"
+	cd "$BATS_TEST_TMPDIR/work"
+	printf 'a document\n' >doc.txt
+	printf 'another password' >pw
+	printf 'sealed' | tpmctl -q seal db-key -i - --auth-file pw
+	run --separate-stderr env PATH="$BATS_TEST_TMPDIR/bin:$PATH" XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run" \
+		bash -e "$BATS_TEST_TMPDIR/example.sh"
+	assert_success
+	assert_line -n 0 '{"status":"ok"}'
+	assert_equal "$(jq -r .exit <<<"${lines[-1]}")" 5
+	[ "$(jq -r .data_b64 <<<"${lines[-2]}" | base64 -d | wc -c)" -eq 16 ]
+	tpmctl export-public web -o web.pem
+	run openssl dgst -sha256 -verify web.pem -signature doc.sig doc.txt
+	assert_output "Verified OK"
+	tpmctl -q delete web db-key
 }
