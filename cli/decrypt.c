@@ -38,8 +38,8 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = op_decrypt(&ctx, &req, &res)))
                 return r;
         op_context_close(&ctx); /* the TPM and the lock are free before the output goes */
-        return file_write(output, res.plaintext.data, res.plaintext.size,
-                          WRITE_SECRET | (force ? WRITE_FORCE : 0));
+        return write_result(s, output, res.plaintext.data, res.plaintext.size,
+                            WRITE_SECRET | (force ? WRITE_FORCE : 0), "data_b64", NULL);
 }
 
 const struct command cmd_decrypt = {

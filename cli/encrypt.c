@@ -40,7 +40,8 @@ static int run(const struct settings *s, int argc, char **argv)
         /* The keystore lock goes before the output: a slow reader holds up
          * no other tpmctl. */
         op_context_close(&ctx);
-        return file_write(output, res.ciphertext, res.len, force ? WRITE_FORCE : 0);
+        return write_result(s, output, res.ciphertext, res.len, force ? WRITE_FORCE : 0,
+                            "ciphertext_b64", NULL);
 }
 
 const struct command cmd_encrypt = {

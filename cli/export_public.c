@@ -1,5 +1,6 @@
 /* tpmctl export-public: a key's public part as PEM, for OpenSSL. */
 #include <stdio.h>
+#include <string.h>
 
 #include "../src/cleanup.h"
 #include "../src/context.h"
@@ -32,7 +33,16 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = tpm_open(s, LOCK_SHARED, &tpm)) || (r = key_info_read(tpm, argv[0], &key)) ||
             (r = public_to_evp(&key.public, &pkey)) || (r = evp_to_pem(pkey, &pem, &len)))
                 return r;
-        return file_write(output, pem, len, force ? WRITE_FORCE : 0);
+        if (s->json && strcmp(output, "-") == 0) {
+                json_object *doc = json_object_new_object();
+                json_object_object_add(doc, "path", json_object_new_string(key.path));
+                json_object_object_add(doc, "pubkey_pem",
+                                       json_object_new_string_len(pem, (int)len));
+                print_json(doc);
+                return 0;
+        }
+        return write_result(s, output, (const unsigned char *)pem, len, force ? WRITE_FORCE : 0,
+                            "pubkey_pem", NULL);
 }
 
 const struct command cmd_export_public = {

@@ -58,3 +58,19 @@ bats_require_minimum_version 1.5.0
 	assert_equal "$(jq -r .exit <<<"$output")" 4
 	refute_output --partial signature_b64
 }
+
+@test "encrypt, decrypt and export-public --json: ciphertext_b64, data_b64, pubkey_pem" {
+	tpmctl -q key create jbox --type decrypt
+	printf 'json secret' >"$BATS_TEST_TMPDIR/p"
+	run --separate-stderr tpmctl --json encrypt jbox -i "$BATS_TEST_TMPDIR/p"
+	assert_success
+	jq -r .ciphertext_b64 <<<"$output" | base64 -d >"$BATS_TEST_TMPDIR/c"
+	run --separate-stderr tpmctl --json decrypt jbox -i "$BATS_TEST_TMPDIR/c"
+	assert_success
+	assert_equal "$(jq -r .data_b64 <<<"$output" | base64 -d)" "json secret"
+	run --separate-stderr tpmctl --json export-public jbox
+	assert_success
+	assert_equal "$(jq -r .pubkey_pem <<<"$output")" "$(tpmctl export-public jbox)"
+	assert_equal "$(jq -r .path <<<"$output")" /P_RSA2048SHA256/HS/SRK/jbox
+	tpmctl -q delete jbox
+}
