@@ -310,7 +310,7 @@ static void nv_handle_shared(struct tpm *tpm, const struct nv_info *nv, char *ot
                 return;
         }
         for (size_t i = 0; i < n && !other[0]; i++) {
-                struct nv_info info;
+                _cleanup_(nv_info_free) struct nv_info info = {0};
                 if (strcmp(paths[i], nv->path) != 0 && nv_info_read(tpm, paths[i], &info) == 0 &&
                     info.handle == nv->handle)
                         snprintf(other, size, "%s", paths[i]);
@@ -325,7 +325,7 @@ static void nv_handle_shared(struct tpm *tpm, const struct nv_info *nv, char *ot
 static int nv_record_only(struct tpm *tpm, const char *full, bool *done)
 {
         char other[FAPI_PATH_MAX];
-        struct nv_info info;
+        _cleanup_(nv_info_free) struct nv_info info = {0};
         bool present = true;
         int r;
 
