@@ -93,6 +93,9 @@ struct seal_request {
         const char *policy;             /* keystore policy path, or NULL */
         const char *type;               /* extra FAPI flags ("noda"), or NULL */
         const struct auth_source *auth; /* the new object's password: none when not given */
+        const char *authorized_by;      /* a signing key: PolicyAuthorize (seal.h), or NULL */
+        const char *policy_ref;         /* its policyRef text, or NULL */
+        bool force;                     /* replace sealed data at path (seal_replace()) */
 };
 struct seal_result {
         char path[FAPI_PATH_MAX]; /* full, with its profile */
@@ -109,7 +112,8 @@ struct unseal_request {
 };
 struct unseal_result {
         struct secret data;
-        bool warned; /* FAPI ran the policy: the secret crossed the bus in clear */
+        bool warned;             /* FAPI ran the policy: the secret crossed the bus in clear */
+        char authorization[256]; /* PolicyAuthorize: the approved policy that held */
 };
 int op_unseal(struct op_context *ctx, const struct unseal_request *req, struct unseal_result *res);
 void unseal_result_free(struct unseal_result *res);

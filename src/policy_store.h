@@ -7,6 +7,8 @@
 
 #include <json-c/json.h>
 
+#include <tss2/tss2_tpm2_types.h>
+
 #include "context.h"
 
 /* Reads the PCRs of SPEC now and stores a policy for those values (and
@@ -32,3 +34,31 @@ int policy_store_import(struct tpm *tpm, const char *path, json_object *json);
 /* The policy stored at the keystore path (normalized already), as FAPI's
  * JSON text in *json; the caller frees it with Fapi_Free. */
 int policy_store_export(struct tpm *tpm, const char *path, char **json);
+
+/* Signed approvals of policies (POLICYAUTHORIZE), one JSON file each in
+ * tpmctl-authorizations/ beside the user keystore (beside its lock): the
+ * records policy_authorization_parse() reads, named for the policy path,
+ * the key's name and the policyRef, so authorizing again replaces. */
+int authorizations_dir(const struct tpm *tpm, char *out, size_t size);
+
+/* Stores record (an authorization of policy_path by the key named key_name
+ * with ref), replacing the one for the same three; file: where. */
+int authorization_store(struct tpm *tpm, json_object *record, const char *policy_path,
+                        const TPM2B_NAME *key_name, const TPM2B_NONCE *ref, char *file,
+                        size_t size);
+
+/* The stored records for the key and ref, newest first (a JSON array in
+ * *list, empty when none). Unreadable files are skipped. */
+int authorizations_find(const struct tpm *tpm, const TPM2B_NAME *key_name, const TPM2B_NONCE *ref,
+                        json_object **list);
+
+/* A POLICYAUTHORIZE policy for a new sealed object: policies approved by the
+ * signing key at key_path with ref (then POLICYAUTHVALUE when with_auth),
+ * carrying tpmctl's digests, stored at a fresh /policy/tpmctl-seal-...
+ * path (written to path) for Fapi_CreateSeal; the caller deletes it. */
+int authorize_policy_import(struct tpm *tpm, const char *key_path, const TPM2B_NONCE *ref,
+                            bool with_auth, char *path, size_t size);
+
+/* The key path a policy made by authorize_policy_import() names in its
+ * description, or NULL. */
+const char *authorize_policy_key_path(json_object *policy);
