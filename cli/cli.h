@@ -46,9 +46,10 @@ extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_d
     cmd_help, cmd_config, cmd_completion, cmd_key, cmd_key_create, cmd_key_show, cmd_export_public,
     cmd_sign, cmd_verify, cmd_encrypt, cmd_decrypt, cmd_random, cmd_seal, cmd_unseal, cmd_pcr,
     cmd_pcr_read, cmd_pcr_extend, cmd_policy, cmd_policy_import, cmd_policy_show, cmd_policy_list,
-    cmd_policy_export, cmd_policy_digest, cmd_policy_authorize, cmd_auth, cmd_auth_change,
-    cmd_export, cmd_import, cmd_batch, cmd_nv, cmd_nv_define, cmd_nv_write, cmd_nv_read,
-    cmd_nv_increment, cmd_nv_extend, cmd_nv_setbits;
+    cmd_policy_export, cmd_policy_digest, cmd_auth, cmd_auth_change, cmd_export, cmd_import,
+    cmd_batch, cmd_nv, cmd_nv_define, cmd_nv_write, cmd_nv_read, cmd_nv_increment, cmd_nv_extend,
+    cmd_nv_setbits;
+extern const struct command cmd_policy_authorize;
 
 /* Finds a command by name in a NULL-terminated table. */
 const struct command *command_find(const struct command *const *table, const char *name);

@@ -19,6 +19,7 @@
 #include "op.h"
 #include "op_nv.h"
 #include "pcr.h"
+#include "policy_store.h"
 
 /* Data to sign, verify or hash: in memory, or (the command line) a file
  * that is read as it is hashed, so that its size does not matter. */
@@ -185,8 +186,9 @@ struct key_show_request {
 };
 struct key_show_result {
         bool is_nv;
-        struct key_info key; /* when !is_nv */
-        struct nv_info nv;   /* when is_nv */
+        struct key_info key;             /* when !is_nv */
+        struct nv_info nv;               /* when is_nv */
+        struct object_bindings bindings; /* when !is_nv: PCRs, password, policy */
 };
 int op_key_show(struct op_context *ctx, const struct key_show_request *req,
                 struct key_show_result *res);

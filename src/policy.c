@@ -948,18 +948,21 @@ void policy_describe(const struct policy *p, char *out, size_t size)
                 if (i)
                         append(out, size, "; ");
                 switch (e->type) {
-                case POLICY_PCR: {
-                        const char *sep = "";
+                case POLICY_PCR:
                         append(out, size, "PCR ");
-                        PCR_FOREACH(&e->pcrs, b, k)
-                        {
-                                append(out, size, "%s%s:%u", sep,
-                                       bank_name(e->pcrs.pcrSelections[b].hash), k);
-                                sep = ",";
+                        for (UINT32 b = 0; b < e->pcrs.count; b++) {
+                                const char *sep = ":";
+                                append(out, size, "%s%s", b ? "+" : "",
+                                       bank_name(e->pcrs.pcrSelections[b].hash));
+                                for (unsigned k = 0; k < PCR_COUNT; k++)
+                                        if (e->pcrs.pcrSelections[b].pcrSelect[k / 8] &
+                                            (1u << (k % 8))) {
+                                                append(out, size, "%s%u", sep, k);
+                                                sep = ",";
+                                        }
                         }
                         append(out, size, e->values ? "" : " (values when created)");
                         break;
-                }
                 case POLICY_AUTHVALUE:
                         append(out, size, "password");
                         break;

@@ -328,3 +328,87 @@ const char *authorize_policy_key_path(json_object *policy)
                    ? d + strlen(AUTHORIZED_PREFIX)
                    : NULL;
 }
+
+static void append_text(char *out, size_t size, const char *text)
+{
+        size_t len = strlen(out);
+
+        snprintf(out + len, size - len, "%s", text);
+}
+
+void object_bindings_read(json_object *object, const TPMT_PUBLIC *pub, bool with_auth,
+                          struct object_bindings *b)
+{
+        json_object *stored = keystore_object_policy(object);
+        TPML_PCR_SELECTION all = {0};
+        struct policy p = {0};
+        const struct policy_element *a;
+
+        memset(b, 0, sizeof(*b));
+        b->has_policy = pub->authPolicy.size > 0;
+        b->password = with_auth;
+        if (!b->has_policy || !stored)
+                return;
+        if (policy_parse(stored, &p)) {
+                error_clear();
+                policy_free(&p);
+                return;
+        }
+        b->policy_known = true;
+        b->password |= policy_needs_auth(&p);
+        for (unsigned i = 0; i < p.n; i++)
+                if (p.e[i].type == POLICY_PCR)
+                        PCR_FOREACH(&p.e[i].pcrs, s, k)
+                        {
+                                pcr_select(&all, p.e[i].pcrs.pcrSelections[s].hash, k);
+                        }
+        for (UINT32 s = 0; s < all.count; s++) {
+                const char *sep = ":";
+                char item[16];
+                if (s) {
+                        append_text(b->pcrs, sizeof(b->pcrs), "+");
+                        append_text(b->banks, sizeof(b->banks), ",");
+                }
+                append_text(b->pcrs, sizeof(b->pcrs), bank_name(all.pcrSelections[s].hash));
+                append_text(b->banks, sizeof(b->banks), bank_name(all.pcrSelections[s].hash));
+                for (unsigned k = 0; k < PCR_COUNT; k++)
+                        if (all.pcrSelections[s].pcrSelect[k / 8] & (1u << (k % 8))) {
+                                snprintf(item, sizeof(item), "%s%u", sep, k);
+                                append_text(b->pcrs, sizeof(b->pcrs), item);
+                                sep = ",";
+                        }
+        }
+        if ((a = policy_find_authorize(&p))) {
+                const char *path = authorize_policy_key_path(stored);
+                b->authorized = true;
+                snprintf(b->key_path, sizeof(b->key_path), "%s", path ? path : "");
+                hex_encode(a->key_name.name, a->key_name.size, b->key_name);
+                policy_ref_text(&a->ref, b->ref, sizeof(b->ref));
+        }
+        policy_describe(&p, b->text, sizeof(b->text));
+        policy_free(&p);
+}
+
+json_object *object_bindings_json(const struct object_bindings *b)
+{
+        json_object *o = json_object_new_object(), *by = NULL;
+
+        json_object_object_add(o, "pcrs", b->pcrs[0] ? json_object_new_string(b->pcrs) : NULL);
+        json_object_object_add(o, "pcr_banks",
+                               b->banks[0] ? json_object_new_string(b->banks) : NULL);
+        json_object_object_add(o, "password", json_object_new_boolean(b->password));
+        if (b->authorized) {
+                by = json_object_new_object();
+                json_object_object_add(by, "key",
+                                       b->key_path[0] ? json_object_new_string(b->key_path) : NULL);
+                json_object_object_add(by, "key_name", json_object_new_string(b->key_name));
+                json_object_object_add(by, "policy_ref", json_object_new_string(b->ref));
+        }
+        json_object_object_add(o, "authorized_by", by);
+        json_object_object_add(o, "policy_text",
+                               b->policy_known ? json_object_new_string(b->text)
+                               : b->has_policy
+                                   ? json_object_new_string("(a policy tpmctl cannot read)")
+                                   : NULL);
+        return o;
+}

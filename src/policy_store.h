@@ -62,3 +62,25 @@ int authorize_policy_import(struct tpm *tpm, const char *key_path, const TPM2B_N
 /* The key path a policy made by authorize_policy_import() names in its
  * description, or NULL. */
 const char *authorize_policy_key_path(json_object *policy);
+
+/* What a keystore object is bound to, for `key show`. */
+struct object_bindings {
+        bool has_policy;    /* an authPolicy */
+        bool policy_known;  /* tpmctl could read the policy stored with it */
+        char pcrs[256];     /* the PCRs of its PCR elements, as a SPEC ("sha256:0,7"), or "" */
+        char banks[64];     /* their banks: "sha256" */
+        bool password;      /* a password is needed (the object's, or PolicyAuthValue) */
+        bool authorized;    /* PolicyAuthorize: */
+        char key_path[512]; /* the signing key, when the policy names it, or "" */
+        char key_name[2 * 68 + 1]; /* its name, hex */
+        char ref[140];             /* policyRef text */
+        char text[1024];           /* the policy's human form (policy_describe()) */
+};
+
+/* Reads them from a keystore object (object.json) and its public area. */
+void object_bindings_read(json_object *object, const TPMT_PUBLIC *pub, bool with_auth,
+                          struct object_bindings *b);
+
+/* JSON: {"pcrs", "pcr_banks", "password", "authorized_by": {"key",
+ * "key_name", "policy_ref"} or null, "policy_text"}. */
+json_object *object_bindings_json(const struct object_bindings *b);
