@@ -20,7 +20,7 @@ _tpmctl() {
     "encrypt") words=" --input -i --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "decrypt") words=" --input -i --output -o --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "random") words=" --output -o --hex --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
-    "seal") words=" --input -i --random --pcrs --policy --type --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "seal") words=" --input -i --random --pcrs --policy --authorized-by --ref --type --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "unseal") words=" --output -o --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "pcr") words=" read extend --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "pcr read") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
@@ -32,12 +32,13 @@ _tpmctl() {
     "nv increment") words=" --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "nv extend") words=" --input -i --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "nv setbits") words=" --bits --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
-    "policy") words=" import show list export digest --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "policy") words=" import show list export digest authorize --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy import") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy show") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy list") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy export") words=" --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy digest") words=" --alg --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "policy authorize") words=" --key -k --ref --pcrs --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "auth") words=" change --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "auth change") words=" --auth-file --auth-fd --auth-env --auth-prompt --new-auth-file --new-auth-fd --new-auth-env --new-auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "export") words=" --format --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
