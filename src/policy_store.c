@@ -270,8 +270,8 @@ int authorize_policy_import(struct tpm *tpm, const char *key_path, const TPM2B_N
                             bool with_auth, char *path, size_t size)
 {
         _cleanup_(key_info_free) struct key_info key = {0};
-        _cleanup_json_ json_object *policy = json_object_new_object();
-        json_object *list = json_object_new_array(), *el = json_object_new_object();
+        _cleanup_json_ json_object *policy = NULL;
+        json_object *list, *el, *pub, *area = NULL;
         char hex[2 * sizeof(TPMU_NAME) + 1], description[FAPI_PATH_MAX + 64];
         struct policy p = {0};
         TPM2B_NAME name;
@@ -280,21 +280,18 @@ int authorize_policy_import(struct tpm *tpm, const char *key_path, const TPM2B_N
         if ((r = key_info_read(tpm, key_path, &key)))
                 return r;
         if (!(key.public.publicArea.objectAttributes & TPMA_OBJECT_SIGN_ENCRYPT) ||
-            key.public.publicArea.type == TPM2_ALG_KEYEDHASH) {
-                json_object_put(list);
-                json_object_put(el);
+            key.public.publicArea.type == TPM2_ALG_KEYEDHASH)
                 return error_set(EXIT_BAD_INPUT, "--authorized-by %s: not a signing key", key.path);
-        }
-        if ((r = public_name(&key.public, &name))) {
-                json_object_put(list);
-                json_object_put(el);
+        if ((r = public_name(&key.public, &name)))
                 return r;
-        }
+        policy = json_object_new_object();
+        list = json_object_new_array();
+        el = json_object_new_object();
         json_object_object_add(el, "type", json_object_new_string("POLICYAUTHORIZE"));
         hex_encode(name.name, name.size, hex);
         json_object_object_add(el, "keyName", json_object_new_string(hex));
         /* FAPI computes the name from keyPublic and keeps it with the object. */
-        json_object *pub = public_to_fapi_json(&key.public), *area = NULL;
+        pub = public_to_fapi_json(&key.public);
         if (pub && json_object_object_get_ex(pub, "publicArea", &area))
                 json_object_object_add(el, "keyPublic", json_object_get(area));
         json_object_put(pub);
