@@ -8,7 +8,7 @@
 #include "auth_options.h"
 #include "cli.h"
 
-static const char *key, *ref, *pcrs;
+static const char *key, *ref, *pcrs, *alg;
 static bool force;
 static struct auth_source auth = {.option_prefix = "auth"};
 
@@ -17,6 +17,8 @@ static const struct cli_option options[] = {
     {"ref", 0, OPT_STRING, &ref, "TEXT", "the policyRef the objects were sealed with (--ref)"},
     {"pcrs", 0, OPT_STRING, &pcrs, "SPEC",
      "store at POLICYPATH a PCR policy for these PCRs' values now, and approve it"},
+    {"alg", 0, OPT_STRING, &alg, "HASH",
+     "the sealed objects' name hash: sha256 or sha384 (default: the key's)"},
     {"force", 'f', OPT_FLAG, &force, NULL, "with --pcrs: replace the policy at POLICYPATH"},
     AUTH_OPTIONS(auth),
     {0},
@@ -25,8 +27,13 @@ static const struct cli_option options[] = {
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(op_context_close) struct op_context ctx = {0};
-        struct policy_authorize_request req = {
-            .policy = argv[0], .key = key, .ref = ref, .pcrs = pcrs, .force = force, .auth = &auth};
+        struct policy_authorize_request req = {.policy = argv[0],
+                                               .key = key,
+                                               .ref = ref,
+                                               .pcrs = pcrs,
+                                               .force = force,
+                                               .alg = alg,
+                                               .auth = &auth};
         struct policy_authorize_result res;
         int r;
 

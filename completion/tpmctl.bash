@@ -38,7 +38,7 @@ _tpmctl() {
     "policy list") words=" --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy export") words=" --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "policy digest") words=" --alg --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
-    "policy authorize") words=" --key -k --ref --pcrs --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
+    "policy authorize") words=" --key -k --ref --pcrs --alg --force -f --auth-file --auth-fd --auth-env --auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "auth") words=" change --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "auth change") words=" --auth-file --auth-fd --auth-env --auth-prompt --new-auth-file --new-auth-fd --new-auth-env --new-auth-prompt --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;
     "export") words=" --format --output -o --force -f --tcti --keystore --fapi-config --profile --json --quiet -q --verbose -v --timeout --help -h --version" ;;

@@ -84,6 +84,7 @@ int op_policy_authorize(struct op_context *ctx, const struct policy_authorize_re
         _cleanup_fapi_free_ char *text = NULL;
         uint8_t buf[sizeof(TPM2B_PUBLIC) + sizeof(TPMT_SIGNATURE)];
         struct policy p = {0};
+        char id[300];
         TPM2B_NONCE ref;
         TPM2B_DIGEST ahash;
         TPM2B_NAME name;
@@ -127,6 +128,12 @@ int op_policy_authorize(struct op_context *ctx, const struct policy_authorize_re
                 goto out;
         }
         res->alg = key.public.publicArea.nameAlg;
+        if (req->alg && (r = bank_parse(req->alg, &res->alg)))
+                goto out;
+        if (res->alg != TPM2_ALG_SHA256 && res->alg != TPM2_ALG_SHA384) {
+                r = error_set(EXIT_USAGE, "--alg %s: use sha256 or sha384", req->alg);
+                goto out;
+        }
         if ((r = policy_digest(&p, res->alg, &res->approved)) ||
             (r = policy_authorization_ahash(&res->approved, &ref, key.public.publicArea.nameAlg,
                                             &ahash)) ||
@@ -154,8 +161,9 @@ int op_policy_authorize(struct op_context *ctx, const struct policy_authorize_re
         }
         json_object_object_add(record, "signature", hex_string(buf, len));
         json_object_object_add(record, "policy", json_object_get(json));
-        r = authorization_store(tpm, record, res->policy, &name, &ref, res->file,
-                                sizeof(res->file));
+        /* One approval per policy, key, policyRef and hash. */
+        snprintf(id, sizeof(id), "%s:%s", res->policy, bank_name(res->alg));
+        r = authorization_store(tpm, record, id, &name, &ref, res->file, sizeof(res->file));
 out:
         policy_free(&p);
         return r;

@@ -15,6 +15,7 @@ struct policy_authorize_request {
         const char *ref;                /* policyRef text, or NULL */
         const char *pcrs;               /* SPEC: store a PCR policy for the values now */
         bool force;                     /* with pcrs: replace the policy at POLICYPATH */
+        const char *alg;                /* the sealed objects' name hash; NULL: the key's */
         const struct auth_source *auth; /* the key's password */
 };
 struct policy_authorize_result {

@@ -387,8 +387,13 @@ static int unseal_authorized(struct tpm *tpm, struct sealed_object *o,
                         continue;
                 }
                 if (a.alg != o->public.publicArea.nameAlg) {
-                        append_reason(reasons, sizeof(reasons), a.path,
-                                      "signed for another hash than the object's name hash");
+                        char why[160];
+                        snprintf(why, sizeof(why),
+                                 "approved for %s objects, and this one's name hash is %s "
+                                 "(approve it with --alg %s)",
+                                 bank_name(a.alg), bank_name(o->public.publicArea.nameAlg),
+                                 bank_name(o->public.publicArea.nameAlg));
+                        append_reason(reasons, sizeof(reasons), a.path, why);
                         continue;
                 }
                 tried++;

@@ -213,6 +213,24 @@ update() { # the "update": PCR 16 changes
 	tpmctl -q delete pa-signer pa-sealed
 }
 
+@test "--alg: a sha384 key approves for sha256 objects; another hash is said, not tried" {
+	tpmctl -q --profile P_ECCP384SHA384 key create alg-signer
+	tpmctl -q seal alg-obj -i "$BATS_FILE_TMPDIR/secret" --authorized-by /P_ECCP384SHA384/HS/SRK/alg-signer
+	tpmctl -q policy authorize alg-v1 --key /P_ECCP384SHA384/HS/SRK/alg-signer --pcrs sha256:16
+	run tpmctl unseal alg-obj
+	assert_failure 6
+	assert_output --partial "/policy/alg-v1: approved for sha384 objects, and this one's name hash is sha256 (approve it with --alg sha256)"
+	run tpmctl --json policy authorize alg-v1 --key /P_ECCP384SHA384/HS/SRK/alg-signer --alg sha256
+	assert_success
+	assert_equal "$(jq -r .hash <<<"$output")" sha256
+	run tpmctl -q unseal alg-obj
+	assert_success
+	assert_output "the secret"
+	run tpmctl policy authorize alg-v1 --key /P_ECCP384SHA384/HS/SRK/alg-signer --alg sha1
+	assert_failure 2
+	tpmctl -q delete alg-obj /P_ECCP384SHA384/HS/SRK/alg-signer
+}
+
 @test "policy digest computes PolicyAuthorize digests offline, as the TPM does" {
 	tpmctl -q key create dg-signer
 	tpmctl -q seal dg -i "$BATS_FILE_TMPDIR/secret" --authorized-by dg-signer --ref prod \
