@@ -940,7 +940,7 @@ void policy_ref_text(const TPM2B_NONCE *ref, char *out, size_t size)
 
 void policy_describe(const struct policy *p, char *out, size_t size)
 {
-        char hex[2 * sizeof(TPMU_HA) + 5], ref[140];
+        char hex[2 * sizeof(TPMU_NAME) + 1], ref[140];
 
         out[0] = '\0';
         for (unsigned i = 0; i < p->n; i++) {
