@@ -34,3 +34,4 @@ OP_ADAPTER(nv_read);
 OP_ADAPTER(nv_increment);
 OP_ADAPTER(nv_extend);
 OP_ADAPTER(nv_setbits);
+OP_ADAPTER(policy_authorize);

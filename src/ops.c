@@ -29,6 +29,8 @@ const struct op_entry op_table[] = {
     {"nv_increment", op_nv_increment_parse, op_nv_increment_run, op_nv_increment_fields},
     {"nv_extend", op_nv_extend_parse, op_nv_extend_run, op_nv_extend_fields},
     {"nv_setbits", op_nv_setbits_parse, op_nv_setbits_run, op_nv_setbits_fields},
+    {"policy_authorize", op_policy_authorize_parse, op_policy_authorize_run,
+     op_policy_authorize_fields},
     {NULL, NULL, NULL, NULL},
 };
 

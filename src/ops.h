@@ -19,6 +19,7 @@
 #include "op.h"
 #include "op_nv.h"
 #include "pcr.h"
+#include "policy_authorize.h"
 #include "policy_store.h"
 
 /* Data to sign, verify or hash: in memory, or (the command line) a file
@@ -249,6 +250,7 @@ struct op_parsed {
                 struct nv_increment_request nv_increment;
                 struct nv_extend_request nv_extend;
                 struct nv_setbits_request nv_setbits;
+                struct policy_authorize_request policy_authorize;
         } req;
         struct auth_source auth;    /* "auth" */
         struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */

@@ -13,6 +13,9 @@
 #include "hex.h"
 #include "jsonfile.h"
 #include "keys.h"
+#include "op_adapters.h"
+#include "op_json.h"
+#include "ops.h"
 #include "path.h"
 #include "pcr.h"
 #include "policy.h"
@@ -93,11 +96,13 @@ int op_policy_authorize(struct op_context *ctx, const struct policy_authorize_re
         size_t len = 0;
         int r;
 
+        const struct auth_source *auth = op_auth(ctx, req->auth);
+
         memset(res, 0, sizeof(*res));
         if (req->force && !req->pcrs)
                 return error_set(EXIT_USAGE, "--force goes with --pcrs (it replaces the policy)");
         if ((r = policy_path_normalize(req->policy, res->policy, sizeof(res->policy))) ||
-            (r = seal_policy_ref(req->ref, &ref)) || (r = auth_check(req->auth)) ||
+            (r = seal_policy_ref(req->ref, &ref)) || (r = auth_check(auth)) ||
             (r = op_tpm(ctx, authorize_needs, NULL, &tpm)) ||
             (r = key_info_read(tpm, req->key, &key)))
                 return r;
@@ -138,7 +143,7 @@ int op_policy_authorize(struct op_context *ctx, const struct policy_authorize_re
             (r = policy_authorization_ahash(&res->approved, &ref, key.public.publicArea.nameAlg,
                                             &ahash)) ||
             (r = public_name(&key.public, &name)) ||
-            (r = key_sign_tpmt(tpm, &key, ahash.buffer, ahash.size, req->auth, &sig)))
+            (r = key_sign_tpmt(tpm, &key, ahash.buffer, ahash.size, auth, &sig)))
                 goto out;
         record = json_object_new_object();
         json_object_object_add(record, "path", json_object_new_string(res->policy));
@@ -184,3 +189,35 @@ json_object *policy_authorize_result_json(const struct policy_authorize_request 
         json_object_object_add(o, "file", json_object_new_string(res->file));
         return o;
 }
+
+int op_policy_authorize_parse(json_object *request, struct op_parsed *p)
+{
+        struct policy_authorize_request *req = &p->req.policy_authorize;
+        int r;
+
+        req->auth = &p->auth;
+        if ((r = json_get_string(request, "policy", true, &req->policy)) ||
+            (r = json_get_string(request, "key", true, &req->key)) ||
+            (r = json_get_string(request, "policy_ref", false, &req->ref)) ||
+            (r = json_get_string(request, "pcrs", false, &req->pcrs)) ||
+            (r = json_get_string(request, "alg", false, &req->alg)) ||
+            (r = json_get_bool(request, "force", &req->force)) ||
+            (r = json_get_auth(request, &p->auth)))
+                return r;
+        return 0;
+}
+
+int op_policy_authorize_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
+{
+        const struct policy_authorize_request *req = &p->req.policy_authorize;
+        struct policy_authorize_result res;
+        int r;
+
+        if ((r = op_policy_authorize(ctx, req, &res)))
+                return r;
+        json_merge(reply, policy_authorize_result_json(req, &res));
+        return 0;
+}
+
+const char *const op_policy_authorize_fields[] = {"policy", "key",   "policy_ref", "pcrs",
+                                                  "alg",    "force", "auth",       NULL};

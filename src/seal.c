@@ -104,6 +104,19 @@ int seal_policy_ref(const char *text, TPM2B_NONCE *ref)
         return 0;
 }
 
+/* Room for FAPI's objects: first what this context keeps loaded for later
+ * requests (a batch's cache of keys), else what nobody here uses. */
+static bool make_room(struct tpm *tpm)
+{
+        ESYS_TR cached[1];
+
+        if (tpm->cache_handles && tpm->cache_handles(tpm, cached, 1) > 0) {
+                tpm_cache_clear(tpm);
+                return true;
+        }
+        return tpm_make_room(tpm);
+}
+
 int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size_t len,
               size_t random_len, const struct seal_spec *spec, const struct secret *password)
 {
@@ -185,7 +198,7 @@ int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size
                 if (tries > 0 ||
                     (tpm_rc_code(rc) != TPM2_RC_OBJECT_MEMORY &&
                      tpm_rc_code(rc) != TPM2_RC_SESSION_MEMORY) ||
-                    !tpm_make_room(tpm))
+                    !make_room(tpm))
                         break;
         }
         OPENSSL_cleanse(key, sizeof(key));

@@ -355,22 +355,27 @@ print(hashlib.sha256(d).hexdigest())' "$name")
 
 @test "batch: seal with authorized_by and policy_ref, unseal says which authorization held" {
 	tpmctl -q key create b-signer
-	tpmctl -q policy authorize b-v1 --key b-signer --ref batch --pcrs sha256:16
 	local secret
 	secret=$(printf 'batch secret' | base64 -w0)
 	run tpmctl batch <<-EOF
+		{"id": 0, "op": "policy_authorize", "policy": "b-v1", "key": "b-signer", "policy_ref": "batch", "pcrs": "sha256:16"}
 		{"id": 1, "op": "seal", "path": "b-auth", "data_b64": "$secret", "authorized_by": "b-signer", "policy_ref": "batch"}
 		{"id": 2, "op": "unseal", "path": "b-auth"}
 		{"id": 3, "op": "seal", "path": "b-auth", "data_b64": "$secret", "pcrs": "sha256:0", "force": true}
 		{"id": 4, "op": "unseal", "path": "b-auth"}
 	EOF
 	assert_success
-	assert_equal "$(sed -n 1p <<<"$output" | jq -r .authorized_by)" b-signer
-	assert_equal "$(sed -n 2p <<<"$output" | jq -r .data_b64)" "$secret"
-	assert_equal "$(sed -n 2p <<<"$output" | jq -r .authorization)" /policy/b-v1
-	assert_equal "$(sed -n 3p <<<"$output" | jq -r .path)" /P_RSA2048SHA256/HS/SRK/b-auth
-	assert_equal "$(sed -n 4p <<<"$output" | jq -r .data_b64)" "$secret"
-	assert_equal "$(sed -n 4p <<<"$output" | jq -r .authorization)" null
+	assert_equal "$(sed -n 1p <<<"$output" | jq -r .policy)" /policy/b-v1
+	assert_equal "$(sed -n 1p <<<"$output" | jq -r .policy_ref)" batch
+	assert_equal "$(sed -n 2p <<<"$output" | jq -r .authorized_by)" b-signer
+	assert_equal "$(sed -n 3p <<<"$output" | jq -r .data_b64)" "$secret"
+	assert_equal "$(sed -n 3p <<<"$output" | jq -r .authorization)" /policy/b-v1
+	assert_equal "$(sed -n 4p <<<"$output" | jq -r .path)" /P_RSA2048SHA256/HS/SRK/b-auth
+	assert_equal "$(sed -n 5p <<<"$output" | jq -r .data_b64)" "$secret"
+	assert_equal "$(sed -n 5p <<<"$output" | jq -r .authorization)" null
+	# An unknown field is refused before anything runs.
+	run tpmctl batch <<<'{"id": 1, "op": "policy_authorize", "policy": "x", "key": "b-signer", "ref": "y"}'
+	assert_output '{"id":1,"ok":false,"exit":2,"error":"policy_authorize takes no field \"ref\""}'
 	run tpmctl --json key show b-auth
 	assert_equal "$(jq -r .bindings.pcrs <<<"$output")" sha256:0
 	tpmctl -q delete b-auth b-signer
