@@ -313,6 +313,22 @@ print(hashlib.sha256(d).hexdigest())' "$name")
 	tpmctl -q delete forced forced-key
 }
 
+@test "seal --force killed after the swap: the next command deletes the old object it left" {
+	# The state such a kill leaves: the new object at PATH, the old one
+	# beside it, and the journal's word to delete the old one.
+	echo new | tpmctl -q seal kj -i -
+	echo old | tpmctl -q seal kj-tpmctl-new-0badcafe -i -
+	printf 'D %s\n' /P_RSA2048SHA256/HS/SRK/kj-tpmctl-new-0badcafe |
+		dd of="$TPMCTL_KEYSTORE/tpmctl.journal" bs=1 seek=8 conv=notrunc status=none
+	run tpmctl list /HS/SRK
+	assert_success
+	assert_output --partial "finished deleting /P_RSA2048SHA256/HS/SRK/kj-tpmctl-new-0badcafe"
+	refute_line /P_RSA2048SHA256/HS/SRK/kj-tpmctl-new-0badcafe
+	run tpmctl unseal kj
+	assert_output new
+	tpmctl -q delete kj
+}
+
 @test "key show: what an object is bound to (PCRs, password, authorized-by), text and --json" {
 	echo x | tpmctl -q seal ks-pcr -i - --pcrs sha256:7,16
 	echo x | tpmctl -q seal ks-pw -i - --auth-file "$BATS_FILE_TMPDIR/pw"
