@@ -79,6 +79,8 @@ json_object *seal_result_json(const struct seal_request *req, const struct seal_
         if (req->authorized_by)
                 json_object_object_add(o, "authorized_by",
                                        json_object_new_string(req->authorized_by));
+        if (req->policy_ref)
+                json_object_object_add(o, "policy_ref", json_object_new_string(req->policy_ref));
         return o;
 }
 

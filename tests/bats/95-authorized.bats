@@ -165,6 +165,11 @@ update() { # the "update": PCR 16 changes
 	run tpmctl -q unseal refd
 	assert_success
 	assert_output "the secret"
+	run bash -c "echo x | '$TPMCTL' --json seal refd3 -i - --authorized-by ref-signer --ref prod"
+	assert_success
+	assert_equal "$(jq -r .authorized_by <<<"$output")" ref-signer
+	assert_equal "$(jq -r .policy_ref <<<"$output")" prod
+	tpmctl -q delete refd3
 	run tpmctl seal refd2 -i "$BATS_FILE_TMPDIR/secret" --ref prod
 	assert_failure 2
 	run tpmctl seal refd2 -i "$BATS_FILE_TMPDIR/secret" --authorized-by ref-signer --pcrs sha256:0
