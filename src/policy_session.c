@@ -219,6 +219,7 @@ static int run_authorize(ESYS_CONTEXT *esys, ESYS_TR session, const struct polic
 {
         const struct policy_authorization *a = e->authz;
         TPMT_TK_VERIFIED *ticket = NULL;
+        struct policy one = {.n = 1};
         TSS2_RC rc;
         int r;
 
@@ -242,7 +243,6 @@ static int run_authorize(ESYS_CONTEXT *esys, ESYS_TR session, const struct polic
                 return error_set(EXIT_POLICY,
                                  "policy not satisfied: TPM2_PolicyAuthorize refused %s (%s)",
                                  a->path, rc_text(rc));
-        struct policy one = {.n = 1};
         one.e[0] = *e;
         return policy_digest_extend(&one, alg, running);
 }
