@@ -352,7 +352,6 @@ void object_bindings_read(json_object *object, const TPMT_PUBLIC *pub, bool with
                 return;
         }
         b->policy_known = true;
-        b->password |= policy_needs_auth(&p);
         for (unsigned i = 0; i < p.n; i++)
                 if (p.e[i].type == POLICY_PCR)
                         PCR_FOREACH(&p.e[i].pcrs, s, k)

@@ -69,7 +69,7 @@ struct object_bindings {
         bool policy_known;  /* tpmctl could read the policy stored with it */
         char pcrs[256];     /* the PCRs of its PCR elements, as a SPEC ("sha256:0,7"), or "" */
         char banks[64];     /* their banks: "sha256" */
-        bool password;      /* a password is needed (the object's, or PolicyAuthValue) */
+        bool password;      /* the object has a password (PolicyAuthValue asks for it) */
         bool authorized;    /* PolicyAuthorize: */
         char key_path[512]; /* the signing key, when the policy names it, or "" */
         char key_name[2 * 68 + 1]; /* its name, hex */
