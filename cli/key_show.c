@@ -33,6 +33,23 @@ static void show_nv(const struct nv_info *nv)
         printf("%-16s %s\n", "needs password", nv->with_auth ? "yes" : "no");
 }
 
+/* What unlocks the object. */
+static void show_bindings(const struct object_bindings *b)
+{
+        if (b->pcrs[0])
+                printf("%-16s %s (bank %s)\n", "bound to PCRs", b->pcrs, b->banks);
+        if (b->authorized) {
+                printf("%-16s %s (name %s)", "authorized by",
+                       b->key_path[0] ? b->key_path : "a key", b->key_name);
+                if (b->ref[0])
+                        printf(", ref \"%s\"", b->ref);
+                printf("\n");
+        }
+        if (b->has_policy)
+                printf("%-16s %s\n", "policy (text)",
+                       b->policy_known ? b->text : "(a policy tpmctl cannot read)");
+}
+
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(op_context_close) struct op_context ctx = {0};
@@ -80,6 +97,7 @@ static int run(const struct settings *s, int argc, char **argv)
                                    "has one)"
                : key->with_auth  ? "yes"
                                  : "no");
+        show_bindings(&res.bindings);
         return 0;
 }
 

@@ -2,8 +2,13 @@
 #include "cli.h"
 
 static const struct command *const policy_commands[] = {
-    &cmd_policy_import, &cmd_policy_show,   &cmd_policy_list,
-    &cmd_policy_export, &cmd_policy_digest, NULL,
+    &cmd_policy_import,
+    &cmd_policy_show,
+    &cmd_policy_list,
+    &cmd_policy_export,
+    &cmd_policy_digest,
+    &cmd_policy_authorize,
+    NULL,
 };
 
 const struct command cmd_policy = {

@@ -83,7 +83,8 @@ const struct command cmd_policy_digest = {
     .summary = "compute a policy's digest (an object's authPolicy) offline",
     .details = "Supported elements: POLICYPCR (pcrs with values, or currentPCRs, which are read\n"
                "from the TPM), POLICYAUTHVALUE, POLICYPASSWORD, POLICYSECRET (by objectName),\n"
-               "POLICYCOMMANDCODE and POLICYOR. Anything else, or malformed JSON, exits 3 with\n"
+               "POLICYCOMMANDCODE, POLICYOR and POLICYAUTHORIZE (by keyName or keyPublic, with\n"
+               "an optional policyRef in hex). Anything else, or malformed JSON, exits 3 with\n"
                "the JSON pointer of what is wrong.",
     .options = options,
 };

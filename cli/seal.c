@@ -10,7 +10,8 @@
 #include "auth_options.h"
 #include "cli.h"
 
-static const char *input, *random_text, *pcrs, *policy, *type;
+static const char *input, *random_text, *pcrs, *policy, *type, *authorized_by, *ref;
+static bool force;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
@@ -20,7 +21,12 @@ static const struct cli_option options[] = {
     {"pcrs", 0, OPT_STRING, &pcrs, "SPEC",
      "bind to these PCRs' values now, e.g. sha256:0,7 or sha1:0+sha256:7"},
     {"policy", 0, OPT_STRING, &policy, "POLICYPATH", "bind to a keystore policy"},
+    {"authorized-by", 0, OPT_STRING, &authorized_by, "SIGNKEYPATH",
+     "bind to the policies this key approves (`policy authorize`): survives PCR updates"},
+    {"ref", 0, OPT_STRING, &ref, "TEXT", "with --authorized-by: the policyRef (up to 32 bytes)"},
     {"type", 0, OPT_STRING, &type, "TEXT", "extra FAPI flags: noda, or a 0x81xxxxxx handle"},
+    {"force", 'f', OPT_FLAG, &force, NULL,
+     "replace sealed data at PATH; the old object stays if sealing fails"},
     AUTH_OPTIONS(auth),
     {0},
 };
@@ -35,6 +41,9 @@ static int run(const struct settings *s, int argc, char **argv)
                                    .pcrs = pcrs,
                                    .policy = policy,
                                    .type = type,
+                                   .authorized_by = authorized_by,
+                                   .policy_ref = ref,
+                                   .force = force,
                                    .auth = &auth};
         struct seal_result res;
         int r;
@@ -44,8 +53,8 @@ static int run(const struct settings *s, int argc, char **argv)
         if (!!input == !!random_text)
                 return error_set(EXIT_USAGE, "give the secret with -i FILE (or -i - for stdin), "
                                              "or --random N");
-        if (pcrs && policy)
-                return error_set(EXIT_USAGE, "give --pcrs or --policy, not both");
+        if (!!pcrs + !!policy + !!authorized_by > 1)
+                return error_set(EXIT_USAGE, "give one of --pcrs, --policy, --authorized-by");
         if (random_text) {
                 char *end;
                 unsigned long n = strtoul(random_text, &end, 10);
@@ -77,6 +86,9 @@ const struct command cmd_seal = {
     .run = run,
     .summary = "seal a secret in the TPM, bound to a password and/or PCR values",
     .details = "Up to 128 bytes are sealed by the TPM itself; larger secrets (up to 64 MiB) are\n"
-               "encrypted with a sealed AES-256-GCM key, kept beside the object.",
+               "encrypted with a sealed AES-256-GCM key, kept beside the object.\n"
+               "--authorized-by KEY seals to whatever policy KEY signs with `tpmctl policy\n"
+               "authorize` (e.g. new PCR values after an update); unseal finds the signed\n"
+               "policies and uses the one that holds.",
     .options = options,
 };

@@ -40,3 +40,4 @@ OP_ADAPTER(hmac);
 OP_ADAPTER(quote);
 OP_ADAPTER(verify_quote);
 OP_ADAPTER(import);
+OP_ADAPTER(policy_authorize);

@@ -126,7 +126,11 @@ int op_key_show(struct op_context *ctx, const struct key_show_request *req,
         res->is_nv = nv_path(full);
         if (res->is_nv)
                 return nv_info_read(tpm, full, &res->nv);
-        return key_info_read(tpm, full, &res->key);
+        if ((r = key_info_read(tpm, full, &res->key)))
+                return r;
+        object_bindings_read(res->key.json, &res->key.public.publicArea, res->key.with_auth,
+                             &res->bindings);
+        return 0;
 }
 
 void key_show_result_free(struct key_show_result *res)
@@ -196,6 +200,7 @@ json_object *key_show_result_json(const struct key_show_result *res)
         /* null: unknown (imported from tpm2-tools blobs). */
         json_object_object_add(o, "needs_password",
                                key->auth_unknown ? NULL : json_object_new_boolean(key->with_auth));
+        json_object_object_add(o, "bindings", object_bindings_json(&res->bindings));
         return o;
 }
 

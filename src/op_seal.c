@@ -1,4 +1,5 @@
 /* The seal and unseal operations and their JSON forms. */
+#include <stdio.h>
 #include <string.h>
 
 #include "errors.h"
@@ -14,7 +15,12 @@ static const unsigned unseal_needs = NEED_ESYS | LOCK_SHARED;
 int op_seal(struct op_context *ctx, const struct seal_request *req, struct seal_result *res)
 {
         _cleanup_secret_ struct secret password = {0};
-        struct seal_spec spec = {.pcrs = req->pcrs, .policy = req->policy, .type = req->type};
+        struct seal_spec spec = {.pcrs = req->pcrs,
+                                 .policy = req->policy,
+                                 .type = req->type,
+                                 .authorized_by = req->authorized_by,
+                                 .policy_ref = req->policy_ref};
+        bool replace = false;
         char path[FAPI_PATH_MAX];
         struct tpm *tpm;
         int r;
@@ -22,8 +28,10 @@ int op_seal(struct op_context *ctx, const struct seal_request *req, struct seal_
         *res = (struct seal_result){0};
         if (!req->data == !req->random_len)
                 return error_set(EXIT_USAGE, "give the secret, or a number of random bytes");
-        if (req->pcrs && req->policy)
-                return error_set(EXIT_USAGE, "give --pcrs or --policy, not both");
+        if (!!req->pcrs + !!req->policy + !!req->authorized_by > 1)
+                return error_set(EXIT_USAGE, "give one of --pcrs, --policy, --authorized-by");
+        if (req->policy_ref && !req->authorized_by)
+                return error_set(EXIT_USAGE, "--ref goes with --authorized-by");
         if (req->random_len > SEAL_MAX_INPUT)
                 return error_set(EXIT_USAGE, "%zu random bytes: at most %u", req->random_len,
                                  SEAL_MAX_INPUT);
@@ -31,18 +39,28 @@ int op_seal(struct op_context *ctx, const struct seal_request *req, struct seal_
                 return error_set(EXIT_BAD_INPUT, "the secret is larger than %u bytes",
                                  SEAL_MAX_INPUT);
         if ((r = auth_check(req->auth)) || (r = seal_type_check(req->type)) ||
+            (r = seal_policy_ref(req->policy_ref, &(TPM2B_NONCE){0})) ||
             (r = path_normalize_new(req->path, path, sizeof(path))))
                 return r;
         if (req->data && req->len == 0) /* FAPI would say "the input is not valid" */
                 return error_set(EXIT_BAD_INPUT, "the secret is empty: %s has no bytes to seal",
                                  req->data_name ? req->data_name : "the request");
-        if ((r = op_tpm(ctx, seal_needs, NULL, &tpm)) ||
-            (r = object_absent(tpm, path, res->path, sizeof(res->path))))
+        if ((r = op_tpm(ctx, seal_needs, NULL, &tpm)))
                 return r;
+        r = object_absent(tpm, path, res->path, sizeof(res->path));
+        if (r == EXIT_EXISTS && req->force) {
+                error_clear();
+                replace = true;
+        } else if (r) {
+                return r;
+        }
         if (auth_given(req->auth) && (r = auth_read(req->auth, path, req->auth->prompt,
                                                     profile_auth_max(&tpm->setup), &password)))
                 return r;
-        if ((r = seal_data(tpm, path, req->data, req->len, req->random_len, &spec, &password)) ||
+        if ((r = replace ? seal_replace(tpm, path, req->data, req->len, req->random_len, &spec,
+                                        &password)
+                         : seal_data(tpm, path, req->data, req->len, req->random_len, &spec,
+                                     &password)) ||
             (r = object_resolve(tpm, path, res->path, sizeof(res->path))))
                 return r;
         res->bytes = req->data ? req->len : req->random_len;
@@ -58,6 +76,11 @@ json_object *seal_result_json(const struct seal_request *req, const struct seal_
         json_object_object_add(o, "bytes", json_object_new_int64((int64_t)res->bytes));
         json_object_object_add(o, "pcrs", req->pcrs ? json_object_new_string(req->pcrs) : NULL);
         json_object_object_add(o, "needs_password", json_object_new_boolean(res->needs_password));
+        if (req->authorized_by)
+                json_object_object_add(o, "authorized_by",
+                                       json_object_new_string(req->authorized_by));
+        if (req->policy_ref)
+                json_object_object_add(o, "policy_ref", json_object_new_string(req->policy_ref));
         return o;
 }
 
@@ -70,7 +93,12 @@ int op_unseal(struct op_context *ctx, const struct unseal_request *req, struct u
         *res = (struct unseal_result){0};
         if ((r = auth_check(auth)) || (r = op_tpm(ctx, unseal_needs, NULL, &tpm)))
                 return r;
-        return unseal_data(tpm, req->path, auth, &res->data, &res->warned);
+        struct unseal_info info;
+        if ((r = unseal_data(tpm, req->path, auth, &res->data, &info)))
+                return r;
+        res->warned = info.warned;
+        snprintf(res->authorization, sizeof(res->authorization), "%s", info.authorization);
+        return 0;
 }
 
 void unseal_result_free(struct unseal_result *res)
@@ -89,6 +117,9 @@ int op_seal_parse(json_object *request, struct op_parsed *p)
             (r = json_get_string(request, "pcrs", false, &req->pcrs)) ||
             (r = json_get_string(request, "policy", false, &req->policy)) ||
             (r = json_get_string(request, "type", false, &req->type)) ||
+            (r = json_get_string(request, "authorized_by", false, &req->authorized_by)) ||
+            (r = json_get_string(request, "policy_ref", false, &req->policy_ref)) ||
+            (r = json_get_bool(request, "force", &req->force)) ||
             (r = json_get_auth(request, &p->auth)) ||
             (r = json_get_uint(request, "random", false, SEAL_MAX_INPUT, &random_len, NULL)) ||
             (r = json_get_base64(request, "data_b64", false, &p->data)))
@@ -132,12 +163,16 @@ int op_unseal_run(struct op_context *ctx, const struct op_parsed *p, json_object
         if ((r = op_unseal(ctx, &p->req.unseal, &res)) ||
             (r = json_add_base64(reply, "data_b64", res.data.data, res.data.size)))
                 return r;
+        if (res.authorization[0])
+                json_object_object_add(reply, "authorization",
+                                       json_object_new_string(res.authorization));
         if (res.warned)
                 json_object_object_add(reply, "warning",
                                        json_object_new_string(UNSEAL_FAPI_WARNING));
         return 0;
 }
 
-const char *const op_seal_fields[] = {"path",   "data_b64", "random", "pcrs",
-                                      "policy", "type",     "auth",   NULL};
+const char *const op_seal_fields[] = {"path", "data_b64",      "random",     "pcrs",  "policy",
+                                      "type", "authorized_by", "policy_ref", "force", "auth",
+                                      NULL};
 const char *const op_unseal_fields[] = {"path", "auth", NULL};

@@ -37,6 +37,8 @@ const struct op_entry op_table[] = {
     {"quote", op_quote_parse, op_quote_run, op_quote_fields},
     {"verify_quote", op_verify_quote_parse, op_verify_quote_run, op_verify_quote_fields},
     {"import", op_import_parse, op_import_run, op_import_fields},
+    {"policy_authorize", op_policy_authorize_parse, op_policy_authorize_run,
+     op_policy_authorize_fields},
     {NULL, NULL, NULL, NULL},
 };
 

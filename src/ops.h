@@ -21,6 +21,8 @@
 #include "op.h"
 #include "op_nv.h"
 #include "pcr.h"
+#include "policy_authorize.h"
+#include "policy_store.h"
 
 /* Data to sign, verify or hash: in memory, or (the command line) a file
  * that is read as it is hashed, so that its size does not matter. */
@@ -96,6 +98,9 @@ struct seal_request {
         const char *policy;             /* keystore policy path, or NULL */
         const char *type;               /* extra FAPI flags ("noda"), or NULL */
         const struct auth_source *auth; /* the new object's password: none when not given */
+        const char *authorized_by;      /* a signing key: PolicyAuthorize (seal.h), or NULL */
+        const char *policy_ref;         /* its policyRef text, or NULL */
+        bool force;                     /* replace sealed data at path (seal_replace()) */
 };
 struct seal_result {
         char path[FAPI_PATH_MAX]; /* full, with its profile */
@@ -112,7 +117,8 @@ struct unseal_request {
 };
 struct unseal_result {
         struct secret data;
-        bool warned; /* FAPI ran the policy: the secret crossed the bus in clear */
+        bool warned;             /* FAPI ran the policy: the secret crossed the bus in clear */
+        char authorization[256]; /* PolicyAuthorize: the approved policy that held */
 };
 int op_unseal(struct op_context *ctx, const struct unseal_request *req, struct unseal_result *res);
 void unseal_result_free(struct unseal_result *res);
@@ -186,8 +192,9 @@ struct key_show_request {
 };
 struct key_show_result {
         bool is_nv;
-        struct key_info key; /* when !is_nv */
-        struct nv_info nv;   /* when is_nv */
+        struct key_info key;             /* when !is_nv */
+        struct nv_info nv;               /* when is_nv */
+        struct object_bindings bindings; /* when !is_nv: PCRs, password, policy */
 };
 int op_key_show(struct op_context *ctx, const struct key_show_request *req,
                 struct key_show_result *res);
@@ -321,6 +328,7 @@ struct op_parsed {
                 struct quote_request quote;
                 struct verify_quote_request verify_quote;
                 struct import_request import;
+                struct policy_authorize_request policy_authorize;
         } req;
         struct auth_source auth;    /* "auth" */
         struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */

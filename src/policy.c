@@ -9,7 +9,9 @@
 #include <tss2/tss2_mu.h>
 
 #include "cleanup.h"
+#include "esys_resource.h"
 #include "errors.h"
+#include "fapi_object.h"
 #include "fileio.h"
 #include "hex.h"
 #include "jsonfile.h"
@@ -26,14 +28,22 @@ static const struct {
     {"POLICYSECRET", POLICY_SECRET},
     {"POLICYOR", POLICY_OR},
     {"POLICYCOMMANDCODE", POLICY_COMMANDCODE},
+    {"POLICYAUTHORIZE", POLICY_AUTHORIZE},
 };
 
 /* Types the FAPI policy language has that tpmctl does not handle yet. */
 static const char *const other_types[] = {
-    "POLICYSIGNED",    "POLICYAUTHORIZE",        "POLICYLOCALITY",
-    "POLICYNV",        "POLICYCOUNTERTIMER",     "POLICYCPHASH",
-    "POLICYNAMEHASH",  "POLICYPHYSICALPRESENCE", "POLICYDUPLICATIONSELECT",
-    "POLICYNVWRITTEN", "POLICYTEMPLATE",         "POLICYAUTHORIZENV",
+    "POLICYSIGNED",
+    "POLICYLOCALITY",
+    "POLICYNV",
+    "POLICYCOUNTERTIMER",
+    "POLICYCPHASH",
+    "POLICYNAMEHASH",
+    "POLICYPHYSICALPRESENCE",
+    "POLICYDUPLICATIONSELECT",
+    "POLICYNVWRITTEN",
+    "POLICYTEMPLATE",
+    "POLICYAUTHORIZENV",
     "POLICYACTION",
 };
 
@@ -262,6 +272,60 @@ static int parse_command_code(json_object *el, const char *pointer, struct polic
         return bad(pointer, "code must name a command, e.g. \"TPM2_CC_Unseal\"");
 }
 
+/* POLICYAUTHORIZE: the key by "keyName" (hex) or "keyPublic" (FAPI's
+ * TPMT_PUBLIC, as FAPI stores it with an object), "policyRef" (hex; none:
+ * empty). FAPI's other members (approvedPolicy, rsaScheme...) do not change
+ * the digest. An authorization record in "tpmctl_authorization" (unseal puts
+ * it there, in memory) is what the engine runs. */
+static int parse_authorize(json_object *el, const char *pointer, unsigned depth,
+                           struct policy_element *e)
+{
+        json_object *name = field(el, "keyName"), *pub = field(el, "keyPublic");
+        json_object *ref = field(el, "policyRef"), *authz = field(el, "tpmctl_authorization");
+        char ptr[256];
+        size_t len;
+        int r;
+
+        if (name && json_object_is_type(name, json_type_string) &&
+            json_object_get_string_len(name) > 0) {
+                pointer_to(ptr, pointer, "/keyName");
+                if (!hex_decode(json_object_get_string(name), e->key_name.name,
+                                sizeof(e->key_name.name), &len) ||
+                    len < 4)
+                        return bad(ptr, "keyName must be the signing key's name in hex");
+                e->key_name.size = (UINT16)len;
+        } else if (pub && json_object_is_type(pub, json_type_object)) {
+                json_object *wrapped = json_object_new_object();
+                TPM2B_PUBLIC key;
+                json_object_object_add(wrapped, "publicArea", json_object_get(pub));
+                r = fapi_object_public(wrapped, &key);
+                json_object_put(wrapped);
+                pointer_to(ptr, pointer, "/keyPublic");
+                if (r || public_name(&key, &e->key_name)) {
+                        error_clear();
+                        return bad(ptr, "keyPublic is not a public key FAPI can read");
+                }
+        } else {
+                return bad(pointer, "a POLICYAUTHORIZE needs the signing key: keyName (hex) or "
+                                    "keyPublic (tpmctl cannot look up a keyPath or keyPEM)");
+        }
+        if (ref) {
+                pointer_to(ptr, pointer, "/policyRef");
+                if (!json_object_is_type(ref, json_type_string) ||
+                    !hex_decode(json_object_get_string(ref), e->ref.buffer, sizeof(e->ref.buffer),
+                                &len))
+                        return bad(ptr, "policyRef must be hex, at most 64 bytes");
+                e->ref.size = (UINT16)len;
+        }
+        if (!authz)
+                return 0;
+        if (depth > 0)
+                return bad(pointer, "an authorization is only taken at the top of a policy");
+        if (!(e->authz = calloc(1, sizeof(*e->authz))))
+                return error_set(EXIT_TPM, "out of memory");
+        return policy_authorization_parse(authz, e->authz);
+}
+
 static int parse_element(json_object *el, const char *pointer, unsigned depth,
                          struct policy_element *e)
 {
@@ -287,6 +351,8 @@ static int parse_element(json_object *el, const char *pointer, unsigned depth,
                         return parse_or(el, pointer, depth, e);
                 case POLICY_COMMANDCODE:
                         return parse_command_code(el, pointer, e);
+                case POLICY_AUTHORIZE:
+                        return parse_authorize(el, pointer, depth, e);
                 default:
                         return 0;
                 }
@@ -372,6 +438,10 @@ void policy_free(struct policy *p)
                 for (unsigned b = 0; b < p->e[i].n_branches; b++)
                         policy_free(&p->e[i].branches[b]);
                 free(p->e[i].branches);
+                if (p->e[i].authz) {
+                        policy_free(&p->e[i].authz->policy);
+                        free(p->e[i].authz);
+                }
         }
         memset(p, 0, sizeof(*p));
 }
@@ -483,6 +553,15 @@ static int element_digest(const struct policy_element *e, TPMI_ALG_HASH alg, TPM
                 cc_bytes(e->code, code);
                 return extend(alg, d, cc, 4, code, 4, NULL, 0);
         }
+        case POLICY_AUTHORIZE:
+                /* TPM2_PolicyAuthorize starts again from zeros, then
+                 * records the key's name and the policyRef. */
+                memset(d->buffer, 0, sizeof(d->buffer));
+                d->size = (UINT16)tpm_hash_size(alg);
+                cc_bytes(TPM2_CC_PolicyAuthorize, cc);
+                if ((r = extend(alg, d, cc, 4, e->key_name.name, e->key_name.size, NULL, 0)))
+                        return r;
+                return extend(alg, d, e->ref.buffer, e->ref.size, NULL, 0, NULL, 0);
         case POLICY_OR: {
                 TPML_DIGEST branches = {.count = e->n_branches};
                 for (unsigned b = 0; b < e->n_branches; b++) {
@@ -522,6 +601,8 @@ bool policy_needs_auth(const struct policy *p)
         for (unsigned i = 0; i < p->n; i++) {
                 if (p->e[i].type == POLICY_AUTHVALUE || p->e[i].type == POLICY_PASSWORD)
                         return true;
+                if (p->e[i].authz && policy_needs_auth(&p->e[i].authz->policy))
+                        return true;
                 for (unsigned b = 0; b < p->e[i].n_branches; b++)
                         if (policy_needs_auth(&p->e[i].branches[b]))
                                 return true;
@@ -554,6 +635,9 @@ bool policy_runs_in_engine(const struct policy *p)
         for (unsigned i = 0; i < p->n; i++) {
                 const struct policy_element *e = &p->e[i];
                 if (e->type == POLICY_SECRET || (e->type == POLICY_PCR && !e->values))
+                        return false;
+                if (e->type == POLICY_AUTHORIZE &&
+                    (!e->authz || !policy_runs_in_engine(&e->authz->policy)))
                         return false;
                 for (unsigned b = 0; b < e->n_branches; b++)
                         if (!policy_runs_in_engine(&e->branches[b]))
@@ -727,4 +811,182 @@ int policy_annotate(json_object *json, const struct policy *p)
                         return r;
         }
         return 0;
+}
+
+static int hex_member(json_object *json, const char *key, void *out, size_t max, size_t *len)
+{
+        json_object *v = field(json, key);
+
+        if (!v || !json_object_is_type(v, json_type_string) ||
+            !hex_decode(json_object_get_string(v), out, max, len))
+                return error_set(EXIT_BAD_INPUT, "authorization: \"%s\" must be hex", key);
+        return 0;
+}
+
+int policy_authorization_parse(json_object *json, struct policy_authorization *a)
+{
+        uint8_t buf[sizeof(TPM2B_PUBLIC) + sizeof(TPMT_SIGNATURE)];
+        json_object *path = field(json, "path"), *alg = field(json, "hashAlg");
+        TPM2B_DIGEST digest;
+        size_t len, offset = 0;
+        int r;
+
+        memset(a, 0, sizeof(*a));
+        if (!json_object_is_type(json, json_type_object))
+                return error_set(EXIT_BAD_INPUT, "an authorization must be a JSON object");
+        if (!path || !json_object_is_type(path, json_type_string) ||
+            json_object_get_string_len(path) >= (int)sizeof(a->path))
+                return error_set(EXIT_BAD_INPUT, "authorization: \"path\" must be a policy path");
+        snprintf(a->path, sizeof(a->path), "%s", json_object_get_string(path));
+        if (!alg || !json_object_is_type(alg, json_type_string) ||
+            bank_parse(json_object_get_string(alg), &a->alg))
+                return error_set(EXIT_BAD_INPUT, "authorization %s: \"hashAlg\" must name a hash",
+                                 a->path);
+        if ((r = hex_member(json, "approvedPolicy", a->approved.buffer, sizeof(a->approved.buffer),
+                            &len)))
+                return r;
+        a->approved.size = (UINT16)len;
+        if ((r = hex_member(json, "policyRef", a->ref.buffer, sizeof(a->ref.buffer), &len)))
+                return r;
+        a->ref.size = (UINT16)len;
+        if ((r = hex_member(json, "keyPublic", buf, sizeof(buf), &len)))
+                return r;
+        if (Tss2_MU_TPM2B_PUBLIC_Unmarshal(buf, len, &offset, &a->key_public) || offset != len ||
+            public_name(&a->key_public, &a->key_name)) {
+                error_clear();
+                return error_set(EXIT_BAD_INPUT, "authorization %s: keyPublic is malformed",
+                                 a->path);
+        }
+        offset = 0;
+        if ((r = hex_member(json, "signature", buf, sizeof(buf), &len)))
+                return r;
+        if (Tss2_MU_TPMT_SIGNATURE_Unmarshal(buf, len, &offset, &a->signature) || offset != len)
+                return error_set(EXIT_BAD_INPUT, "authorization %s: signature is malformed",
+                                 a->path);
+        if ((r = policy_parse(field(json, "policy"), &a->policy)))
+                return r;
+        if (!policy_offline(&a->policy) || !policy_runs_in_engine(&a->policy) ||
+            policy_find_authorize(&a->policy))
+                return error_set(EXIT_BAD_INPUT,
+                                 "authorization %s: the approved policy must give its PCR values "
+                                 "and hold no POLICYSECRET or POLICYAUTHORIZE",
+                                 a->path);
+        if ((r = policy_digest(&a->policy, a->alg, &digest)))
+                return r;
+        if (digest.size != a->approved.size ||
+            memcmp(digest.buffer, a->approved.buffer, digest.size) != 0)
+                return error_set(EXIT_BAD_INPUT,
+                                 "authorization %s: approvedPolicy is not the policy's digest",
+                                 a->path);
+        return 0;
+}
+
+int policy_authorization_ahash(const TPM2B_DIGEST *approved, const TPM2B_NONCE *ref,
+                               TPMI_ALG_HASH alg, TPM2B_DIGEST *out)
+{
+        const EVP_MD *md = tpm_hash_md(alg);
+        unsigned int n = 0;
+        EVP_MD_CTX *ctx = EVP_MD_CTX_new();
+        int ok = ctx && md && EVP_DigestInit_ex(ctx, md, NULL) &&
+                 EVP_DigestUpdate(ctx, approved->buffer, approved->size) &&
+                 EVP_DigestUpdate(ctx, ref->buffer, ref->size) &&
+                 EVP_DigestFinal_ex(ctx, out->buffer, &n);
+
+        EVP_MD_CTX_free(ctx);
+        if (!ok)
+                return error_set(EXIT_TPM, "hashing the approved policy failed");
+        out->size = (UINT16)n;
+        return 0;
+}
+
+const struct policy_element *policy_find_authorize(const struct policy *p)
+{
+        for (unsigned i = 0; i < p->n; i++)
+                if (p->e[i].type == POLICY_AUTHORIZE)
+                        return &p->e[i];
+        return NULL;
+}
+
+static void append(char *out, size_t size, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void append(char *out, size_t size, const char *fmt, ...)
+{
+        size_t len = strlen(out);
+        va_list ap;
+
+        if (len >= size)
+                return;
+        va_start(ap, fmt);
+        vsnprintf(out + len, size - len, fmt, ap);
+        va_end(ap);
+}
+
+/* "policyRef" as text when it is printable, else as hex. */
+void policy_ref_text(const TPM2B_NONCE *ref, char *out, size_t size)
+{
+        bool printable = true;
+
+        for (unsigned i = 0; i < ref->size; i++)
+                printable &= ref->buffer[i] >= 0x20 && ref->buffer[i] < 0x7f;
+        if (printable) {
+                snprintf(out, size, "%.*s", (int)ref->size, (const char *)ref->buffer);
+        } else if (size > 2 * (size_t)ref->size + 4) {
+                strcpy(out, "hex:");
+                hex_encode(ref->buffer, ref->size, out + 4);
+        } else {
+                snprintf(out, size, "(binary)");
+        }
+}
+
+void policy_describe(const struct policy *p, char *out, size_t size)
+{
+        char hex[2 * sizeof(TPMU_NAME) + 1], ref[140];
+
+        out[0] = '\0';
+        for (unsigned i = 0; i < p->n; i++) {
+                const struct policy_element *e = &p->e[i];
+                if (i)
+                        append(out, size, "; ");
+                switch (e->type) {
+                case POLICY_PCR:
+                        append(out, size, "PCR ");
+                        for (UINT32 b = 0; b < e->pcrs.count; b++) {
+                                const char *sep = ":";
+                                append(out, size, "%s%s", b ? "+" : "",
+                                       bank_name(e->pcrs.pcrSelections[b].hash));
+                                for (unsigned k = 0; k < PCR_COUNT; k++)
+                                        if (e->pcrs.pcrSelections[b].pcrSelect[k / 8] &
+                                            (1u << (k % 8))) {
+                                                append(out, size, "%s%u", sep, k);
+                                                sep = ",";
+                                        }
+                        }
+                        append(out, size, e->values ? "" : " (values when created)");
+                        break;
+                case POLICY_AUTHVALUE:
+                        append(out, size, "password");
+                        break;
+                case POLICY_PASSWORD:
+                        append(out, size, "password (in clear)");
+                        break;
+                case POLICY_SECRET:
+                        append(out, size, "secret of %s",
+                               e->secret_path[0] ? e->secret_path : "an object");
+                        break;
+                case POLICY_COMMANDCODE:
+                        append(out, size, "command 0x%x only", e->code);
+                        break;
+                case POLICY_OR:
+                        append(out, size, "one of %u branches", e->n_branches);
+                        break;
+                case POLICY_AUTHORIZE:
+                        hex_encode(e->key_name.name, e->key_name.size, hex);
+                        append(out, size, "policies authorized by key %s", hex);
+                        if (e->ref.size) {
+                                policy_ref_text(&e->ref, ref, sizeof(ref));
+                                append(out, size, " (ref \"%s\")", ref);
+                        }
+                        break;
+                }
+        }
 }

@@ -5,6 +5,7 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <tss2/tss2_tpm2_types.h>
 
 #include "pcr.h"
@@ -21,9 +22,11 @@ enum policy_type {
         POLICY_SECRET,
         POLICY_OR,
         POLICY_COMMANDCODE,
+        POLICY_AUTHORIZE,
 };
 
 struct policy;
+struct policy_authorization;
 
 struct policy_element {
         enum policy_type type;
@@ -40,12 +43,53 @@ struct policy_element {
         unsigned n_branches;
         /* POLICY_COMMANDCODE */
         TPM2_CC code;
+        /* POLICY_AUTHORIZE: the signing key's name and the policyRef (empty:
+         * none); authz, when not NULL, the approved policy to run and its
+         * signature (an authorization record, see struct
+         * policy_authorization), else the engine cannot run it. */
+        TPM2B_NAME key_name;
+        TPM2B_NONCE ref;
+        struct policy_authorization *authz;
 };
 
 struct policy {
         struct policy_element e[POLICY_MAX_ELEMENTS];
         unsigned n;
 };
+
+/* A signed approval of a policy for POLICYAUTHORIZE: what `tpmctl policy
+ * authorize` stores (policy_store.h) and unseal hands to the engine in the
+ * element's "tpmctl_authorization" member (its JSON form, see
+ * policy_authorization_parse()). */
+struct policy_authorization {
+        char path[256];       /* the approved policy's keystore path */
+        struct policy policy; /* the approved policy: no POLICYAUTHORIZE in it */
+        TPMI_ALG_HASH alg;    /* the hash approved is computed with */
+        TPM2B_DIGEST approved;
+        TPM2B_NONCE ref;
+        TPM2B_PUBLIC key_public;  /* the signing key */
+        TPM2B_NAME key_name;      /* its name */
+        TPMT_SIGNATURE signature; /* over H_keyNameAlg(approved || ref) */
+};
+
+/* Reads an authorization record: {"path", "hashAlg", "approvedPolicy",
+ * "policyRef", "keyPublic" (marshalled TPM2B_PUBLIC, hex), "signature"
+ * (marshalled TPMT_SIGNATURE, hex), "policy" (the approved policy)}; checks
+ * that approvedPolicy is the policy's digest. EXIT_BAD_INPUT when
+ * malformed. policy_free(&a->policy) afterwards, in either case. */
+int policy_authorization_parse(json_object *json, struct policy_authorization *a);
+
+/* H_alg(approved || ref): the digest the key signs and TPM2_VerifySignature
+ * checks, alg being the signing key's name hash. */
+int policy_authorization_ahash(const TPM2B_DIGEST *approved, const TPM2B_NONCE *ref,
+                               TPMI_ALG_HASH alg, TPM2B_DIGEST *out);
+
+/* The first POLICYAUTHORIZE element at the top of p, or NULL. */
+const struct policy_element *policy_find_authorize(const struct policy *p);
+
+/* A one-line human form of p: "PCR sha256:16; password; authorized by key
+ * 000b1234... (ref "x")". */
+void policy_describe(const struct policy *p, char *out, size_t size);
 
 /* Checks a policy (the whole file: {"description", "policy": [...]}, or an
  * object's stored policy with its "policyDigests") against the parts of the
@@ -100,3 +144,6 @@ bool policy_offline(const struct policy *p);
  * 3.2.1 gets wrong for some policies, see policy_store.h), and runs an OR
  * with the branch digests given. */
 int policy_annotate(json_object *json, const struct policy *p);
+
+/* policyRef as text when printable, else "hex:..." */
+void policy_ref_text(const TPM2B_NONCE *ref, char *out, size_t size);

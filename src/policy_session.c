@@ -74,6 +74,9 @@ static int pcrs_hold(ESYS_CONTEXT *esys, const struct policy *p, TPM2_CC cc, cha
                                 return r;
                         if (changed)
                                 *why = PCR_CHANGED;
+                } else if (e->type == POLICY_AUTHORIZE && e->authz) {
+                        if ((r = pcrs_hold(esys, &e->authz->policy, cc, pcrs, size, why)))
+                                return r;
                 } else if (e->type == POLICY_COMMANDCODE && e->code != cc) {
                         *why = COMMAND_NOT_ALLOWED;
                 } else if (e->type == POLICY_OR) {
@@ -180,6 +183,70 @@ static int run_or(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_eleme
         return policy_or_digest(&branches, alg, running);
 }
 
+/* The signature over the approved policy, checked by the TPM: a ticket
+ * for TPM2_PolicyAuthorize. The key is loaded public only, in the owner
+ * hierarchy (a NULL hierarchy's ticket would not do), and flushed. */
+static int verify_approval(ESYS_CONTEXT *esys, const struct policy_authorization *a,
+                           TPMT_TK_VERIFIED **ticket)
+{
+        TPM2B_DIGEST ahash;
+        ESYS_TR key = ESYS_TR_NONE;
+        TSS2_RC rc;
+        int r;
+
+        if ((r = policy_authorization_ahash(&a->approved, &a->ref, a->key_public.publicArea.nameAlg,
+                                            &ahash)))
+                return r;
+        rc = Esys_LoadExternal(esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, NULL, &a->key_public,
+                               ESYS_TR_RH_OWNER, &key);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "loading the key that signed %s", a->path);
+        rc = Esys_VerifySignature(esys, key, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, &ahash,
+                                  &a->signature, ticket);
+        Esys_FlushContext(esys, key);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_set(EXIT_POLICY,
+                                 "policy not satisfied: the signature authorizing %s is not "
+                                 "valid (%s)",
+                                 a->path, rc_text(rc));
+        return 0;
+}
+
+/* PolicyAuthorize: the approved policy runs, then the TPM checks the
+ * signature over it and replaces the session's digest with the key's. */
+static int run_authorize(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_element *e,
+                         TPMI_ALG_HASH alg, TPM2_CC cc, TPM2B_DIGEST *running)
+{
+        const struct policy_authorization *a = e->authz;
+        TPMT_TK_VERIFIED *ticket = NULL;
+        struct policy one = {.n = 1};
+        TSS2_RC rc;
+        int r;
+
+        if (!a)
+                return error_set(EXIT_POLICY, "policy not satisfied: no authorized policy given");
+        if (a->alg != alg || a->key_name.size != e->key_name.size ||
+            memcmp(a->key_name.name, e->key_name.name, a->key_name.size) != 0 ||
+            a->ref.size != e->ref.size || memcmp(a->ref.buffer, e->ref.buffer, a->ref.size) != 0)
+                return error_set(EXIT_POLICY,
+                                 "policy not satisfied: %s is authorized by another key, "
+                                 "policyRef or hash",
+                                 a->path);
+        if ((r = run_list(esys, session, &a->policy, alg, cc, running)))
+                return r;
+        if ((r = verify_approval(esys, a, &ticket)))
+                return r;
+        rc = Esys_PolicyAuthorize(esys, session, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                  &a->approved, &e->ref, &e->key_name, ticket);
+        Esys_Free(ticket);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_set(EXIT_POLICY,
+                                 "policy not satisfied: TPM2_PolicyAuthorize refused %s (%s)",
+                                 a->path, rc_text(rc));
+        one.e[0] = *e;
+        return policy_digest_extend(&one, alg, running);
+}
+
 static int run_element(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_element *e,
                        TPMI_ALG_HASH alg, TPM2_CC cc, TPM2B_DIGEST *running)
 {
@@ -206,6 +273,8 @@ static int run_element(ESYS_CONTEXT *esys, ESYS_TR session, const struct policy_
                 break;
         case POLICY_OR:
                 return run_or(esys, session, e, alg, cc, running);
+        case POLICY_AUTHORIZE:
+                return run_authorize(esys, session, e, alg, cc, running);
         default:
                 return error_set(EXIT_BAD_INPUT, "tpmctl cannot run this policy element");
         }

@@ -92,14 +92,14 @@ static struct object_record key_record(const struct key_info *key)
                                       .persistent = key->persistent};
 }
 
-int key_sign_engine(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
-                    const unsigned char *digest, size_t len, const struct auth_source *auth,
-                    unsigned char **sig, size_t *sig_len)
+/* TPM2_Sign of digest with the key's scheme (see key_sign_engine()). */
+static int sign_tpmt(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
+                     const unsigned char *digest, size_t len, const struct auth_source *auth,
+                     TPMT_SIGNATURE **signature)
 {
         TPMT_TK_HASHCHECK no_ticket = {.tag = TPM2_ST_HASHCHECK, .hierarchy = TPM2_RH_NULL};
         TPMT_SIG_SCHEME in_scheme;
         TPM2B_DIGEST message = {.size = (UINT16)len};
-        TPMT_SIGNATURE *signature = NULL;
         struct object_record rec = key_record(key);
         struct loaded_object lo;
         TSS2_RC rc;
@@ -116,13 +116,38 @@ int key_sign_engine(struct tpm *tpm, const struct key_info *key, enum sig_scheme
         if ((r = object_load(tpm, &rec, auth, TPM2_CC_Sign, SECRET_NONE, &lo)))
                 return r;
         rc = Esys_Sign(tpm->esys, lo.handle, lo.auth, ESYS_TR_NONE, ESYS_TR_NONE, &message,
-                       &in_scheme, &no_ticket, &signature);
+                       &in_scheme, &no_ticket, signature);
         object_command_done(tpm, &lo, rc);
         if (rc != TSS2_RC_SUCCESS)
                 return object_error(&lo, rc, "signing with %s", key->path);
+        return 0;
+}
+
+int key_sign_engine(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
+                    const unsigned char *digest, size_t len, const struct auth_source *auth,
+                    unsigned char **sig, size_t *sig_len)
+{
+        TPMT_SIGNATURE *signature = NULL;
+        int r;
+
+        if ((r = sign_tpmt(tpm, key, scheme, digest, len, auth, &signature)))
+                return r;
         r = encode(signature, sig, sig_len);
         Esys_Free(signature);
         return r;
+}
+
+int key_sign_tpmt(struct tpm *tpm, const struct key_info *key, const unsigned char *digest,
+                  size_t len, const struct auth_source *auth, TPMT_SIGNATURE *out)
+{
+        TPMT_SIGNATURE *signature = NULL;
+        int r;
+
+        if ((r = sign_tpmt(tpm, key, SCHEME_DEFAULT, digest, len, auth, &signature)))
+                return r;
+        *out = *signature;
+        Esys_Free(signature);
+        return 0;
 }
 
 int key_decrypt_engine(struct tpm *tpm, const struct key_info *key, const unsigned char *in,

@@ -24,3 +24,8 @@ int key_decrypt_engine(struct tpm *tpm, const struct key_info *key, const unsign
 int key_sign_engine(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
                     const unsigned char *digest, size_t len, const struct auth_source *auth,
                     unsigned char **sig, size_t *sig_len);
+
+/* The same, with the key's default scheme, as the TPM returns it (for
+ * TPM2_VerifySignature later: policy authorizations). */
+int key_sign_tpmt(struct tpm *tpm, const struct key_info *key, const unsigned char *digest,
+                  size_t len, const struct auth_source *auth, TPMT_SIGNATURE *out);

@@ -7,6 +7,7 @@
 
 #include "auth.h"
 #include "context.h"
+#include <tss2/tss2_tpm2_types.h>
 
 #define SEAL_DIRECT_MAX    128         /* what the TPM seals itself */
 #define SEAL_MAX_INPUT     (64u << 20) /* larger data goes into an envelope */
@@ -16,6 +17,29 @@ struct seal_spec {
         const char *pcrs;   /* SPEC, or NULL */
         const char *policy; /* keystore policy path, or NULL */
         const char *type;   /* extra FAPI type flags ("noda"), or NULL */
+        /* A signing key: the policy is PolicyAuthorize by it (policies it
+         * approves with `policy authorize`), with policy_ref (text, or
+         * NULL); not with pcrs or policy. */
+        const char *authorized_by;
+        const char *policy_ref;
+};
+
+/* policyRef bytes for --ref TEXT (at most 32 bytes); NULL: empty. */
+int seal_policy_ref(const char *text, TPM2B_NONCE *ref);
+
+/* Replaces the sealed object at path (which exists: object_resolve()) with
+ * a new one sealed as seal_data() does: the new object is made beside it
+ * and swapped in whole, so the old one stays when sealing fails. */
+int seal_replace(struct tpm *tpm, const char *path, const unsigned char *data, size_t len,
+                 size_t random_len, const struct seal_spec *spec, const struct secret *password);
+
+/* What unseal_data() says of how it got the secret. */
+struct unseal_info {
+        /* The policy was one tpmctl cannot run and FAPI, which returns the
+         * secret in clear on the bus, had to. */
+        bool warned;
+        /* PolicyAuthorize: the path of the approved policy that held. */
+        char authorization[256];
 };
 
 /* Checks --type: "noda" and a 0x81xxxxxx handle, comma-separated, or
@@ -26,8 +50,9 @@ int seal_type_check(const char *type);
 int seal_data(struct tpm *tpm, const char *path, const unsigned char *data, size_t len,
               size_t random_len, const struct seal_spec *spec, const struct secret *password);
 
-/* Unseals into out (a secret: wiped by the caller). warned: set when the
- * policy was one tpmctl cannot run and FAPI, which returns the secret in
- * clear on the bus, had to. */
+/* Unseals into out (a secret: wiped by the caller). An object sealed
+ * --authorized-by tries the approved policies stored for its key, newest
+ * first, and unseals with the first that holds (EXIT_POLICY naming what
+ * changed when none does). */
 int unseal_data(struct tpm *tpm, const char *user_path, const struct auth_source *auth,
-                struct secret *out, bool *warned);
+                struct secret *out, struct unseal_info *info);

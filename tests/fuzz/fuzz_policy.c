@@ -16,6 +16,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 (void)policy_digest(&policy, TPM2_ALG_SHA256, &digest);
                 (void)policy_runs_in_engine(&policy);
                 (void)policy_has_multi_pcr(&policy);
+                char text[256];
+                policy_describe(&policy, text, sizeof(text));
         }
         policy_free(&policy);
         json_object_put(json);

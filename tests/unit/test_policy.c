@@ -166,6 +166,72 @@ static const char *digest_of(json_object *node, const char *alg)
 /* What FAPI is given in place of computing: the policy's digest, and each
  * branch's, which FAPI passes to TPM2_PolicyOR. Digests the policy carried
  * before (here a wrong one) are gone. */
+/* A key name: sha256 (000b) and 32 bytes of 11. */
+#define NAME_11        "000b1111111111111111111111111111111111111111111111111111111111111111"
+#define AUTHORIZE(ref) "{\"type\": \"POLICYAUTHORIZE\", \"keyName\": \"" NAME_11 "\"" ref "}"
+
+/* PolicyAuthorize: H(H(Z 0000016a name) policyRef), from zeros whatever came
+ * before. Checked with python hashlib and with tpm2_policyauthorize in a
+ * trial session on swtpm (-n name.bin [-q ref.bin]). */
+static void authorize(void **state)
+{
+        (void)state;
+        expect_digest(POLICY(AUTHORIZE("")), TPM2_ALG_SHA256,
+                      "4a1abcfbbd695141639ae9da442c5b6121baadc246ba3aaa129076f5f508af1b");
+        expect_digest(POLICY(PCR_0_16 ", " AUTHORIZE("")), TPM2_ALG_SHA256,
+                      "4a1abcfbbd695141639ae9da442c5b6121baadc246ba3aaa129076f5f508af1b");
+        /* policyRef "prod" */
+        expect_digest(POLICY(AUTHORIZE(", \"policyRef\": \"70726f64\"")), TPM2_ALG_SHA256,
+                      "d670db3cd38178d8d1022e268fc7f3cac643a590bae657c75d39eb6b18945b8f");
+        expect_digest(
+            POLICY(AUTHORIZE(", \"policyRef\": \"70726f64\"") ", " ELEMENT("POLICYAUTHVALUE")),
+            TPM2_ALG_SHA256, "3219384d1345291594bd6ebd393c4359711df2f90fd06eaff9e79fdd94934784");
+        expect_digest(POLICY(AUTHORIZE("")), TPM2_ALG_SHA384,
+                      "fc2451945491b87ee2fae35904c817d87ffc9d3564a3cc9cc29aebd46257e034ed08512b8b9"
+                      "5e0abae07bcba6d126415");
+}
+
+/* Without the key's name or public area there is no digest; a
+ * tpmctl_authorization must be a whole, consistent record. */
+static void authorize_refused(void **state)
+{
+        static const char *const bad[] = {
+            POLICY("{\"type\": \"POLICYAUTHORIZE\", \"keyPath\": \"/HS/SRK/k\"}"),
+            POLICY("{\"type\": \"POLICYAUTHORIZE\", \"keyName\": \"zz\"}"),
+            POLICY(AUTHORIZE(", \"policyRef\": 7")),
+            POLICY(AUTHORIZE(", \"tpmctl_authorization\": {}")),
+            POLICY(AUTHORIZE(", \"tpmctl_authorization\": {\"path\": \"/policy/a\", "
+                             "\"hashAlg\": \"sha256\", \"approvedPolicy\": \"00\", "
+                             "\"policyRef\": \"\", \"keyPublic\": \"0000\", "
+                             "\"signature\": \"\", \"policy\": {}}")),
+        };
+        (void)state;
+        for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+                json_object *json = json_tokener_parse(bad[i]);
+                struct policy p;
+                assert_non_null(json);
+                assert_int_equal(policy_parse(json, &p), 3);
+                policy_free(&p);
+                json_object_put(json);
+        }
+}
+
+static void describe(void **state)
+{
+        json_object *json = json_tokener_parse(POLICY(PCR_0_16 ", " AUTHORIZE(
+            ", \"policyRef\": \"70726f64\"") ", " ELEMENT("POLICYAUTHVALUE")));
+        struct policy p;
+        char text[512];
+
+        (void)state;
+        assert_int_equal(policy_parse(json, &p), 0);
+        policy_describe(&p, text, sizeof(text));
+        assert_string_equal(text, "PCR sha256:0,16; policies authorized by key " NAME_11
+                                  " (ref \"prod\"); password");
+        policy_free(&p);
+        json_object_put(json);
+}
+
 static void annotate(void **state)
 {
         json_object *json = json_tokener_parse(
@@ -223,6 +289,9 @@ int main(void)
             cmocka_unit_test(element_after_an_or),
             cmocka_unit_test(or_after_an_element),
             cmocka_unit_test(sha384),
+            cmocka_unit_test(authorize),
+            cmocka_unit_test(authorize_refused),
+            cmocka_unit_test(describe),
             cmocka_unit_test(annotate),
             cmocka_unit_test(annotate_needs_values),
         };
