@@ -50,6 +50,11 @@ extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_d
     cmd_batch, cmd_nv, cmd_nv_define, cmd_nv_write, cmd_nv_read, cmd_nv_increment, cmd_nv_extend,
     cmd_nv_setbits;
 
+/* Value lists that live next to their parsers, for the completion:
+ * NULL-terminated. */
+extern const char *const export_formats[];     /* export --format */
+extern const char *const policy_digest_algs[]; /* policy digest --alg */
+
 /* Finds a command by name in a NULL-terminated table. */
 const struct command *command_find(const struct command *const *table, const char *name);
 
