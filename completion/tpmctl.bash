@@ -90,7 +90,9 @@ _tpmctl_parse() {
   while (($#)); do
     w=$1
     shift
-    if [[ -n $pending ]]; then
+    if [[ -n $pending && $w == = ]]; then
+      continue # bash's word break in --option=VALUE
+    elif [[ -n $pending ]]; then
       case $pending in --keystore | --fapi-config | --tcti) _tpmctl_ks+=("$pending" "$w") ;; esac
       pending=""
     elif [[ -z $_tpmctl_dashdash && $w == -?* ]]; then
@@ -183,10 +185,17 @@ _tpmctl_candidates() {
 }
 
 _tpmctl() {
-  local cur=${COMP_WORDS[COMP_CWORD]}
-  local -a reply
+  local cur=${COMP_WORDS[COMP_CWORD]} prefix=""
+  local -a reply before=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
   _tpmctl_bin=${COMP_WORDS[0]}
-  _tpmctl_parse "${COMP_WORDS[@]:1:COMP_CWORD-1}"
+  # --option=VALUE: "=" is a word of its own where COMP_WORDBREAKS
+  # has it (the default), else part of the word.
+  if [[ $cur == = && ${COMP_WORDS[COMP_CWORD-1]} == --?* ]]; then
+    cur=""
+  elif [[ $cur == --?*=* ]]; then
+    before+=("${cur%%=*}") prefix=${cur%%=*}= cur=${cur#*=}
+  fi
+  _tpmctl_parse "${before[@]}"
   _tpmctl_candidates "$cur"
   case $_tpmctl_how in
     files)
@@ -202,6 +211,7 @@ _tpmctl() {
       mapfile -t COMPREPLY < <(compgen -W "${reply[*]}" -- "$cur")
       ;;
   esac
+  [[ -z $prefix ]] || COMPREPLY=("${COMPREPLY[@]/#/$prefix}")
   return 0
 }
 complete -F _tpmctl tpmctl

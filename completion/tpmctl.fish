@@ -245,14 +245,11 @@ function __tpmctl_keystore -a kind cur bin
     end
 end
 
-# The candidates for the word at the cursor, read as the parser reads the
-# words before it: global options anywhere, a command and its subcommand,
+# The candidates for word cur of command bin, read as the parser reads the
+# words before it (the rest of argv): global options anywhere, a command and its subcommand,
 # the command's options and their values, then positionals.
-function __tpmctl_complete
-    set -l toks (commandline -opc)
-    set -l cur (commandline -ct)
-    set -l bin $toks[1]
-    set -e toks[1]
+function __tpmctl_candidates -a bin cur
+    set -l toks $argv[3..-1]
     set -g __tpmctl_ks
     set -l cmd ''
     set -l pending ''
@@ -326,6 +323,22 @@ function __tpmctl_complete
             __tpmctl_keystore $kind $cur $bin
         case '*'
             __tpmctl_values $kind
+    end
+end
+
+# The candidates for the word at the cursor; for --option=VALUE, those for
+# VALUE after --option=.
+function __tpmctl_complete
+    set -l toks (commandline -opc)
+    set -l cur (commandline -ct)
+    set -l prefix ''
+    if string match -q -r -- '^--[^=]+=' $cur
+        set prefix (string replace -r -- '=.*' '=' $cur)
+        set -a toks (string replace -r -- '=.*' '' $cur)
+        set cur (string replace -r -- '^[^=]*=' '' $cur)
+    end
+    for c in (__tpmctl_candidates $toks[1] "$cur" $toks[2..-1])
+        echo "$prefix$c"
     end
 end
 

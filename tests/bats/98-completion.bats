@@ -49,6 +49,7 @@ complete_zsh() {
 			print -rl -- "$@"
 		}
 		_files() { print -r -- "_files $*"; }
+		compset() { :; }
 		words=("$@"); CURRENT=$#
 		_tpmctl' _ "$top/completion" "$TPMCTL" "$@"
 }
@@ -175,6 +176,24 @@ complete_fish() {
 	assert_output --partial "give --format"
 }
 
+@test "bash: values after --option=, split at = as bash does by default or not" {
+	run complete_bash key create k --alg = ""
+	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+	run complete_bash key create k --alg =
+	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+	run complete_bash key create k --alg = ec
+	assert_output "$(printf '%s\n' ecc256 ecc384)"
+	run complete_bash key create k --alg=ec
+	assert_output "$(printf '%s\n' --alg=ecc256 --alg=ecc384)"
+	# Typed earlier, --option=VALUE takes no positional's place.
+	run complete_bash --profile = P_ECCP256SHA256 key c
+	assert_output "create"
+	run complete_bash sign --scheme = rsapss re
+	assert_output "relkey"
+	run complete_bash --keystore = "$TPMCTL_KEYSTORE" sign re
+	assert_output "relkey"
+}
+
 @test "bash: files where a file goes, directories for --keystore" {
 	cd "$BATS_FILE_TMPDIR/files"
 	run complete_bash sign relkey -i da
@@ -255,6 +274,8 @@ complete_fish() {
 	assert_line other
 	run complete_zsh nv read ""
 	assert_output "cnt1"
+	run complete_zsh key create k --alg=
+	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
 }
 
 @test "fish: commands, subcommands, help, options, values, files and keys" {
@@ -280,9 +301,13 @@ complete_fish() {
 	assert_line other
 	run complete_fish "nv read "
 	assert_output "cnt1"
+	run complete_fish key create k --alg=ec
+	assert_output "$(printf '%s\n' --alg=ecc256 --alg=ecc384)"
 	cd "$BATS_FILE_TMPDIR/files"
 	run complete_fish sign relkey -i data.p
 	assert_output "data.pem"
+	run complete_fish sign relkey --input=data.p
+	assert_output "--input=data.pem"
 }
 
 @test "meson install puts the three completions where the shells look, as checked in" {
