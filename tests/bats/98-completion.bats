@@ -21,11 +21,6 @@ setup_file() {
 		openssl pkey -pubout -out "$BATS_FILE_TMPDIR/pub.pem"
 }
 
-teardown_file() {
-	tpmctl delete relkey other /nv/Owner/cnt1 /policy/pol1 || true
-	stop_tpm
-}
-
 # The candidates bash offers for the last word, one a line: words as bash
 # splits them, the first being the binary under test.
 complete_bash() {
@@ -276,6 +271,51 @@ complete_fish() {
 	assert_output "cnt1"
 	run complete_zsh key create k --alg=
 	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+}
+
+# zsh for real: each LINE typed into an interactive zsh on a pty (zpty),
+# then TAB, then ^T, bound to a widget that prints the buffer and clears it.
+# Prints each line as completed.
+complete_zsh_pty() { # complete_zsh_pty LINE...
+	zsh -f -c "$(zsh_pty_script)" _ "$top/completion" "$(dirname "$TPMCTL")" "$@"
+}
+
+zsh_pty_script() {
+	cat <<'ZSH'
+zmodload zsh/zpty || exit 1
+fdir=$1 bdir=$2; shift 2
+zpty z zsh -f -i
+zpty -w z "PS1='' RPROMPT=''; unset zle_bracketed_paste; fpath=(${(q)fdir} \$fpath); path=(${(q)bdir} \$path); autoload -U compinit; compinit -u -D"
+zpty -w z 'show-buffer() { print -r -- "<""<BUF:$BUFFER:BUF"">>"; BUFFER=""; }; zle -N show-buffer; bindkey "^T" show-buffer'
+for line; do
+  zpty -n -w z "$line"$'\t'
+  zpty -n -w z $'\x14'
+done
+out= chunk=
+for i in {1..100}; do
+  if zpty -r -t z chunk; then out+=$chunk; else sleep 0.1; fi
+  [[ ${#${(M)${(f)out//$'\r'/$'\n'}:#*<<BUF:*}} -ge $# ]] && break
+done
+zpty -d z
+out=${out//$'\r'/}
+while [[ $out == *'<<BUF:'*':BUF>>'* ]]; do
+  out=${out#*<<BUF:}
+  print -r -- "${out%%:BUF>>*}"
+  out=${out#*:BUF>>}
+done
+ZSH
+}
+
+@test "zsh on a pty: TAB completes commands, options, values, keys and files" {
+	cd "$BATS_FILE_TMPDIR/files"
+	run complete_zsh_pty "tpmctl key c" "tpmctl --profile X key c" "tpmctl sign relkey --sch" \
+		"tpmctl key create x --alg ecc2" "tpmctl sign rel" "tpmctl key create x --alg=rsa" \
+		"tpmctl help ke" "tpmctl nv read cn" "tpmctl sign -i data.b" "tpmctl export relkey --format p"
+	assert_success
+	assert_output "$(printf '%s \n' "tpmctl key create" "tpmctl --profile X key create" \
+		"tpmctl sign relkey --scheme" "tpmctl key create x --alg ecc256" "tpmctl sign relkey" \
+		"tpmctl key create x --alg=rsa2048" "tpmctl help key" "tpmctl nv read cnt1" \
+		"tpmctl sign -i data.bin" "tpmctl export relkey --format pem")"
 }
 
 @test "fish: commands, subcommands, help, options, values, files and keys" {
