@@ -9,17 +9,50 @@
 
 enum shell { BASH, ZSH, FISH };
 
+/* Text in fish's single quotes. */
+static void print_fish_quoted(const char *text)
+{
+        putchar('\'');
+        for (const char *p = text; *p; p++) {
+                if (*p == '\'' || *p == '\\')
+                        putchar('\\');
+                putchar(*p == '\n' ? ' ' : *p);
+        }
+        putchar('\'');
+}
+
+/* One word, and for fish its description after a tab (fish shows it). */
+static void print_word(enum shell sh, const char *prefix, const char *word, const char *suffix,
+                       const char *description)
+{
+        char text[256];
+
+        snprintf(text, sizeof(text), "%s%s%s", prefix, word, suffix);
+        if (sh != FISH) {
+                printf(" %s", text);
+                return;
+        }
+        printf(" \\\n                ");
+        print_fish_quoted(text);
+        if (description) {
+                printf("\\t");
+                print_fish_quoted(description);
+        }
+}
+
 /* One option as the scripts know it: "--alg@key-alg", "-a@key-alg", or
  * "--noda" for a flag. */
 static void print_option_words(enum shell sh, const char *command, const struct cli_option *opts)
 {
         for (const struct cli_option *o = opts; o && o->name; o++) {
                 const char *kind = completion_option_kind(command, o);
-                printf(" --%s%s%s", o->name, kind ? "@" : "", kind ? kind : "");
+                char suffix[64], short_name[3] = {'-', o->short_name, '\0'};
+
+                snprintf(suffix, sizeof(suffix), "%s%s", kind ? "@" : "", kind ? kind : "");
+                print_word(sh, "--", o->name, suffix, o->help);
                 if (o->short_name)
-                        printf(" -%c%s%s", o->short_name, kind ? "@" : "", kind ? kind : "");
+                        print_word(sh, "", short_name, suffix, o->help);
         }
-        (void)sh;
 }
 
 /* The kinds of the positional arguments: "PATH..." -> "path...",
@@ -57,7 +90,7 @@ static void print_spec(enum shell sh, const char *path, const struct command *co
                 printf("    \"%s\") ", path);
         printf("%s%s", set, sh == FISH ? "__tpmctl_subs" : "subs=(");
         for (size_t i = 0; subs && subs[i]; i++)
-                printf(" %s", subs[i]->name);
+                print_word(sh, "", subs[i]->name, "", subs[i]->summary);
         printf("%s%s%s", sh == FISH ? "\n            " : " ) ", set,
                sh == FISH ? "__tpmctl_opts" : "opts=(");
         print_option_words(sh, path, opts);
@@ -322,7 +355,7 @@ static const char fish_logic[] =
     "\n"
     "# The kind of option $argv[1] (nothing for a flag); status 1 when unknown.\n"
     "function __tpmctl_optkind\n"
-    "    for t in $__tpmctl_opts $__tpmctl_gopts\n"
+    "    for t in (string replace -r -- '\\t.*' '' $__tpmctl_opts $__tpmctl_gopts)\n"
     "        if test \"$t\" = \"$argv[1]\"\n"
     "            return 0\n"
     "        end\n"
@@ -406,7 +439,7 @@ static const char fish_logic[] =
     "    if test -n \"$pending\"\n"
     "        set kind (__tpmctl_optkind $pending)\n"
     "    else if test -z \"$dd\"; and string match -q -- '-*' $cur\n"
-    "        string replace -r -- '@.*' '' $__tpmctl_opts $__tpmctl_gopts\n"
+    "        string replace -r -- '@[^\\t]*' '' $__tpmctl_opts $__tpmctl_gopts\n"
     "        return\n"
     "    else if set -q __tpmctl_subs[1]\n"
     "        printf '%s\\n' $__tpmctl_subs\n"

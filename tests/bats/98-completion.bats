@@ -341,6 +341,13 @@ ZSH
 	assert_line other
 	run complete_fish "nv read "
 	assert_output "cnt1"
+	# With the summaries and the options' help as descriptions.
+	run fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$top/completion/tpmctl.fish" \
+		"$TPMCTL key "
+	assert_line "$(printf 'create\t%s' "$(tpmctl help key | sed -n 's/^  create  *//p')")"
+	run fish --no-config -c 'source $argv[1]; complete -C $argv[2]' "$top/completion/tpmctl.fish" \
+		"$TPMCTL sign k --sch"
+	assert_output "$(printf -- '--scheme\trsapss, rsassa or ecdsa (default: the key'"'"'s, RSA-PSS or ECDSA)')"
 	run complete_fish key create k --alg=ec
 	assert_output "$(printf '%s\n' --alg=ecc256 --alg=ecc384)"
 	cd "$BATS_FILE_TMPDIR/files"
