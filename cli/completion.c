@@ -206,7 +206,7 @@ static const char shared_logic[] =
     "      pos+=(\"$w\")\n"
     "    fi\n"
     "  done\n"
-    "  _tpmctl_opts=(\"${opts[@]}\" \"${_tpmctl_gopts[@]}\")\n"
+    "  _tpmctl_cmd=$cmd _tpmctl_opts=(\"${opts[@]}\" \"${_tpmctl_gopts[@]}\")\n"
     "  _tpmctl_subs=(\"${subs[@]}\")\n"
     "  for t in \"${pos[@]}\"; do _tpmctl_first=$t; break; done\n"
     "  if [[ -n $pending ]]; then\n"
@@ -257,16 +257,20 @@ static const char shared_logic[] =
     "_tpmctl_candidates() {\n"
     "  local t\n"
     "  local -a subs opts args\n"
-    "  reply=() _tpmctl_how=words\n"
+    "  reply=() _tpmctl_how=words _tpmctl_what=values _tpmctl_parent=\"\"\n"
     "  if [[ -z $_tpmctl_value && -z $_tpmctl_dashdash && $1 == -* ]]; then\n"
     "    for t in \"${_tpmctl_opts[@]}\"; do reply+=(\"${t%%@*}\"); done\n"
+    "    _tpmctl_what=options\n"
     "    return\n"
     "  fi\n"
     "  case $_tpmctl_kind in\n"
     "    none) ;;\n"
-    "    sub) reply=(\"${_tpmctl_subs[@]}\") ;;\n"
-    "    command) _tpmctl_spec \"\" && reply=(\"${subs[@]}\") ;;\n"
-    "    subcommand) _tpmctl_spec \"$_tpmctl_first\" && reply=(\"${subs[@]}\") ;;\n"
+    "    sub) reply=(\"${_tpmctl_subs[@]}\") _tpmctl_what=commands _tpmctl_parent=$_tpmctl_cmd ;;\n"
+    "    command) _tpmctl_spec \"\" && reply=(\"${subs[@]}\") _tpmctl_what=commands ;;\n"
+    "    subcommand)\n"
+    "      _tpmctl_spec \"$_tpmctl_first\" && reply=(\"${subs[@]}\") _tpmctl_what=commands\n"
+    "      _tpmctl_parent=$_tpmctl_first\n"
+    "      ;;\n"
     "    file) _tpmctl_how=files ;;\n"
     "    dir) _tpmctl_how=dirs ;;\n"
     "    pcrs)\n"
@@ -319,6 +323,46 @@ static void print_bash(void)
                "complete -F _tpmctl tpmctl\n");
 }
 
+/* Text in single quotes for bash and zsh. */
+static void print_sh_quoted(const char *text)
+{
+        putchar('\'');
+        for (const char *p = text; *p; p++) {
+                if (*p == '\'')
+                        fputs("'\\''", stdout);
+                else
+                        putchar(*p == '\n' ? ' ' : *p);
+        }
+        putchar('\'');
+}
+
+static void print_zsh_option_descriptions(const char *path, const struct cli_option *opts)
+{
+        for (const struct cli_option *o = opts; o && o->name; o++) {
+                printf("  'o:%s|--%s' ", path, o->name);
+                print_sh_quoted(o->help);
+                printf("\n");
+                if (o->short_name) {
+                        printf("  'o:%s|-%c' ", path, o->short_name);
+                        print_sh_quoted(o->help);
+                        printf("\n");
+                }
+        }
+}
+
+static void print_zsh_descriptions(const char *prefix, const struct command *cmd)
+{
+        char path[128];
+
+        snprintf(path, sizeof(path), "%s%s%s", prefix, *prefix ? " " : "", cmd->name);
+        printf("  'c:%s' ", path);
+        print_sh_quoted(cmd->summary);
+        printf("\n");
+        print_zsh_option_descriptions(path, cmd->options);
+        for (size_t i = 0; cmd->subcommands && cmd->subcommands[i]; i++)
+                print_zsh_descriptions(path, cmd->subcommands[i]);
+}
+
 static void print_zsh(void)
 {
         printf("#compdef tpmctl\n"
@@ -326,29 +370,54 @@ static void print_zsh(void)
                "# Install as _tpmctl in a directory of $fpath (e.g.\n"
                "# /usr/share/zsh/vendor-completions), then run compinit.\n\n");
         print_data(ZSH);
+        printf("\n# Descriptions: c:COMMAND, o:COMMAND|OPTION (o:|OPTION for the global ones).\n"
+               "typeset -gA _tpmctl_desc\n"
+               "_tpmctl_desc=(\n");
+        print_zsh_option_descriptions("", global_options);
+        for (size_t i = 0; commands[i]; i++)
+                print_zsh_descriptions("", commands[i]);
+        printf(")\n");
         fputs(shared_logic, stdout);
-        printf("\n"
-               "_tpmctl() {\n"
-               "  local cur=${words[CURRENT]}\n"
-               "  local -a reply before=(\"${(@)words[2,CURRENT-1]}\")\n"
-               "  _tpmctl_bin=${words[1]}\n"
-               "  if [[ $cur == --?*=* ]]; then # --option=VALUE\n"
-               "    before+=(\"${cur%%%%=*}\")\n"
-               "    compset -P '*='\n"
-               "    cur=${cur#*=}\n"
-               "  fi\n"
-               "  _tpmctl_parse \"${before[@]}\"\n"
-               "  _tpmctl_candidates \"$cur\"\n"
-               "  case $_tpmctl_how in\n"
-               "    files) _files ;;\n"
-               "    dirs) _files -/ ;;\n"
-               "    nospace) compadd -S '' -- \"${reply[@]}\" ;;\n"
-               "    *) compadd -- \"${reply[@]}\" ;;\n"
-               "  esac\n"
-               "}\n"
-               "\n"
-               "# Autoloaded, this file is _tpmctl's first call; sourced, it only defines.\n"
-               "[[ ${funcstack[1]} == _tpmctl ]] && _tpmctl \"$@\"\n");
+        printf(
+            "\n"
+            "_tpmctl() {\n"
+            "  local cur=${words[CURRENT]}\n"
+            "  local -a reply before=(\"${(@)words[2,CURRENT-1]}\")\n"
+            "  _tpmctl_bin=${words[1]}\n"
+            "  if [[ $cur == --?*=* ]]; then # --option=VALUE\n"
+            "    before+=(\"${cur%%%%=*}\")\n"
+            "    compset -P '*='\n"
+            "    cur=${cur#*=}\n"
+            "  fi\n"
+            "  _tpmctl_parse \"${before[@]}\"\n"
+            "  _tpmctl_candidates \"$cur\"\n"
+            "  case $_tpmctl_how in\n"
+            "    files) _files ;;\n"
+            "    dirs) _files -/ ;;\n"
+            "    nospace) compadd -S '' -- \"${reply[@]}\" ;;\n"
+            "    *)\n"
+            "      # Commands with their summaries, options with their help.\n"
+            "      local -a display\n"
+            "      local t d\n"
+            "      for t in \"${reply[@]}\"; do\n"
+            "        case $_tpmctl_what in\n"
+            "          options) d=${_tpmctl_desc[o:$_tpmctl_cmd|$t]:-${_tpmctl_desc[o:|$t]}} ;;\n"
+            "          commands) d=${_tpmctl_desc[c:${_tpmctl_parent:+$_tpmctl_parent }$t]} ;;\n"
+            "          *) d=\"\" ;;\n"
+            "        esac\n"
+            "        display+=(\"$t${d:+  -- $d}\")\n"
+            "      done\n"
+            "      if [[ $_tpmctl_what == values ]]; then\n"
+            "        compadd -- \"${reply[@]}\"\n"
+            "      else\n"
+            "        compadd -l -d display -- \"${reply[@]}\"\n"
+            "      fi\n"
+            "      ;;\n"
+            "  esac\n"
+            "}\n"
+            "\n"
+            "# Autoloaded, this file is _tpmctl's first call; sourced, it only defines.\n"
+            "[[ ${funcstack[1]} == _tpmctl ]] && _tpmctl \"$@\"\n");
 }
 
 static const char fish_logic[] =

@@ -111,7 +111,7 @@ _tpmctl_parse() {
       pos+=("$w")
     fi
   done
-  _tpmctl_opts=("${opts[@]}" "${_tpmctl_gopts[@]}")
+  _tpmctl_cmd=$cmd _tpmctl_opts=("${opts[@]}" "${_tpmctl_gopts[@]}")
   _tpmctl_subs=("${subs[@]}")
   for t in "${pos[@]}"; do _tpmctl_first=$t; break; done
   if [[ -n $pending ]]; then
@@ -162,16 +162,20 @@ _tpmctl_keystore() {
 _tpmctl_candidates() {
   local t
   local -a subs opts args
-  reply=() _tpmctl_how=words
+  reply=() _tpmctl_how=words _tpmctl_what=values _tpmctl_parent=""
   if [[ -z $_tpmctl_value && -z $_tpmctl_dashdash && $1 == -* ]]; then
     for t in "${_tpmctl_opts[@]}"; do reply+=("${t%%@*}"); done
+    _tpmctl_what=options
     return
   fi
   case $_tpmctl_kind in
     none) ;;
-    sub) reply=("${_tpmctl_subs[@]}") ;;
-    command) _tpmctl_spec "" && reply=("${subs[@]}") ;;
-    subcommand) _tpmctl_spec "$_tpmctl_first" && reply=("${subs[@]}") ;;
+    sub) reply=("${_tpmctl_subs[@]}") _tpmctl_what=commands _tpmctl_parent=$_tpmctl_cmd ;;
+    command) _tpmctl_spec "" && reply=("${subs[@]}") _tpmctl_what=commands ;;
+    subcommand)
+      _tpmctl_spec "$_tpmctl_first" && reply=("${subs[@]}") _tpmctl_what=commands
+      _tpmctl_parent=$_tpmctl_first
+      ;;
     file) _tpmctl_how=files ;;
     dir) _tpmctl_how=dirs ;;
     pcrs)

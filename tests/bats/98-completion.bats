@@ -31,17 +31,30 @@ complete_bash() {
 # zsh, without a terminal: _tpmctl autoloaded by compinit from completion/,
 # called with words and CURRENT set as the completion system sets them, and
 # compadd and _files standing in for the builtins (compadd prints what it
-# was given, unfiltered; _files prints "_files ARGS").
+# was given, unfiltered, or with ZSH_DISPLAY set what it would display;
+# _files prints "_files ARGS").
 complete_zsh() {
 	zsh -f -c 'fpath=("$1" $fpath); shift
 		autoload -U compinit; compinit -u -D
 		[[ $_comps[tpmctl] == _tpmctl ]] || { print "tpmctl not bound to _tpmctl"; exit 1; }
 		compadd() {
 			local -a flags
-			while (($#)) && [[ $1 != -- ]]; do flags+=("$1"); shift; done
+			local dname=
+			while (($#)) && [[ $1 != -- ]]; do
+				case $1 in
+				-d) dname=$2; shift ;;
+				-l) ;;
+				*) flags+=("$1") ;;
+				esac
+				shift
+			done
 			shift
 			[[ -n $flags ]] && print -r -- "flags: $flags"
-			print -rl -- "$@"
+			if [[ -n $dname && -n $ZSH_DISPLAY ]]; then
+				print -rl -- "${(@P)dname}"
+			else
+				print -rl -- "$@"
+			fi
 		}
 		_files() { print -r -- "_files $*"; }
 		compset() { :; }
@@ -271,6 +284,16 @@ complete_fish() {
 	assert_output "cnt1"
 	run complete_zsh key create k --alg=
 	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+	# Commands are shown with their summaries, options with their help.
+	ZSH_DISPLAY=1 run complete_zsh key ""
+	assert_line "create  -- $(tpmctl help key | sed -n 's/^  create  *//p')"
+	ZSH_DISPLAY=1 run complete_zsh help key ""
+	assert_line "create  -- $(tpmctl help key | sed -n 's/^  create  *//p')"
+	ZSH_DISPLAY=1 run complete_zsh sign k --
+	assert_line "--scheme  -- rsapss, rsassa or ecdsa (default: the key's, RSA-PSS or ECDSA)"
+	assert_line "--keystore  -- keep the keystore under DIR (env TPMCTL_KEYSTORE; default: FAPI's)"
+	ZSH_DISPLAY=1 run complete_zsh ""
+	assert_line --regexp '^sign  -- .+'
 }
 
 # zsh for real: each LINE typed into an interactive zsh on a pty (zpty),
