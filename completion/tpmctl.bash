@@ -84,7 +84,7 @@ _tpmctl_optkind() {
 # --fapi-config and --tcti as given, for `tpmctl list`).
 _tpmctl_parse() {
   local w t cmd="" pending="" REPLY i
-  local -a subs opts args pos
+  local -a subs=() opts=() args=() pos=()
   _tpmctl_ks=() _tpmctl_dashdash="" _tpmctl_value="" _tpmctl_first=""
   _tpmctl_spec ""
   while (($#)); do
@@ -136,7 +136,7 @@ _tpmctl_parse() {
 # prefix), or the full paths once the word starts with /.
 _tpmctl_keystore() {
   local line
-  local -a lines
+  local -a lines=()
   if [[ $_tpmctl_kind == policypath ]]; then
     while IFS= read -r line; do lines+=("$line"); done \
       < <("$_tpmctl_bin" "${_tpmctl_ks[@]}" policy list 2>/dev/null)
@@ -161,7 +161,7 @@ _tpmctl_keystore() {
 # words, words to end without a space (nospace), files or dirs.
 _tpmctl_candidates() {
   local t
-  local -a subs opts args
+  local -a subs=() opts=() args=()
   reply=() _tpmctl_how=words _tpmctl_what=values _tpmctl_parent=""
   if [[ -z $_tpmctl_value && -z $_tpmctl_dashdash && $1 == -* ]]; then
     for t in "${_tpmctl_opts[@]}"; do reply+=("${t%%@*}"); done
@@ -190,7 +190,7 @@ _tpmctl_candidates() {
 
 _tpmctl() {
   local cur=${COMP_WORDS[COMP_CWORD]} prefix=""
-  local -a reply before=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
+  local -a reply=() before=("${COMP_WORDS[@]:1:COMP_CWORD-1}")
   _tpmctl_bin=${COMP_WORDS[0]}
   # --option=VALUE: "=" is a word of its own where COMP_WORDBREAKS
   # has it (the default), else part of the word.
