@@ -103,6 +103,17 @@ complete_fish() {
 	assert_output "$(printf '%s\n' define write read increment extend setbits)"
 }
 
+@test "bash: a shell with set -u completes too" {
+	run bash -c 'set -u; source "$1"; for line in "key c" "bogus x " "sign -- " "--alg=" "seal --pcrs "; do
+		read -ra COMP_WORDS <<<"tpmctl $line"; [[ $line == *" " ]] && COMP_WORDS+=("")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1)); _tpmctl; echo "[${COMPREPLY[*]-}]"; done' _ \
+		"$top/completion/tpmctl.bash"
+	assert_success
+	assert_line --index 0 "[create]"
+	assert_line --index 1 "[]"
+	assert_line --index 4 "[sha1: sha256: sha384: sha512:]"
+}
+
 @test "bash: help completes a command, then a group's subcommand" {
 	run complete_bash help k
 	assert_output "key"
