@@ -39,8 +39,14 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = tpm_open(s, NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE, &tpm)) ||
             (r = auth_change(tpm, argv[0], &current, &password)))
                 return r;
-        if (!s->quiet && !s->json)
+        if (s->json) {
+                json_object *doc = json_object_new_object();
+                json_object_object_add(doc, "path", json_object_new_string(argv[0]));
+                json_object_object_add(doc, "changed", json_object_new_boolean(true));
+                print_json(doc);
+        } else if (!s->quiet) {
                 printf("changed the password of %s\n", argv[0]);
+        }
         return 0;
 }
 

@@ -48,7 +48,9 @@ extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_d
     cmd_pcr_read, cmd_pcr_extend, cmd_policy, cmd_policy_import, cmd_policy_show, cmd_policy_list,
     cmd_policy_export, cmd_policy_digest, cmd_auth, cmd_auth_change, cmd_export, cmd_import,
     cmd_batch, cmd_nv, cmd_nv_define, cmd_nv_write, cmd_nv_read, cmd_nv_increment, cmd_nv_extend,
-    cmd_nv_setbits;
+    cmd_nv_setbits, cmd_lockout, cmd_lockout_status, cmd_lockout_clear, cmd_certificate,
+    cmd_certificate_get, cmd_certificate_set, cmd_description, cmd_description_set, cmd_appdata,
+    cmd_appdata_get, cmd_appdata_set, cmd_hmac, cmd_quote, cmd_verify_quote, cmd_serve;
 
 /* Value lists that live next to their parsers, for the completion:
  * NULL-terminated. */
@@ -68,7 +70,24 @@ void print_help(const struct command *cmd);
  * the version was printed. */
 int parse_command_line(const struct command *cmd, int words, int *argc, char ***argv);
 
+/* Set by a command that printed its own --json document for its failure
+ * (with error_json_add()'s fields): main() then prints no other. */
+extern bool json_error_printed;
+
 /* Output helpers for commands. */
 void print_json(json_object *obj); /* to stdout, then frees obj */
+/* A binary result (file_write's flags) to output ("-": stdout); with
+ * --json one document instead: extra (taken; NULL for none) with the bytes
+ * as base64 under `field` when output is stdout, else with "output" and
+ * "bytes" after writing the file. */
+int write_result(const struct settings *s, const char *output, const unsigned char *data,
+                 size_t len, unsigned flags, const char *field, json_object *extra);
+/* A verification said no (the error message says why): with --json the
+ * one document {"valid": false, "exit": 1, "error": WHY}. Returns
+ * EXIT_INVALID. */
+int print_invalid(const struct settings *s);
 /* One path per line, or a JSON array with --json. */
 void print_paths(const struct settings *s, char *const *paths, size_t n);
+
+/* --nonce HEX or --nonce-file FILE (quote, verify-quote): *len 0 for neither. */
+int nonce_option(const char *hex, const char *file, unsigned char *out, size_t *len);

@@ -48,6 +48,8 @@ const struct command cmd_decrypt = {
     .min_args = 1,
     .max_args = 1,
     .run = run,
-    .summary = "decrypt with a TPM RSA decrypt key; nothing is written unless it authenticates",
+    .summary = "decrypt with a TPM RSA decrypt key or AES key",
+    .details = "RSA key: nothing is written unless the data authenticates. AES key: AES-CFB\n"
+               "in the TPM; data for another key is refused, but CFB cannot tell changed data.",
     .options = options,
 };

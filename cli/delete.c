@@ -37,18 +37,7 @@ static int delete_everything(const struct settings *s, struct op_context *ctx)
                 return r;
         handles_text(&res, handles, sizeof(handles));
         if (s->json) {
-                json_object *out = json_object_new_object(), *paths = json_object_new_array(),
-                            *evicted = json_object_new_array();
-                for (size_t i = 0; i < res.n; i++)
-                        json_object_array_add(paths, json_object_new_string(res.paths[i]));
-                for (size_t i = 0; i < res.n_handles; i++) {
-                        char h[16];
-                        snprintf(h, sizeof(h), "0x%08x", res.handles[i]);
-                        json_object_array_add(evicted, json_object_new_string(h));
-                }
-                json_object_object_add(out, "deleted", paths);
-                json_object_object_add(out, "evicted", evicted);
-                print_json(out);
+                print_json(delete_result_json(&res, true));
         } else if (!s->quiet) {
                 printf("deleted / (%zu objects; evicted persistent handles: %s); run `tpmctl "
                        "provision` to start again\n",
@@ -57,16 +46,31 @@ static int delete_everything(const struct settings *s, struct op_context *ctx)
         return 0;
 }
 
-static int delete_one(struct op_context *ctx, const char *path)
+static void print_deleted(json_object *deleted)
+{
+        json_object *doc = json_object_new_object();
+
+        json_object_object_add(doc, "deleted", json_object_get(deleted));
+        print_json(doc);
+}
+
+/* Deletes path; its full path joins `deleted` (--json). */
+static int delete_one(struct op_context *ctx, const char *path, json_object *deleted)
 {
         _cleanup_(delete_result_free) struct delete_result res = {0};
+        int r;
 
-        return op_delete(ctx, &(struct delete_request){.path = path}, &res);
+        if ((r = op_delete(ctx, &(struct delete_request){.path = path}, &res)))
+                return r;
+        for (size_t i = 0; i < res.n; i++)
+                json_object_array_add(deleted, json_object_new_string(res.paths[i]));
+        return 0;
 }
 
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(op_context_close) struct op_context ctx = {0};
+        _cleanup_json_ json_object *deleted = json_object_new_array();
         int first_error = 0, failed = 0, r;
 
         op_context_init(&ctx, s, false);
@@ -76,13 +80,15 @@ static int run(const struct settings *s, int argc, char **argv)
         if (strcmp(argv[0], "/") == 0)
                 return delete_everything(s, &ctx);
         if (argc == 1) {
-                if ((r = delete_one(&ctx, argv[0])) == 0 && !s->quiet && !s->json)
+                if ((r = delete_one(&ctx, argv[0], deleted)) == 0 && !s->quiet && !s->json)
                         printf("deleted %s\n", argv[0]);
+                if (!r && s->json)
+                        print_deleted(deleted);
                 return r;
         }
         /* Like rm: every path is tried; the first failure decides the exit code. */
         for (int i = 0; i < argc; i++) {
-                if ((r = delete_one(&ctx, argv[i])) == 0) {
+                if ((r = delete_one(&ctx, argv[i], deleted)) == 0) {
                         if (!s->quiet && !s->json)
                                 printf("deleted %s\n", argv[i]);
                         continue;
@@ -94,6 +100,8 @@ static int run(const struct settings *s, int argc, char **argv)
         }
         if (failed)
                 error_set(first_error, "%d of %d paths not deleted", failed, argc);
+        else if (s->json)
+                print_deleted(deleted);
         return first_error;
 }
 

@@ -6,12 +6,13 @@
 #include "../src/errors.h"
 #include "../src/fileio.h"
 #include "../src/import.h"
+#include "../src/ops.h"
 #include "../src/path.h"
 #include "../src/wrap.h"
 #include "auth_options.h"
 #include "cli.h"
 
-static const char *pub_file, *priv_file, *pem_file, *pubkey_file, *wrap_file;
+static const char *pub_file, *priv_file, *pem_file, *pubkey_file, *wrap_file, *hmac_file, *hash;
 static struct auth_source auth = {.option_prefix = "auth"};
 
 static const struct cli_option options[] = {
@@ -23,9 +24,34 @@ static const struct cli_option options[] = {
      "move an OpenSSL RSA-2048 or P-256 private key (PEM) into the TPM"},
     {"pem", 0, OPT_STRING, &pem_file, "FILE",
      "a TSS2 PRIVATE KEY file (tpm2-openssl, tpm2_encodeobject, tpmctl export)"},
+    {"hmac-secret", 0, OPT_STRING, &hmac_file, "FILE",
+     "seal an existing HMAC key (its raw bytes, 1 to 128) into the TPM as an HMAC key"},
+    {"hash", 0, OPT_STRING, &hash, "HASH", "--hmac-secret: sha256 (default), sha384 or sha512"},
     AUTH_OPTIONS(auth),
     {0},
 };
+
+/* An HMAC key's bytes, sealed into the TPM (TPM2_Create in an encrypted
+ * session): wiped once the TPM has them, never written anywhere. */
+static int import_hmac(const struct settings *s, const char *path)
+{
+        _cleanup_(op_context_close) struct op_context ctx = {0};
+        _cleanup_secret_ struct secret secret = {0};
+        struct key_create_request req = {
+            .path = path, .alg = "hmac", .hash = hash, .hmac_secret = &secret, .auth = &auth};
+        struct key_create_result res;
+        int r;
+
+        if ((r = file_read(hmac_file, 4096, &secret.data, &secret.size)))
+                return r;
+        op_context_init(&ctx, s, false);
+        r = op_key_create(&ctx, &req, &res);
+        secret_wipe(&secret);
+        if (res.provisioned_now && !s->quiet)
+                fprintf(stderr, "tpmctl: %s: provisioned %s first\n", s->command,
+                        ctx.tpm->setup.profile);
+        return r;
+}
 
 /* A TSS2 PRIVATE KEY file: its parent must be one of the keystore's SRKs. */
 static int import_pem(const struct settings *s, const char *path)
@@ -77,6 +103,13 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
+        if (hmac_file && !wrap_file && !pubkey_file && !pem_file && !pub_file && !priv_file) {
+                if ((r = import_hmac(s, argv[0])))
+                        return r;
+                return report(s, argv[0]);
+        }
+        if (hash)
+                return error_set(EXIT_USAGE, "--hash goes with --hmac-secret");
         if (wrap_file && !pubkey_file && !pem_file && !pub_file && !priv_file) {
                 if ((r = auth_check(&auth)) ||
                     (r = path_normalize_new(argv[0], path, sizeof(path))) ||
@@ -92,7 +125,7 @@ static int run(const struct settings *s, int argc, char **argv)
                         return r;
                 return report(s, argv[0]);
         }
-        if (pubkey_file || wrap_file || !!pem_file == !!(pub_file || priv_file) ||
+        if (pubkey_file || wrap_file || hmac_file || !!pem_file == !!(pub_file || priv_file) ||
             (!pem_file && !(pub_file && priv_file)))
                 return error_set(EXIT_USAGE,
                                  "give --pub FILE.pub and --priv FILE.priv, --pem FILE, "
@@ -124,6 +157,8 @@ const struct command cmd_import = {
                "         tpmctl import mykey --pub k.pub --priv k.priv\n"
                "Give an --auth-* option when the object has a password (it is not read now;\n"
                "it records that the object needs one). Without one, whether it has a password\n"
-               "is unknown: it is used with the empty one unless an --auth-* option is given.",
+               "is unknown: it is used with the empty one unless an --auth-* option is given.\n"
+               "--hmac-secret FILE makes an HMAC key of FILE's bytes (the --auth-* options\n"
+               "then give the new key's password); the bytes cross the bus encrypted.",
     .options = options,
 };

@@ -6,7 +6,7 @@
 #include "auth_options.h"
 #include "cli.h"
 
-static const char *type_name = "sign", *alg, *policy, *pcrs, *persistent, *description;
+static const char *type_name, *alg, *policy, *pcrs, *persistent, *description, *hash;
 static bool noda;
 static struct auth_source auth = {.option_prefix = "auth"};
 
@@ -14,7 +14,9 @@ static const struct cli_option options[] = {
     {"type", 't', OPT_STRING, &type_name, "TYPE",
      "sign (default), decrypt, restricted-sign or restricted-decrypt"},
     {"alg", 'a', OPT_STRING, &alg, "ALG",
-     "rsa2048, ecc256 or ecc384 (default: the --profile's algorithm)"},
+     "rsa2048, ecc256 or ecc384 (default: the --profile's algorithm); aes128 or aes256 (an "
+     "AES key for encrypt/decrypt in the TPM); hmac (an HMAC key)"},
+    {"hash", 0, OPT_STRING, &hash, "HASH", "--alg hmac: sha256 (default), sha384 or sha512"},
     {"noda", 0, OPT_FLAG, &noda, NULL,
      "no dictionary-attack protection: wrong passwords never lock this key out"},
     {"policy", 0, OPT_STRING, &policy, "POLICYPATH", "bind the key to a keystore policy"},
@@ -38,7 +40,8 @@ static int run(const struct settings *s, int argc, char **argv)
                                          .pcrs = pcrs,
                                          .persistent = persistent,
                                          .description = description,
-                                         .auth = &auth};
+                                         .auth = &auth,
+                                         .hash = hash};
         struct key_create_result res;
         int r;
 

@@ -13,7 +13,10 @@ static int run(const struct settings *s, int argc, char **argv)
         op_context_init(&ctx, s, false);
         if ((r = op_list(&ctx, &(struct list_request){.path = argc ? argv[0] : NULL}, &res)))
                 return r;
-        print_paths(s, res.paths, res.n);
+        if (s->json)
+                print_json(list_result_json(&ctx, &res));
+        else
+                print_paths(s, res.paths, res.n);
         return 0;
 }
 

@@ -32,11 +32,40 @@ const struct cli_option global_options[] = {
 };
 
 const struct command *const commands[] = {
-    &cmd_provision, &cmd_info,    &cmd_health,  &cmd_key,    &cmd_export_public, &cmd_sign,
-    &cmd_verify,    &cmd_encrypt, &cmd_decrypt, &cmd_random, &cmd_seal,          &cmd_unseal,
-    &cmd_pcr,       &cmd_nv,      &cmd_policy,  &cmd_auth,   &cmd_export,        &cmd_import,
-    &cmd_list,      &cmd_delete,  &cmd_flush,   &cmd_batch,  &cmd_config,        &cmd_completion,
-    &cmd_help,      NULL,
+    &cmd_provision,
+    &cmd_info,
+    &cmd_health,
+    &cmd_key,
+    &cmd_export_public,
+    &cmd_sign,
+    &cmd_verify,
+    &cmd_quote,
+    &cmd_verify_quote,
+    &cmd_encrypt,
+    &cmd_decrypt,
+    &cmd_hmac,
+    &cmd_random,
+    &cmd_seal,
+    &cmd_unseal,
+    &cmd_pcr,
+    &cmd_nv,
+    &cmd_lockout,
+    &cmd_certificate,
+    &cmd_description,
+    &cmd_appdata,
+    &cmd_policy,
+    &cmd_auth,
+    &cmd_export,
+    &cmd_import,
+    &cmd_list,
+    &cmd_delete,
+    &cmd_flush,
+    &cmd_batch,
+    &cmd_serve,
+    &cmd_config,
+    &cmd_completion,
+    &cmd_help,
+    NULL,
 };
 
 static bool takes_argument(const char *arg)
@@ -84,7 +113,7 @@ static int finish(int r)
                 fprintf(stderr, "tpmctl: %s: %s\n", settings.command, msg);
         else
                 fprintf(stderr, "tpmctl: %s\n", msg);
-        if (settings.json) {
+        if (settings.json && !json_error_printed) {
                 json_object *doc = json_object_new_object();
                 error_json_add(doc, r);
                 print_json(doc);

@@ -205,6 +205,8 @@ const struct command *command_find(const struct command *const *table, const cha
         return NULL;
 }
 
+bool json_error_printed;
+
 void print_json(struct json_object *obj)
 {
         printf("%s\n", json_object_to_json_string_ext(obj, JSON_C_TO_STRING_PRETTY |

@@ -45,7 +45,9 @@ static int run(const struct settings *s, int argc, char **argv)
         req.digests = digest_text ? &values : NULL;
         if ((r = op_pcr_extend(&ctx, &req, &res)))
                 return r;
-        if (!s->quiet && !s->json)
+        if (s->json)
+                print_json(pcr_extend_result_json(&req, &res));
+        else if (!s->quiet)
                 printf("extended PCR %lu\n", index);
         return 0;
 }

@@ -38,6 +38,9 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = op_random(&ctx, &(struct random_request){.bytes = n}, &res)))
                 return r;
         op_context_close(&ctx); /* the TPM and the lock are free before the output goes */
+        if (s->json)
+                return write_result(s, output, res.data.data, res.data.size,
+                                    WRITE_SECRET | (force ? WRITE_FORCE : 0), "data_b64", NULL);
         if (!as_hex)
                 return file_write(output, res.data.data, res.data.size,
                                   WRITE_SECRET | (force ? WRITE_FORCE : 0));

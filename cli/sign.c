@@ -38,7 +38,8 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = file_check_output(output, force ? WRITE_FORCE : 0)) ||
             (r = op_sign(&ctx, &req, &res)))
                 return r;
-        return file_write(output, res.signature, res.len, force ? WRITE_FORCE : 0);
+        return write_result(s, output, res.signature, res.len, force ? WRITE_FORCE : 0,
+                            "signature_b64", NULL);
 }
 
 const struct command cmd_sign = {

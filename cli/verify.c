@@ -50,14 +50,16 @@ static int run(const struct settings *s, int argc, char **argv)
         req.signature = sig;
         if ((r = op_verify(&ctx, &req, &res)))
                 return r;
+        if (!res.valid)
+                return print_invalid(s);
         if (s->json) {
                 json_object *o = json_object_new_object();
-                json_object_object_add(o, "valid", json_object_new_boolean(res.valid));
+                json_object_object_add(o, "valid", json_object_new_boolean(true));
                 print_json(o);
-        } else if (res.valid && !s->quiet) {
+        } else if (!s->quiet) {
                 printf("valid\n");
         }
-        return res.valid ? 0 : EXIT_INVALID;
+        return 0;
 }
 
 const struct command cmd_verify = {

@@ -6,18 +6,21 @@ _tpmctl_gopts=( --tcti@none --keystore@dir --fapi-config@file --profile@profile 
 _tpmctl_spec() {
   subs=() opts=() args=()
   case $1 in
-    "") subs=( provision info health key export-public sign verify encrypt decrypt random seal unseal pcr nv policy auth export import list delete flush batch config completion help ) opts=( ) args=( ) ;;
+    "") subs=( provision info health key export-public sign verify quote verify-quote encrypt decrypt hmac random seal unseal pcr nv lockout certificate description appdata policy auth export import list delete flush batch serve config completion help ) opts=( ) args=( ) ;;
     "provision") subs=( ) opts=( --force -f ) args=( ) ;;
     "info") subs=( ) opts=( ) args=( ) ;;
     "health") subs=( ) opts=( ) args=( ) ;;
     "key") subs=( create show ) opts=( ) args=( ) ;;
-    "key create") subs=( ) opts=( --type@key-type -t@key-type --alg@key-alg -a@key-alg --noda --policy@policypath --pcrs@pcrs --persistent@none --description@none --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
+    "key create") subs=( ) opts=( --type@key-type -t@key-type --alg@key-alg -a@key-alg --hash@hash --noda --policy@policypath --pcrs@pcrs --persistent@none --description@none --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
     "key show") subs=( ) opts=( ) args=( path ) ;;
     "export-public") subs=( ) opts=( --output@file -o@file --force -f ) args=( path ) ;;
     "sign") subs=( ) opts=( --input@file -i@file --output@file -o@file --digest --scheme@scheme --force -f --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
     "verify") subs=( ) opts=( --signature@file -s@file --input@file -i@file --pubkey@file --digest --scheme@scheme --hash@hash ) args=( path ) ;;
-    "encrypt") subs=( ) opts=( --input@file -i@file --output@file -o@file --force -f ) args=( path ) ;;
+    "quote") subs=( ) opts=( --pcrs@pcrs --nonce@none --nonce-file@file --output@file -o@file --force -f --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
+    "verify-quote") subs=( ) opts=( --pubkey@file --key@path --nonce@none --nonce-file@file --pcrs-expected@file ) args=( file ) ;;
+    "encrypt") subs=( ) opts=( --input@file -i@file --output@file -o@file --force -f --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
     "decrypt") subs=( ) opts=( --input@file -i@file --output@file -o@file --force -f --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
+    "hmac") subs=( ) opts=( --input@file -i@file --output@file -o@file --hex --force -f --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
     "random") subs=( ) opts=( --output@file -o@file --hex --force -f ) args=( none ) ;;
     "seal") subs=( ) opts=( --input@file -i@file --random@none --pcrs@pcrs --policy@policypath --type@none --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
     "unseal") subs=( ) opts=( --output@file -o@file --force -f --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
@@ -31,6 +34,17 @@ _tpmctl_spec() {
     "nv increment") subs=( ) opts=( --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( nvpath ) ;;
     "nv extend") subs=( ) opts=( --input@file -i@file --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( nvpath ) ;;
     "nv setbits") subs=( ) opts=( --bits@none --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( nvpath ) ;;
+    "lockout") subs=( status clear ) opts=( ) args=( ) ;;
+    "lockout status") subs=( ) opts=( ) args=( ) ;;
+    "lockout clear") subs=( ) opts=( --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( ) ;;
+    "certificate") subs=( get set ) opts=( ) args=( ) ;;
+    "certificate get") subs=( ) opts=( --output@file -o@file --force -f ) args=( path ) ;;
+    "certificate set") subs=( ) opts=( ) args=( path file ) ;;
+    "description") subs=( set ) opts=( ) args=( ) ;;
+    "description set") subs=( ) opts=( ) args=( path none ) ;;
+    "appdata") subs=( set get ) opts=( ) args=( ) ;;
+    "appdata set") subs=( ) opts=( --input@file -i@file ) args=( path none ) ;;
+    "appdata get") subs=( ) opts=( --output@file -o@file --force -f ) args=( path ) ;;
     "policy") subs=( import show list export digest ) opts=( ) args=( ) ;;
     "policy import") subs=( ) opts=( ) args=( policypath file ) ;;
     "policy show") subs=( ) opts=( ) args=( policypath ) ;;
@@ -40,11 +54,12 @@ _tpmctl_spec() {
     "auth") subs=( change ) opts=( ) args=( ) ;;
     "auth change") subs=( ) opts=( --auth-file@file --auth-fd@none --auth-env@none --auth-prompt --new-auth-file@file --new-auth-fd@none --new-auth-env@none --new-auth-prompt ) args=( path ) ;;
     "export") subs=( ) opts=( --format@format --output@file -o@file --force -f ) args=( path ) ;;
-    "import") subs=( ) opts=( --pub@file --priv@file --pubkey@file --wrap@file --pem@file --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
+    "import") subs=( ) opts=( --pub@file --priv@file --pubkey@file --wrap@file --pem@file --hmac-secret@file --hash@hash --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
     "list") subs=( ) opts=( ) args=( path ) ;;
     "delete") subs=( ) opts=( --force -f ) args=( path... ) ;;
     "flush") subs=( ) opts=( --transient --sessions ) args=( ) ;;
     "batch") subs=( ) opts=( --auth-file@file --auth-fd@none --auth-env@none ) args=( ) ;;
+    "serve") subs=( ) opts=( --listen@none --token-file@file --tls-cert@none --tls-key@none --max-body@none --max-clients@none --openapi ) args=( ) ;;
     "config") subs=( ) opts=( ) args=( ) ;;
     "completion") subs=( ) opts=( ) args=( shell ) ;;
     "help") subs=( ) opts=( ) args=( command subcommand ) ;;

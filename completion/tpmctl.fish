@@ -30,13 +30,20 @@ function __tpmctl_spec
                 'export-public'\t'write a key\'s public key as PEM (SubjectPublicKeyInfo)' \
                 'sign'\t'sign data with a TPM key (RSA: raw signature; ECDSA: DER)' \
                 'verify'\t'check a signature: exit 0 and "valid", or exit 1 and "invalid signature"' \
-                'encrypt'\t'encrypt data to an RSA decrypt key (any size; tamper-evident)' \
-                'decrypt'\t'decrypt with a TPM RSA decrypt key; nothing is written unless it authenticates' \
+                'quote'\t'sign PCR values with a restricted signing key (TPM2_Quote), as JSON' \
+                'verify-quote'\t'check a quote: exit 0 and "valid", or exit 1 and the reason' \
+                'encrypt'\t'encrypt data to an RSA decrypt key, or with an AES key in the TPM' \
+                'decrypt'\t'decrypt with a TPM RSA decrypt key or AES key' \
+                'hmac'\t'HMAC of data with an HMAC key in the TPM' \
                 'random'\t'N random bytes (up to 1 MiB) from the TPM, read through an encrypted session' \
                 'seal'\t'seal a secret in the TPM, bound to a password and/or PCR values' \
                 'unseal'\t'unseal a secret; it crosses the TPM bus encrypted' \
                 'pcr'\t'read and extend PCRs' \
                 'nv'\t'define, write and read NV indices (/nv/Owner/NAME)' \
+                'lockout'\t'show and clear the TPM\'s dictionary-attack lockout' \
+                'certificate'\t'store and read a key\'s X.509 certificate (PEM) in the keystore' \
+                'description'\t'set the description of a key, sealed object or NV index' \
+                'appdata'\t'keep an application\'s own bytes with a key, sealed object or NV index' \
                 'policy'\t'check, store, show and compute JSON policies (TCG FAPI policy language)' \
                 'auth'\t'change the password of a key or sealed object' \
                 'export'\t'export a key or sealed object for tpm2-tools or the OpenSSL TPM provider' \
@@ -45,6 +52,7 @@ function __tpmctl_spec
                 'delete'\t'delete keys and other objects from the keystore and the TPM' \
                 'flush'\t'flush every transient object and session from the TPM' \
                 'batch'\t'run operations given as JSON lines on stdin, one JSON reply line each' \
+                'serve'\t'serve the operations over HTTP/JSON on a unix socket (or TCP with a token)' \
                 'config'\t'print the FAPI config tpmctl uses (for TSS2_FAPICONF and the tss2_* tools)' \
                 'completion'\t'print a completion script for bash (the default), zsh or fish' \
                 'help'\t'show help for a command'
@@ -75,8 +83,9 @@ function __tpmctl_spec
             set -g __tpmctl_opts \
                 '--type@key-type'\t'sign (default), decrypt, restricted-sign or restricted-decrypt' \
                 '-t@key-type'\t'sign (default), decrypt, restricted-sign or restricted-decrypt' \
-                '--alg@key-alg'\t'rsa2048, ecc256 or ecc384 (default: the --profile\'s algorithm)' \
-                '-a@key-alg'\t'rsa2048, ecc256 or ecc384 (default: the --profile\'s algorithm)' \
+                '--alg@key-alg'\t'rsa2048, ecc256 or ecc384 (default: the --profile\'s algorithm); aes128 or aes256 (an AES key for encrypt/decrypt in the TPM); hmac (an HMAC key)' \
+                '-a@key-alg'\t'rsa2048, ecc256 or ecc384 (default: the --profile\'s algorithm); aes128 or aes256 (an AES key for encrypt/decrypt in the TPM); hmac (an HMAC key)' \
+                '--hash@hash'\t'--alg hmac: sha256 (default), sha384 or sha512' \
                 '--noda'\t'no dictionary-attack protection: wrong passwords never lock this key out' \
                 '--policy@policypath'\t'bind the key to a keystore policy' \
                 '--pcrs@pcrs'\t'bind the key to these PCRs\' values now, e.g. sha256:0,7,16' \
@@ -127,6 +136,30 @@ function __tpmctl_spec
                 '--scheme@scheme'\t'rsapss, rsassa or ecdsa (default: the key\'s; rsapss for RSA PEM keys)' \
                 '--hash@hash'\t'sha256, sha384 or sha512 (default: the key\'s; sha384 for P-384 PEM keys)'
             set -g __tpmctl_args path
+        case 'quote'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts \
+                '--pcrs@pcrs'\t'the PCRs to quote, e.g. sha256:0,7 (required)' \
+                '--nonce@none'\t'the verifier\'s nonce, 1 to 64 bytes (default: 16 random bytes from the TPM)' \
+                '--nonce-file@file'\t'read the nonce\'s bytes from FILE' \
+                '--output@file'\t'where the quote goes (default: stdout)' \
+                '-o@file'\t'where the quote goes (default: stdout)' \
+                '--force'\t'replace the output file if it exists' \
+                '-f'\t'replace the output file if it exists' \
+                '--auth-file@file'\t'read the password from FILE (a trailing newline is dropped)' \
+                '--auth-fd@none'\t'read the password from file descriptor N' \
+                '--auth-env@none'\t'read the password from environment variable VAR' \
+                '--auth-prompt'\t'ask for the password on the terminal, without echo'
+            set -g __tpmctl_args path
+        case 'verify-quote'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts \
+                '--pubkey@file'\t'the quoting key\'s PEM public key (no TPM, no keystore needed)' \
+                '--key@path'\t'the quoting key in the keystore: a restricted signing key, or an /ext/ key' \
+                '--nonce@none'\t'the nonce the quote must carry' \
+                '--nonce-file@file'\t'read the nonce\'s bytes from FILE' \
+                '--pcrs-expected@file'\t'PCR values the quote must show, as `pcr read --json` prints them'
+            set -g __tpmctl_args file
         case 'encrypt'
             set -g __tpmctl_subs
             set -g __tpmctl_opts \
@@ -135,7 +168,11 @@ function __tpmctl_spec
                 '--output@file'\t'where the ciphertext goes (default: stdout)' \
                 '-o@file'\t'where the ciphertext goes (default: stdout)' \
                 '--force'\t'replace the output file if it exists' \
-                '-f'\t'replace the output file if it exists'
+                '-f'\t'replace the output file if it exists' \
+                '--auth-file@file'\t'read the password from FILE (a trailing newline is dropped)' \
+                '--auth-fd@none'\t'read the password from file descriptor N' \
+                '--auth-env@none'\t'read the password from environment variable VAR' \
+                '--auth-prompt'\t'ask for the password on the terminal, without echo'
             set -g __tpmctl_args path
         case 'decrypt'
             set -g __tpmctl_subs
@@ -144,6 +181,21 @@ function __tpmctl_spec
                 '-i@file'\t'the ciphertext (default: stdin)' \
                 '--output@file'\t'where the plaintext goes, mode 0600 (default: stdout)' \
                 '-o@file'\t'where the plaintext goes, mode 0600 (default: stdout)' \
+                '--force'\t'replace the output file if it exists' \
+                '-f'\t'replace the output file if it exists' \
+                '--auth-file@file'\t'read the password from FILE (a trailing newline is dropped)' \
+                '--auth-fd@none'\t'read the password from file descriptor N' \
+                '--auth-env@none'\t'read the password from environment variable VAR' \
+                '--auth-prompt'\t'ask for the password on the terminal, without echo'
+            set -g __tpmctl_args path
+        case 'hmac'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts \
+                '--input@file'\t'the data (default: stdin); any size' \
+                '-i@file'\t'the data (default: stdin); any size' \
+                '--output@file'\t'where the HMAC goes (default: stdout)' \
+                '-o@file'\t'where the HMAC goes (default: stdout)' \
+                '--hex'\t'write the HMAC in hex, with a newline (default: raw bytes)' \
                 '--force'\t'replace the output file if it exists' \
                 '-f'\t'replace the output file if it exists' \
                 '--auth-file@file'\t'read the password from FILE (a trailing newline is dropped)' \
@@ -279,6 +331,71 @@ function __tpmctl_spec
                 '--auth-env@none'\t'read the password from environment variable VAR' \
                 '--auth-prompt'\t'ask for the password on the terminal, without echo'
             set -g __tpmctl_args nvpath
+        case 'lockout'
+            set -g __tpmctl_subs \
+                'status'\t'show the failed tries, their limit, the recovery times and the lockout' \
+                'clear'\t'forget every failed try and end the lockout (the lockout password)'
+            set -g __tpmctl_opts
+            set -g __tpmctl_args
+        case 'lockout status'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts
+            set -g __tpmctl_args
+        case 'lockout clear'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts \
+                '--auth-file@file'\t'read the password from FILE (a trailing newline is dropped)' \
+                '--auth-fd@none'\t'read the password from file descriptor N' \
+                '--auth-env@none'\t'read the password from environment variable VAR' \
+                '--auth-prompt'\t'ask for the password on the terminal, without echo'
+            set -g __tpmctl_args
+        case 'certificate'
+            set -g __tpmctl_subs \
+                'get'\t'write the certificate stored with a key (PEM); exit 4 when it has none' \
+                'set'\t'store a PEM certificate (FILE, - for stdin) with a key'
+            set -g __tpmctl_opts
+            set -g __tpmctl_args
+        case 'certificate get'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts \
+                '--output@file'\t'write to FILE (default: stdout)' \
+                '-o@file'\t'write to FILE (default: stdout)' \
+                '--force'\t'replace FILE if it exists' \
+                '-f'\t'replace FILE if it exists'
+            set -g __tpmctl_args path
+        case 'certificate set'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts
+            set -g __tpmctl_args path file
+        case 'description'
+            set -g __tpmctl_subs \
+                'set'\t'set an object\'s description (one line; "" removes it)'
+            set -g __tpmctl_opts
+            set -g __tpmctl_args
+        case 'description set'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts
+            set -g __tpmctl_args path none
+        case 'appdata'
+            set -g __tpmctl_subs \
+                'set'\t'replace an object\'s application data with FILE\'s bytes (empty: none)' \
+                'get'\t'write an object\'s application data (nothing when it has none)'
+            set -g __tpmctl_opts
+            set -g __tpmctl_args
+        case 'appdata set'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts \
+                '--input@file'\t'read the data from FILE (- for stdin)' \
+                '-i@file'\t'read the data from FILE (- for stdin)'
+            set -g __tpmctl_args path none
+        case 'appdata get'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts \
+                '--output@file'\t'write to FILE (default: stdout)' \
+                '-o@file'\t'write to FILE (default: stdout)' \
+                '--force'\t'replace FILE if it exists' \
+                '-f'\t'replace FILE if it exists'
+            set -g __tpmctl_args path
         case 'policy'
             set -g __tpmctl_subs \
                 'import'\t'check a policy file strictly and store it in the keystore' \
@@ -347,6 +464,8 @@ function __tpmctl_spec
                 '--pubkey@file'\t'an RSA or EC public key (PEM), stored at /ext/NAME for verify' \
                 '--wrap@file'\t'move an OpenSSL RSA-2048 or P-256 private key (PEM) into the TPM' \
                 '--pem@file'\t'a TSS2 PRIVATE KEY file (tpm2-openssl, tpm2_encodeobject, tpmctl export)' \
+                '--hmac-secret@file'\t'seal an existing HMAC key (its raw bytes, 1 to 128) into the TPM as an HMAC key' \
+                '--hash@hash'\t'--hmac-secret: sha256 (default), sha384 or sha512' \
                 '--auth-file@file'\t'read the password from FILE (a trailing newline is dropped)' \
                 '--auth-fd@none'\t'read the password from file descriptor N' \
                 '--auth-env@none'\t'read the password from environment variable VAR' \
@@ -374,6 +493,17 @@ function __tpmctl_spec
                 '--auth-file@file'\t'the password for requests without "auth" that use a key or sealed object' \
                 '--auth-fd@none'\t'the same, read from file descriptor N' \
                 '--auth-env@none'\t'the same, from environment variable VAR'
+            set -g __tpmctl_args
+        case 'serve'
+            set -g __tpmctl_subs
+            set -g __tpmctl_opts \
+                '--listen@none'\t'unix:PATH or tcp:[HOST:]PORT (default unix:$XDG_RUNTIME_DIR/tpmctl.sock)' \
+                '--token-file@file'\t'clients must send this bearer token (needed on TCP)' \
+                '--tls-cert@none'\t'serve HTTPS with this certificate' \
+                '--tls-key@none'\t'the certificate\'s private key' \
+                '--max-body@none'\t'largest request body (default 16 MiB)' \
+                '--max-clients@none'\t'most connections at once (default 64)' \
+                '--openapi'\t'print the OpenAPI document and exit'
             set -g __tpmctl_args
         case 'config'
             set -g __tpmctl_subs

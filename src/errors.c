@@ -97,7 +97,7 @@ static struct rc_meaning tpm_meaning(TSS2_RC rc)
                 return (struct rc_meaning){
                     EXIT_AUTH, "the TPM is in dictionary-attack lockout after too many wrong "
                                "passwords: wait for the lockout interval to pass, or clear it "
-                               "with `tpm2_dictionarylockout --clear-lockout`"};
+                               "with `tpmctl lockout clear`"};
         case TPM2_RC_POLICY_FAIL:
         case TPM2_RC_POLICY_CC:
         case TPM2_RC_PCR_CHANGED:
@@ -311,7 +311,7 @@ static void clock_text(time_t now, time_t when, char *buf, size_t size)
 const char *da_sentence(TSS2_RC rc, const struct da_state *da, time_t now, char *buf, size_t size)
 {
         static const char clear[] =
-            "or clear it with `tpm2_dictionarylockout --clear-lockout` (the lockout password)";
+            "or clear it with `tpmctl lockout clear` (the lockout password)";
         unsigned code = tpm_rc_code(rc);
         char wait[64], until[64];
 
@@ -338,8 +338,8 @@ const char *da_sentence(TSS2_RC rc, const struct da_state *da, time_t now, char 
         if (da->interval == 0) {
                 snprintf(buf, size,
                          "the TPM is in dictionary-attack lockout, which does not end by itself "
-                         "(its lockout interval is 0): clear it with `tpm2_dictionarylockout "
-                         "--clear-lockout` (the lockout password)");
+                         "(its lockout interval is 0): clear it with `tpmctl lockout clear` "
+                         "(the lockout password)");
                 return buf;
         }
         snprintf(buf, size,

@@ -63,6 +63,11 @@ int export_blobs(struct tpm *tpm, const char *user_path, struct exported *e)
                                  profile);
         e->is_key =
             o.public.publicArea.type == TPM2_ALG_RSA || o.public.publicArea.type == TPM2_ALG_ECC;
+        e->kind = o.public.publicArea.type == TPM2_ALG_SYMCIPHER ? "an AES key"
+                  : o.public.publicArea.type == TPM2_ALG_KEYEDHASH &&
+                          (o.public.publicArea.objectAttributes & TPMA_OBJECT_SIGN_ENCRYPT)
+                      ? "an HMAC key"
+                      : "sealed data";
         e->with_auth = o.auth != OBJECT_AUTH_NO;
         e->auth_unknown = o.auth == OBJECT_AUTH_UNKNOWN;
         e->public_blob = copy(pub, pub_size);
@@ -87,8 +92,8 @@ int export_pem(const struct exported *e, char **pem, size_t *len)
 
         if (!e->is_key)
                 return error_set(EXIT_BAD_INPUT,
-                                 "%s is sealed data, not a key: the PEM key file "
-                                 "holds keys; use --format tpm2-tools",
-                                 e->path);
+                                 "%s is %s, not a key the PEM key file holds (RSA or "
+                                 "ECC); use --format tpm2-tools",
+                                 e->path, e->kind ? e->kind : "sealed data");
         return tss2_keyfile_write(&key, pem, len);
 }

@@ -11,7 +11,8 @@ struct exported {
         unsigned parent;   /* the persistent handle of the object's SRK */
         bool with_auth;    /* the object has a password, or may have (auth_unknown) */
         bool auth_unknown; /* imported from tpm2-tools blobs: the keystore does not know */
-        bool is_key;       /* RSA or ECC key (else sealed data) */
+        bool is_key;       /* RSA or ECC key (else sealed data, an AES or HMAC key) */
+        const char *kind;  /* when !is_key: "sealed data", "an AES key", "an HMAC key" */
         char path[512];
 };
 

@@ -105,6 +105,17 @@ FORWARD(Fapi_NvExtend,
 FORWARD(Fapi_NvSetBits, (FAPI_CONTEXT * context, char const *path, uint64_t bitmap),
         (context, path, bitmap))
 
+FORWARD(Fapi_GetCertificate, (FAPI_CONTEXT * context, char const *path, char **x509certData),
+        (context, path, x509certData))
+FORWARD(Fapi_SetCertificate, (FAPI_CONTEXT * context, char const *path, char const *x509certData),
+        (context, path, x509certData))
+FORWARD(Fapi_SetAppData,
+        (FAPI_CONTEXT * context, char const *path, uint8_t const *appData, size_t appDataSize),
+        (context, path, appData, appDataSize))
+FORWARD(Fapi_GetAppData,
+        (FAPI_CONTEXT * context, char const *path, uint8_t **appData, size_t *appDataSize),
+        (context, path, appData, appDataSize))
+
 /* Neither can have anything to do before the library is loaded (cleanup
  * paths call them with NULL): they do not load it. */
 void Fapi_Finalize(FAPI_CONTEXT **context)

@@ -87,7 +87,9 @@ json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
         json_object_object_add(area, "type",
                                json_object_new_string(p->type == TPM2_ALG_RSA   ? "RSA"
                                                       : p->type == TPM2_ALG_ECC ? "ECC"
-                                                                                : "KEYEDHASH"));
+                                                      : p->type == TPM2_ALG_SYMCIPHER
+                                                          ? "SYMCIPHER"
+                                                          : "KEYEDHASH"));
         json_object_object_add(area, "nameAlg", json_object_new_string(alg_fapi_name(p->nameAlg)));
         json_object_object_add(area, "objectAttributes", attributes(p->objectAttributes));
         json_object_object_add(area, "authPolicy", hex(p->authPolicy.buffer, p->authPolicy.size));
@@ -124,6 +126,10 @@ json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
                 json_object_object_add(unique, "y",
                                        hex(p->unique.ecc.y.buffer, p->unique.ecc.y.size));
                 break;
+        case TPM2_ALG_SYMCIPHER:
+                json_object_object_add(params, "sym", symmetric(&p->parameters.symDetail.sym));
+                unique = hex(p->unique.sym.buffer, p->unique.sym.size);
+                break;
         default:
                 json_object_object_add(
                     params, "scheme",
@@ -142,7 +148,10 @@ json_object *public_to_fapi_json(const TPM2B_PUBLIC *pub)
  * do: RSA-PSS or ECDSA with the key's name hash. */
 static json_object *signing_scheme(const TPMT_PUBLIC *p)
 {
-        /* FAPI 3.2.1 reads no key object without one, decrypt keys included. */
+        /* FAPI 3.2.1 reads no key object without one, decrypt keys included;
+         * but for keyed-hash objects, and AES keys have none to give. */
+        if (p->type == TPM2_ALG_SYMCIPHER)
+                return scheme(TPM2_ALG_NULL, TPM2_ALG_NULL);
         if (p->type != TPM2_ALG_RSA && p->type != TPM2_ALG_ECC)
                 return NULL;
         if (p->type == TPM2_ALG_RSA && p->parameters.rsaDetail.scheme.scheme != TPM2_ALG_NULL &&

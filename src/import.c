@@ -91,9 +91,10 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
                 return error_set(EXIT_BAD_INPUT, "the private blob is not a TPM2B_PRIVATE (as "
                                                  "`tpm2_create -r` writes)");
         if (public.publicArea.type != TPM2_ALG_RSA && public.publicArea.type != TPM2_ALG_ECC &&
-            public.publicArea.type != TPM2_ALG_KEYEDHASH)
-                return error_set(EXIT_BAD_INPUT, "only RSA and ECC keys and sealed data can be "
-                                                 "imported");
+            public.publicArea.type != TPM2_ALG_KEYEDHASH &&
+            public.publicArea.type != TPM2_ALG_SYMCIPHER)
+                return error_set(EXIT_BAD_INPUT, "only RSA, ECC, AES and HMAC keys and sealed "
+                                                 "data can be imported");
         if ((r = object_absent(tpm, path, full, sizeof(full))))
                 return r;
         {
@@ -123,14 +124,12 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
         return 0;
 }
 
-int import_public_key(struct tpm *tpm, const char *path, const char *pem_file)
+int import_public_pem(struct tpm *tpm, const char *path, const char *pem, const char *what)
 {
         _cleanup_pkey_ EVP_PKEY *key = NULL;
-        _cleanup_free_ char *pem = NULL;
+        _cleanup_(bio_freep) BIO *bio = NULL;
         char full[FAPI_PATH_MAX];
-        size_t len;
         TSS2_RC rc;
-        int r;
 
         if (strchr(path, '/'))
                 snprintf(full, sizeof(full), "%s", path);
@@ -139,15 +138,34 @@ int import_public_key(struct tpm *tpm, const char *path, const char *pem_file)
         if (strncmp(full, "/ext/", 5) != 0 || full[5] == '\0')
                 return error_set(EXIT_BAD_INPUT, "public keys live under /ext/: /ext/NAME");
         /* OpenSSL reads it first: FAPI is not trusted with malformed input. */
-        if ((r = pem_read_public(pem_file, &key)) ||
-            (r = file_read(pem_file, 64 * 1024, (unsigned char **)&pem, &len)))
-                return r;
+        if (!(bio = BIO_new_mem_buf(pem, -1)))
+                return error_set(EXIT_TPM, "out of memory");
+        key = PEM_read_bio_PUBKEY(bio, NULL, NULL, NULL);
+        ERR_clear_error();
+        if (!key)
+                return error_set(EXIT_BAD_INPUT,
+                                 "%s is not a PEM public key (expected \"-----BEGIN PUBLIC "
+                                 "KEY-----\")",
+                                 what);
         if (EVP_PKEY_base_id(key) != EVP_PKEY_RSA && EVP_PKEY_base_id(key) != EVP_PKEY_EC)
-                return error_set(EXIT_BAD_INPUT, "%s is neither an RSA nor an EC key", pem_file);
+                return error_set(EXIT_BAD_INPUT, "%s is neither an RSA nor an EC key", what);
         rc = Fapi_Import(tpm->fapi, full, pem);
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "storing the public key at %s", full);
         return 0;
+}
+
+int import_public_key(struct tpm *tpm, const char *path, const char *pem_file)
+{
+        _cleanup_free_ char *pem = NULL;
+        size_t len;
+        int r;
+
+        if ((r = file_read(pem_file, 64 * 1024, (unsigned char **)&pem, &len)))
+                return r;
+        if (strlen(pem) != len)
+                return error_set(EXIT_BAD_INPUT, "%s is not a PEM public key", pem_file);
+        return import_public_pem(tpm, path, pem, pem_file);
 }
 
 int external_key(const struct tpm *tpm, const char *full_path, EVP_PKEY **key)

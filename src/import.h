@@ -20,6 +20,8 @@ int import_blobs(struct tpm *tpm, const char *path, const unsigned char *pub, si
 /* Stores an RSA or ECC public key (SubjectPublicKeyInfo PEM) at /ext/NAME,
  * as FAPI keeps external keys, for `verify /ext/NAME`. */
 int import_public_key(struct tpm *tpm, const char *path, const char *pem_file);
+/* The same, from the PEM text (NUL-terminated); `what` names it in errors. */
+int import_public_pem(struct tpm *tpm, const char *path, const char *pem, const char *what);
 
 /* The OpenSSL key of an external key stored at a full /ext/... path;
  * EXIT_NOT_FOUND when the object is not one. */

@@ -8,6 +8,7 @@
 #include "op_json.h"
 #include "ops.h"
 #include "pubkey.h"
+#include "symmetric.h"
 
 static const unsigned encrypt_needs = LOCK_SHARED;
 static const unsigned decrypt_needs = NEED_ESYS | LOCK_SHARED;
@@ -26,7 +27,19 @@ int op_encrypt(struct op_context *ctx, const struct encrypt_request *req,
         if ((r = op_tpm(ctx, encrypt_needs, NULL, &tpm)) ||
             (r = key_info_read(tpm, req->path, &key)))
                 return r;
-        return encrypt_data(&key, req->data, req->len, &res->ciphertext, &res->len);
+        if (!key_is_aes(&key))
+                return encrypt_data(&key, req->data, req->len, &res->ciphertext, &res->len);
+        /* An AES key encrypts in the TPM: a context opened without ESYS
+         * (what RSA keys need) is opened again with it. */
+        if (!tpm->esys) {
+                op_context_close(ctx);
+                if ((r = op_tpm(ctx, encrypt_needs | NEED_ESYS, NULL, &tpm)))
+                        return r;
+        }
+        if ((r = auth_check(op_auth(ctx, req->auth))))
+                return r;
+        return aes_encrypt(tpm, &key, op_auth(ctx, req->auth), req->data, req->len,
+                           &res->ciphertext, &res->len);
 }
 
 void encrypt_result_free(struct encrypt_result *res)
@@ -45,8 +58,12 @@ int op_decrypt(struct op_context *ctx, const struct decrypt_request *req,
 
         *res = (struct decrypt_result){0};
         if ((r = auth_check(auth)) || (r = op_tpm(ctx, decrypt_needs, NULL, &tpm)) ||
-            (r = key_info_read(tpm, req->path, &key)) ||
-            (r = fapi_auth_attach(tpm, auth, tpm_hash_size(key.public.publicArea.nameAlg))))
+            (r = key_info_read(tpm, req->path, &key)))
+                return r;
+        if (key_is_aes(&key))
+                return aes_decrypt(tpm, &key, auth, req->ciphertext, req->len, &res->plaintext.data,
+                                   &res->plaintext.size);
+        if ((r = fapi_auth_attach(tpm, auth, tpm_hash_size(key.public.publicArea.nameAlg))))
                 return r;
         return decrypt_data(tpm, &key, req->ciphertext, req->len, auth, &res->plaintext.data,
                             &res->plaintext.size);
@@ -62,7 +79,9 @@ int op_encrypt_parse(json_object *request, struct op_parsed *p)
         struct encrypt_request *req = &p->req.encrypt;
         int r;
 
+        req->auth = &p->auth;
         if ((r = json_get_string(request, "path", true, &req->path)) ||
+            (r = json_get_auth(request, &p->auth)) ||
             (r = json_get_base64(request, "data_b64", true, &p->data)))
                 return r;
         req->data = p->data.data;
@@ -105,5 +124,5 @@ int op_decrypt_run(struct op_context *ctx, const struct op_parsed *p, json_objec
         return json_add_base64(reply, "data_b64", res.plaintext.data, res.plaintext.size);
 }
 
-const char *const op_encrypt_fields[] = {"path", "data_b64", NULL};
+const char *const op_encrypt_fields[] = {"path", "data_b64", "auth", NULL};
 const char *const op_decrypt_fields[] = {"path", "ciphertext_b64", "auth", NULL};

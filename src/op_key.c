@@ -13,6 +13,7 @@
 #include "ops.h"
 #include "path.h"
 #include "pubkey.h"
+#include "symmetric.h"
 #include "tpm_info.h"
 
 static const unsigned key_create_needs = NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE | AUTO_PROVISION;
@@ -51,7 +52,12 @@ int op_key_create(struct op_context *ctx, const struct key_create_request *req,
         *res = (struct key_create_result){0};
         if (req->pcrs && req->policy)
                 return error_set(EXIT_USAGE, "give --pcrs or --policy, not both");
-        if ((req->alg && (r = alg_profile(req->alg, &profile))) ||
+        if (sym_alg(req->alg) && (req->policy || req->persistent || req->type))
+                return error_set(EXIT_USAGE, "--alg %s takes no --type, --policy or --persistent",
+                                 req->alg);
+        if (!sym_alg(req->alg) && (req->hash || req->hmac_secret))
+                return error_set(EXIT_USAGE, "--hash is for --alg hmac");
+        if ((req->alg && !sym_alg(req->alg) && (r = alg_profile(req->alg, &profile))) ||
             (r = key_type_parse(req->type ? req->type : "sign", &spec.type)) ||
             (req->persistent && (r = parse_handle(req->persistent, &spec.persistent))) ||
             (r = auth_check(req->auth)) || (r = path_normalize_new(req->path, path, sizeof(path))))
@@ -69,7 +75,17 @@ int op_key_create(struct op_context *ctx, const struct key_create_request *req,
          * whole or removes it (journal.h). */
         if ((r = journal_op_begin(&tpm->journal, JOURNAL_CREATE, res->path)))
                 return r;
-        r = key_create(tpm, path, &spec, &password);
+        if (sym_alg(req->alg))
+                r = sym_key_create(tpm, path,
+                                   &(struct sym_key_spec){.alg = req->alg,
+                                                          .hash = req->hash,
+                                                          .hmac_secret = req->hmac_secret,
+                                                          .pcrs = req->pcrs,
+                                                          .description = req->description,
+                                                          .noda = req->noda},
+                                   &password);
+        else
+                r = key_create(tpm, path, &spec, &password);
         journal_op_end(&tpm->journal);
         if (r || (r = object_resolve(tpm, path, res->path, sizeof(res->path))))
                 return r;
@@ -85,7 +101,10 @@ json_object *key_create_result_json(const struct key_create_request *req,
         json_object *o = json_object_new_object();
 
         json_object_object_add(o, "path", json_object_new_string(res->path));
-        json_object_object_add(o, "type", json_object_new_string(req->type ? req->type : "sign"));
+        json_object_object_add(o, "type",
+                               json_object_new_string(sym_alg(req->alg) ? req->alg
+                                                      : req->type       ? req->type
+                                                                        : "sign"));
         json_object_object_add(o, "profile", json_object_new_string(res->profile));
         json_object_object_add(o, "persistent_handle",
                                res->persistent ? json_object_new_int64(res->persistent) : NULL);
@@ -194,6 +213,7 @@ int op_key_create_parse(json_object *request, struct op_parsed *p)
             (r = json_get_string(request, "pcrs", false, &req->pcrs)) ||
             (r = json_get_string(request, "persistent", false, &req->persistent)) ||
             (r = json_get_string(request, "description", false, &req->description)) ||
+            (r = json_get_string(request, "hash", false, &req->hash)) ||
             (r = json_get_auth(request, &p->auth)))
                 return r;
         return 0;
@@ -227,6 +247,7 @@ int op_key_show_run(struct op_context *ctx, const struct op_parsed *p, json_obje
         return 0;
 }
 
-const char *const op_key_create_fields[] = {"path", "alg",        "type",        "noda", "policy",
-                                            "pcrs", "persistent", "description", "auth", NULL};
+const char *const op_key_create_fields[] = {"path",   "alg",  "type",       "noda",
+                                            "policy", "pcrs", "persistent", "description",
+                                            "auth",   "hash", NULL};
 const char *const op_key_show_fields[] = {"path", NULL};

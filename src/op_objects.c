@@ -115,6 +115,44 @@ int op_list_parse(json_object *request, struct op_parsed *p)
         return json_get_string(request, "path", false, &p->req.list.path);
 }
 
+/* What key show says of an object, in short: the fields `list --json`
+ * gives. Hierarchies and policies, which key show does not describe, get
+ * their path and type only. */
+static json_object *list_entry_json(struct op_context *ctx, const char *path)
+{
+        static const char *const fields[] = {
+            "type",        "algorithm", "persistent_handle", "handle", "nv_type", "size",
+            "description", "pcrs",      "needs_password",    NULL};
+        _cleanup_(key_show_result_free) struct key_show_result res = {0};
+        json_object *o = json_object_new_object(), *shown, *v;
+
+        json_object_object_add(o, "path", json_object_new_string(path));
+        if (strncmp(path, "/policy/", 8) == 0) {
+                json_object_object_add(o, "type", json_object_new_string("policy"));
+                return o;
+        }
+        if (op_key_show(ctx, &(struct key_show_request){.path = path}, &res)) {
+                error_clear();
+                json_object_object_add(o, "type", json_object_new_string("hierarchy"));
+                return o;
+        }
+        shown = key_show_result_json(&res);
+        for (const char *const *f = fields; *f; f++)
+                if (json_object_object_get_ex(shown, *f, &v))
+                        json_object_object_add(o, *f, json_object_get(v));
+        json_object_put(shown);
+        return o;
+}
+
+json_object *list_result_json(struct op_context *ctx, const struct list_result *res)
+{
+        json_object *a = json_object_new_array();
+
+        for (size_t i = 0; i < res->n; i++)
+                json_object_array_add(a, list_entry_json(ctx, res->paths[i]));
+        return a;
+}
+
 int op_list_run(struct op_context *ctx, const struct op_parsed *p, json_object *reply)
 {
         _cleanup_(list_result_free) struct list_result res = {0};
@@ -123,6 +161,7 @@ int op_list_run(struct op_context *ctx, const struct op_parsed *p, json_object *
         if ((r = op_list(ctx, &p->req.list, &res)))
                 return r;
         json_object_object_add(reply, "paths", paths_json(res.paths, res.n));
+        json_object_object_add(reply, "objects", list_result_json(ctx, &res));
         return 0;
 }
 
@@ -145,17 +184,25 @@ int op_delete_run(struct op_context *ctx, const struct op_parsed *p, json_object
 
         if ((r = op_delete(ctx, req, &res)))
                 return r;
-        json_object_object_add(reply, "deleted", paths_json(res.paths, res.n));
-        if (strcmp(req->path, "/") == 0) {
-                json_object *evicted = json_object_new_array();
-                for (size_t i = 0; i < res.n_handles; i++) {
-                        char h[16];
-                        snprintf(h, sizeof(h), "0x%08x", res.handles[i]);
-                        json_object_array_add(evicted, json_object_new_string(h));
-                }
-                json_object_object_add(reply, "evicted", evicted);
-        }
+        json_merge(reply, delete_result_json(&res, strcmp(req->path, "/") == 0));
         return 0;
+}
+
+json_object *delete_result_json(const struct delete_result *res, bool everything)
+{
+        json_object *o = json_object_new_object(), *evicted;
+
+        json_object_object_add(o, "deleted", paths_json(res->paths, res->n));
+        if (!everything)
+                return o;
+        evicted = json_object_new_array();
+        for (size_t i = 0; i < res->n_handles; i++) {
+                char h[16];
+                snprintf(h, sizeof(h), "0x%08x", res->handles[i]);
+                json_object_array_add(evicted, json_object_new_string(h));
+        }
+        json_object_object_add(o, "evicted", evicted);
+        return o;
 }
 
 const char *const op_list_fields[] = {"path", NULL};

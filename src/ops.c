@@ -4,6 +4,8 @@
  * form do the same thing. */
 #include "ops.h"
 
+#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "errors.h"
@@ -29,6 +31,12 @@ const struct op_entry op_table[] = {
     {"nv_increment", op_nv_increment_parse, op_nv_increment_run, op_nv_increment_fields},
     {"nv_extend", op_nv_extend_parse, op_nv_extend_run, op_nv_extend_fields},
     {"nv_setbits", op_nv_setbits_parse, op_nv_setbits_run, op_nv_setbits_fields},
+    {"lockout_status", op_lockout_status_parse, op_lockout_status_run, op_lockout_status_fields},
+    {"lockout_clear", op_lockout_clear_parse, op_lockout_clear_run, op_lockout_clear_fields},
+    {"hmac", op_hmac_parse, op_hmac_run, op_hmac_fields},
+    {"quote", op_quote_parse, op_quote_run, op_quote_fields},
+    {"verify_quote", op_verify_quote_parse, op_verify_quote_run, op_verify_quote_fields},
+    {"import", op_import_parse, op_import_run, op_import_fields},
     {NULL, NULL, NULL, NULL},
 };
 
@@ -48,6 +56,10 @@ void op_parsed_free(struct op_parsed *parsed)
         secret_wipe(&parsed->digest);
         secret_wipe(&parsed->signature);
         EVP_PKEY_free(parsed->pubkey);
+        if (parsed->quote)
+                quote_doc_free(parsed->quote);
+        free(parsed->quote);
+        free(parsed->pcrs);
         OPENSSL_cleanse(parsed, sizeof(*parsed));
 }
 
@@ -67,8 +79,15 @@ int op_parse_json(json_object *request, const struct op_entry **op, struct op_pa
                 if (strcmp(e->name, json_object_get_string(name)) == 0 &&
                     strlen(e->name) == (size_t)json_object_get_string_len(name))
                         *op = e;
-        if (!*op)
-                return error_set(EXIT_USAGE, "unknown op \"%.64s\"", json_object_get_string(name));
+        if (!*op) {
+                char known[1024];
+                size_t used = 0;
+                for (const struct op_entry *e = op_table; e->name && used < sizeof(known); e++)
+                        used += (size_t)snprintf(known + used, sizeof(known) - used, "%s%s",
+                                                 used ? ", " : "", e->name);
+                return error_set(EXIT_USAGE, "unknown op \"%.64s\" (the ops: %s)",
+                                 json_object_get_string(name), known);
+        }
         json_object_object_foreach(request, key, value)
         {
                 (void)value;

@@ -12,8 +12,10 @@
 #include <stddef.h>
 #include <tss2/tss2_tpm2_types.h>
 
+#include "attest.h"
 #include "cleanup.h"
 #include "keys.h"
+#include "lockout.h"
 #include "nv_info.h"
 #include "objects.h"
 #include "op.h"
@@ -61,6 +63,7 @@ struct encrypt_request {
         const char *path;
         const unsigned char *data;
         size_t len;
+        const struct auth_source *auth; /* AES keys (in the TPM); NULL: none */
 };
 struct encrypt_result {
         unsigned char *ciphertext;
@@ -162,7 +165,9 @@ struct key_create_request {
         const char *pcrs;
         const char *persistent; /* "0x81xxxxxx", or NULL */
         const char *description;
-        const struct auth_source *auth; /* the new key's password: none when not given */
+        const struct auth_source *auth;   /* the new key's password: none when not given */
+        const char *hash;                 /* --alg hmac: "sha256" (NULL), "sha384"... */
+        const struct secret *hmac_secret; /* --alg hmac: the key's bytes (import), or NULL */
 };
 struct key_create_result {
         char path[FAPI_PATH_MAX];
@@ -199,6 +204,10 @@ struct list_result {
 };
 int op_list(struct op_context *ctx, const struct list_request *req, struct list_result *res);
 void list_result_free(struct list_result *res);
+/* `list --json` (and batch's "objects"): per object its path, type
+ * ("sign", "sealed", "nv", "policy", "hierarchy", ...) and what key show
+ * says of its algorithm, handle, description, bound PCRs. */
+json_object *list_result_json(struct op_context *ctx, const struct list_result *res);
 
 struct delete_request {
         const char *path; /* "/": the whole keystore, only with force */
@@ -212,6 +221,70 @@ struct delete_result {
 };
 int op_delete(struct op_context *ctx, const struct delete_request *req, struct delete_result *res);
 void delete_result_free(struct delete_result *res);
+/* {"deleted": [full paths]} and, for "/" (everything), "evicted": the
+ * persistent handles as "0x81000001". */
+json_object *delete_result_json(const struct delete_result *res, bool everything);
+
+/* HMAC with an HMAC key in the TPM (symmetric.h). */
+struct hmac_request {
+        const char *path;
+        struct op_input input; /* any size */
+        const struct auth_source *auth;
+};
+struct hmac_result {
+        unsigned char mac[64];
+        size_t len;
+};
+int op_hmac(struct op_context *ctx, const struct hmac_request *req, struct hmac_result *res);
+
+struct quote_request {
+        const char *path;
+        const char *pcrs;           /* SPEC: the PCRs to quote */
+        const unsigned char *nonce; /* 1 to QUOTE_NONCE_MAX bytes; NULL: QUOTE_NONCE_LEN random */
+        size_t nonce_len;
+        const struct auth_source *auth;
+};
+struct quote_result {
+        struct quote_doc doc; /* attest.h */
+        char warning[256];    /* why the platform's event log was left out, or "" */
+};
+/* A TPM2_Quote with a restricted signing key, the PCR values it covers and
+ * the platform's event log (TPMCTL_EVENTLOG, else the kernel's). */
+int op_quote(struct op_context *ctx, const struct quote_request *req, struct quote_result *res);
+void quote_result_free(struct quote_result *res);
+
+struct verify_quote_request {
+        const struct quote_doc *doc;
+        const char *path; /* a restricted signing key, an /ext/ key, or NULL with pubkey */
+        EVP_PKEY *pubkey;
+        const unsigned char *nonce; /* NULL: only the document's own is checked */
+        size_t nonce_len;
+        const struct pcr_values *expected; /* or NULL */
+};
+struct verify_quote_result {
+        bool valid; /* false: the error message says why */
+        struct quote_verdict verdict;
+};
+int op_verify_quote(struct op_context *ctx, const struct verify_quote_request *req,
+                    struct verify_quote_result *res);
+/* {"valid": true, "pcrs": ..., "clock": ...} as `verify-quote --json` prints it. */
+json_object *verify_quote_result_json(const struct verify_quote_request *req,
+                                      const struct verify_quote_result *res);
+
+/* Import of what another tool made: tpm2-tools blobs (pub and priv), a
+ * TSS2 PEM key file's text, or a public key's PEM text (stored under /ext). */
+struct import_request {
+        const char *path;
+        const unsigned char *pub, *priv; /* TPM2B_PUBLIC and TPM2B_PRIVATE, or NULL */
+        size_t pub_size, priv_size;
+        const char *tss2_pem;   /* "-----BEGIN TSS2 PRIVATE KEY-----...", or NULL */
+        const char *public_pem; /* "-----BEGIN PUBLIC KEY-----...", or NULL */
+        bool needs_auth;        /* the object has a password (not read now) */
+};
+struct import_result {
+        char path[FAPI_PATH_MAX]; /* as stored */
+};
+int op_import(struct op_context *ctx, const struct import_request *req, struct import_result *res);
 
 /* The digest of an input with md (or the input itself with is_digest, which
  * must then be md's size). */
@@ -243,6 +316,11 @@ struct op_parsed {
                 struct nv_increment_request nv_increment;
                 struct nv_extend_request nv_extend;
                 struct nv_setbits_request nv_setbits;
+                struct lockout_clear_request lockout_clear;
+                struct hmac_request hmac;
+                struct quote_request quote;
+                struct verify_quote_request verify_quote;
+                struct import_request import;
         } req;
         struct auth_source auth;    /* "auth" */
         struct secret data;         /* "data_b64", or decrypt's "ciphertext_b64" */
@@ -250,6 +328,8 @@ struct op_parsed {
         struct secret signature;    /* "signature_b64" */
         EVP_PKEY *pubkey;           /* "pubkey_pem" */
         TPML_DIGEST_VALUES digests; /* pcr_extend's "bank" and "digest_b64" */
+        struct quote_doc *quote;    /* verify_quote's "quote" */
+        struct pcr_values *pcrs;    /* verify_quote's "pcrs_expected" */
 };
 void op_parsed_free(struct op_parsed *parsed);
 

@@ -150,6 +150,11 @@ const char *public_usage(const TPMT_PUBLIC *pub)
         bool sign = a & TPMA_OBJECT_SIGN_ENCRYPT, decrypt = a & TPMA_OBJECT_DECRYPT;
         bool restricted = a & TPMA_OBJECT_RESTRICTED;
 
+        /* Symmetric keys (symmetric.h): what they do, not their attributes. */
+        if (pub->type == TPM2_ALG_SYMCIPHER)
+                return "aes";
+        if (pub->type == TPM2_ALG_KEYEDHASH && sign && !decrypt)
+                return "hmac";
         if (sign && decrypt)
                 return "sign,decrypt";
         if (sign)

@@ -6,6 +6,7 @@
 #include <tss2/tss2_rc.h>
 
 #include "errors.h"
+#include "lockout.h"
 #include "recovery.h"
 #include "srk.h"
 
@@ -25,7 +26,8 @@ int session_error(struct tpm *tpm, const char *for_path, TSS2_RC rc, const char 
         va_end(ap);
         if ((r = srk_failure(tpm, for_path, rc, "%s", context)))
                 return r;
-        return error_rc(rc, "%s", context);
+        /* A wrong password or lockout: the tries left, or how long to wait. */
+        return lockout_error(tpm->esys, rc, "%s", context);
 }
 
 int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,

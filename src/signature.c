@@ -87,10 +87,12 @@ int sig_scheme_fits(const TPMT_PUBLIC *pub, enum sig_scheme scheme)
         bool rsa = pub->type == TPM2_ALG_RSA;
 
         if (!(pub->objectAttributes & TPMA_OBJECT_SIGN_ENCRYPT) ||
-            (pub->objectAttributes & TPMA_OBJECT_RESTRICTED))
+            (pub->objectAttributes & TPMA_OBJECT_RESTRICTED) ||
+            (pub->type != TPM2_ALG_RSA && pub->type != TPM2_ALG_ECC))
                 return error_set(EXIT_BAD_INPUT,
-                                 "the key is not an unrestricted signing key (it is %s)",
-                                 public_usage(pub));
+                                 "the key is not an unrestricted signing key (it is %s)%s",
+                                 public_usage(pub),
+                                 pub->type == TPM2_ALG_KEYEDHASH ? "; use `tpmctl hmac`" : "");
         if (scheme == SCHEME_DEFAULT)
                 return 0;
         if (rsa != (scheme != SCHEME_ECDSA))

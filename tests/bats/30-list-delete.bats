@@ -18,11 +18,23 @@ tss2_key() {
 	for l in "${lines[@]}"; do [[ $l == /* ]] || fail "not a path: $l"; done
 }
 
-@test "list --json is an array of the same paths" {
+@test "list --json: an object per path with its type, algorithm, handle and description" {
 	text=$(tpmctl list | sort)
 	run tpmctl list --json
 	assert_success
-	assert_equal "$(jq -r '.[]' <<<"$output" | sort)" "$text"
+	assert_equal "$(jq -r '.[].path' <<<"$output" | sort)" "$text"
+	srk=$(jq -c '.[] | select(.path == "/P_RSA2048SHA256/HS/SRK")' <<<"$output")
+	assert_equal "$(jq -r .type <<<"$srk")" restricted-decrypt
+	assert_equal "$(jq -r .algorithm <<<"$srk")" rsa2048
+	assert_equal "$(jq -r .persistent_handle <<<"$srk")" 2164260865
+	assert_equal "$(jq -r '.[] | select(.path == "/P_RSA2048SHA256/HS") | .type' <<<"$output")" hierarchy
+	tpmctl -q key create listed --description "for list"
+	tpmctl -q policy import /policy/listed "$TPMCTL_DATADIR/policies/password.json"
+	run tpmctl list --json
+	key=$(jq -c '.[] | select(.path == "/P_RSA2048SHA256/HS/SRK/listed")' <<<"$output")
+	assert_equal "$(jq -r '[.type, .algorithm, .description, .persistent_handle] | join(",")' <<<"$key")" "sign,rsa2048,for list,"
+	assert_equal "$(jq -r '.[] | select(.path == "/policy/listed") | .type' <<<"$output")" policy
+	tpmctl -q delete listed /policy/listed
 }
 
 @test "list PATH lists under PATH; a bare name means /HS/SRK/NAME" {

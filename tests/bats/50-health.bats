@@ -59,7 +59,7 @@ setup_file() { :; }
 	run tpmctl health
 	assert_failure 5
 	assert_output --partial "dictionary-attack lockout"
-	assert_output --partial "tpm2_dictionarylockout --clear-lockout"
+	assert_output --partial "tpmctl lockout clear"
 	run tpmctl --json info
 	assert_equal "$(jq -r .lockout.locked_out <<<"$output")" "true"
 	tpm2_dictionarylockout -T "$TPMCTL_TCTI" --clear-lockout

@@ -149,7 +149,7 @@ sign_with() { # sign_with KEY AUTH-OPTIONS...
 		if [[ $output == *"dictionary-attack lockout"* ]]; then locked=1; break; fi
 	done
 	[ "$locked" -eq 1 ] || fail "no lockout after 8 wrong passwords"
-	assert_output --partial "tpm2_dictionarylockout --clear-lockout"
+	assert_output --partial "tpmctl lockout clear"
 	# The SRK has noda: a --noda key still works during the lockout.
 	run sign_with nodakey --auth-file "$BATS_FILE_TMPDIR/pw"
 	assert_success

@@ -158,7 +158,7 @@ b64_to_file() { base64 -d >"$1"; }
 	assert_success
 	assert_equal "${#lines[@]}" 11
 	assert_line -n 0 --regexp '^\{"ok":false,"exit":2,"error":"malformed JSON: .*"\}$'
-	assert_line -n 1 '{"id":2,"ok":false,"exit":2,"error":"unknown op \"frobnicate\""}'
+	assert_line -n 1 --regexp '^\{"id":2,"ok":false,"exit":2,"error":"unknown op \\"frobnicate\\" \(the ops: sign, verify, .*\)"\}$'
 	assert_line -n 2 '{"id":3,"ok":false,"exit":2,"error":"the request has no \"path\""}'
 	assert_line -n 3 '{"id":4,"ok":false,"exit":3,"error":"\"data_b64\" is not valid base64"}'
 	assert_line -n 4 --regexp '^\{"id":5,"ok":false,"exit":5,"error":"signing with /P_ECCP256SHA256/HS/SRK/b-pw: .*wrong password.*"\}$'
@@ -400,4 +400,47 @@ rss_kib() { awk '/^VmRSS/ {print $2}' "/proc/$BATCH_PID/status"; }
 		[ -n "$last_output" ] || fail "example $n printed nothing"
 	done <blocks
 	[ "$n" -ge 3 ] || fail "only $n example blocks found"
+}
+
+@test "every op of the table is named in batch --help and in the man page" {
+	reply=$(echo '{"op": "no-such-op"}' | tpmctl batch)
+	ops=$(jq -r .error <<<"$reply" | sed -n 's/.*(the ops: \(.*\))$/\1/p' | tr -d ,)
+	[ "$(wc -w <<<"$ops")" -ge 20 ] || fail "ops: $ops"
+	help=$(tpmctl batch --help | tr -s ' \n,' ' ')
+	scd=$BATS_TEST_DIRNAME/../../man/tpmctl.1.scd
+	for op in $ops; do
+		[[ " $help " == *" $op "* || " $help " == *" $op; "* ]] || fail "batch --help lacks $op"
+		grep -q "^|  $op\$\|_${op}_\|\*$op\*" "$scd" || fail "the man page lacks op $op"
+	done
+}
+
+@test "batch import: tpm2_create blobs, a TSS2 PEM key file and a public key, in the request" {
+	tpm2_create -T "$TPMCTL_TCTI" -C 0x81000001 -G ecc -u "$BATS_TEST_TMPDIR/k.pub" -r "$BATS_TEST_TMPDIR/k.priv" >/dev/null
+	tpmctl -q key create bi-src
+	tpmctl -q export bi-src --format pem -o "$BATS_TEST_TMPDIR/src.pem"
+	tpmctl export-public bi-src -o "$BATS_TEST_TMPDIR/src.pub.pem"
+	tpmctl -q delete bi-src
+	{
+		jq -nc --arg p "$(base64 -w0 "$BATS_TEST_TMPDIR/k.pub")" --arg q "$(base64 -w0 "$BATS_TEST_TMPDIR/k.priv")" \
+			'{id: 1, op: "import", path: "bi-blobs", pub_b64: $p, priv_b64: $q}'
+		jq -nc --rawfile pem "$BATS_TEST_TMPDIR/src.pem" '{id: 2, op: "import", path: "bi-pem", tss2_pem: $pem}'
+		jq -nc --rawfile pem "$BATS_TEST_TMPDIR/src.pub.pem" '{id: 3, op: "import", path: "bi-pub", pubkey_pem: $pem}'
+		echo '{"id": 4, "op": "import", "path": "bi-none"}'
+		echo '{"id": 5, "op": "import", "path": "bi-bad", "tss2_pem": "not a key"}'
+	} >"$BATS_TEST_TMPDIR/req"
+	run tpmctl batch <"$BATS_TEST_TMPDIR/req"
+	assert_success
+	assert_line -n 0 '{"id":1,"ok":true,"path":"/HS/SRK/bi-blobs"}'
+	assert_line -n 1 '{"id":2,"ok":true,"path":"/HS/SRK/bi-pem"}'
+	assert_line -n 2 '{"id":3,"ok":true,"path":"/ext/bi-pub"}'
+	assert_line -n 3 '{"id":4,"ok":false,"exit":2,"error":"give pub_b64 and priv_b64, tss2_pem, or pubkey_pem"}'
+	assert_line -n 4 --regexp '^\{"id":5,"ok":false,"exit":3,'
+	# The imported keys sign, and the imported public key verifies bi-pem's signatures.
+	printf 'imported' >"$BATS_TEST_TMPDIR/d"
+	tpmctl sign bi-blobs -i "$BATS_TEST_TMPDIR/d" -o "$BATS_TEST_TMPDIR/s1"
+	tpmctl verify bi-blobs -i "$BATS_TEST_TMPDIR/d" -s "$BATS_TEST_TMPDIR/s1"
+	tpmctl sign bi-pem -i "$BATS_TEST_TMPDIR/d" -o "$BATS_TEST_TMPDIR/s2"
+	run tpmctl verify /ext/bi-pub -i "$BATS_TEST_TMPDIR/d" -s "$BATS_TEST_TMPDIR/s2"
+	assert_output valid
+	tpmctl -q delete bi-blobs bi-pem /ext/bi-pub
 }

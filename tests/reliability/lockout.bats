@@ -75,7 +75,7 @@ wrong_unseal() {
 @test "the fifth wrong password says the TPM is now locked out, and until when" {
 	wrong_sign
 	assert_failure 5
-	assert_output --regexp "wrong password, try 5 of 5: the TPM is now in dictionary-attack lockout until [0-9]{2}:[0-9]{2}:[0-9]{2} \(2 min\), then allows one try every 2 min; or clear it with \`tpm2_dictionarylockout --clear-lockout\`"
+	assert_output --regexp "wrong password, try 5 of 5: the TPM is now in dictionary-attack lockout until [0-9]{2}:[0-9]{2}:[0-9]{2} \(2 min\), then allows one try every 2 min; or clear it with \`tpmctl lockout clear\`"
 	run tpm2_getcap -T "$TPMCTL_TCTI" properties-variable
 	assert_output --regexp 'inLockout: +1'
 }

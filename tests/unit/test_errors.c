@@ -29,7 +29,7 @@ static void tpm_auth_failures_are_auth(void **state)
         assert_int_equal(rc_meaning(0x98e).exit_code, EXIT_AUTH);
         assert_int_equal(rc_meaning(TPM2_RC_BAD_AUTH | TPM2_RC_S | TPM2_RC_1).exit_code, EXIT_AUTH);
         assert_int_equal(rc_meaning(TPM2_RC_LOCKOUT).exit_code, EXIT_AUTH);
-        assert_non_null(strstr(rc_meaning(TPM2_RC_LOCKOUT).sentence, "clear-lockout"));
+        assert_non_null(strstr(rc_meaning(TPM2_RC_LOCKOUT).sentence, "tpmctl lockout clear"));
         assert_int_equal(rc_meaning(TSS2_FAPI_RC_AUTHORIZATION_FAILED).exit_code, EXIT_AUTH);
         assert_int_equal(rc_meaning(TSS2_FAPI_RC_AUTHORIZATION_UNKNOWN).exit_code, EXIT_AUTH);
 }
