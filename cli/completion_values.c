@@ -9,6 +9,7 @@
 #include "../src/nv.h"
 #include "../src/pubkey.h"
 #include "../src/signature.h"
+#include "../src/symmetric.h"
 #include "completion.h"
 
 /* Options whose value is not what their argument's name says. command NULL:
@@ -18,6 +19,8 @@ static const struct {
 } option_map[] = {
     {"key create", "type", "key-type"},
     {"key create", "alg", "key-alg"},
+    {"key create", "hash", "hmac-hash"},
+    {"import", "hash", "hmac-hash"},
     {"nv define", "type", "nv-type"},
     {"seal", "type", KIND_NONE},
     {"policy digest", "alg", "policy-alg"},
@@ -36,6 +39,7 @@ static const struct {
 } arg_map[] = {
     {"FILE", KIND_FILE},
     {"PEMFILE", KIND_FILE},
+    {"PEM", KIND_FILE},
     {"DIR", KIND_DIR},
     {"PATH", KIND_PATH},
     {"NVPATH", KIND_NVPATH},
@@ -51,8 +55,8 @@ static const struct {
 const char *const completion_shells[] = {"bash", "zsh", "fish", NULL};
 
 const char *const completion_list_names[] = {
-    "key-alg", "key-type", "nv-type", "scheme", "hash", "policy-alg",
-    "format",  "profile",  "bank",    "shell",  NULL,
+    "key-alg",    "hmac-hash", "key-type", "nv-type", "scheme", "hash",
+    "policy-alg", "format",    "profile",  "bank",    "shell",  NULL,
 };
 
 const char *completion_arg_kind(const char *arg)
@@ -105,6 +109,13 @@ void completion_list_values(const char *name, const char **out, size_t max)
                 bool alg = name[0] == 'k';
                 for (const struct key_alg *a = key_algs; a->alg && n + 1 < max; a++)
                         out[n++] = alg ? a->alg : a->profile;
+                /* The symmetric keys' (key create --alg aes128...). */
+                for (size_t i = 0; alg && sym_alg_names[i] && n + 1 < max; i++)
+                        out[n++] = sym_alg_names[i];
+                out[n] = NULL;
+        } else if (strcmp(name, "hmac-hash") == 0) {
+                for (const struct sym_hash *h = sym_hashes; h->name && n + 1 < max; h++)
+                        out[n++] = h->name;
                 out[n] = NULL;
         } else if (strcmp(name, "key-type") == 0) {
                 copy_list(key_type_names, out, max);

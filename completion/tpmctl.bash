@@ -11,7 +11,7 @@ _tpmctl_spec() {
     "info") subs=( ) opts=( ) args=( ) ;;
     "health") subs=( ) opts=( ) args=( ) ;;
     "key") subs=( create show ) opts=( ) args=( ) ;;
-    "key create") subs=( ) opts=( --type@key-type -t@key-type --alg@key-alg -a@key-alg --hash@hash --noda --policy@policypath --pcrs@pcrs --persistent@none --description@none --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
+    "key create") subs=( ) opts=( --type@key-type -t@key-type --alg@key-alg -a@key-alg --hash@hmac-hash --noda --policy@policypath --pcrs@pcrs --persistent@none --description@none --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
     "key show") subs=( ) opts=( ) args=( path ) ;;
     "export-public") subs=( ) opts=( --output@file -o@file --force -f ) args=( path ) ;;
     "sign") subs=( ) opts=( --input@file -i@file --output@file -o@file --digest --scheme@scheme --force -f --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
@@ -54,12 +54,12 @@ _tpmctl_spec() {
     "auth") subs=( change ) opts=( ) args=( ) ;;
     "auth change") subs=( ) opts=( --auth-file@file --auth-fd@none --auth-env@none --auth-prompt --new-auth-file@file --new-auth-fd@none --new-auth-env@none --new-auth-prompt ) args=( path ) ;;
     "export") subs=( ) opts=( --format@format --output@file -o@file --force -f ) args=( path ) ;;
-    "import") subs=( ) opts=( --pub@file --priv@file --pubkey@file --wrap@file --pem@file --hmac-secret@file --hash@hash --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
+    "import") subs=( ) opts=( --pub@file --priv@file --pubkey@file --wrap@file --pem@file --hmac-secret@file --hash@hmac-hash --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( path ) ;;
     "list") subs=( ) opts=( ) args=( path ) ;;
     "delete") subs=( ) opts=( --force -f ) args=( path... ) ;;
     "flush") subs=( ) opts=( --transient --sessions ) args=( ) ;;
     "batch") subs=( ) opts=( --auth-file@file --auth-fd@none --auth-env@none ) args=( ) ;;
-    "serve") subs=( ) opts=( --listen@none --token-file@file --tls-cert@none --tls-key@none --max-body@none --max-clients@none --openapi ) args=( ) ;;
+    "serve") subs=( ) opts=( --listen@none --token-file@file --tls-cert@file --tls-key@file --max-body@none --max-clients@none --openapi ) args=( ) ;;
     "config") subs=( ) opts=( ) args=( ) ;;
     "completion") subs=( ) opts=( ) args=( shell ) ;;
     "help") subs=( ) opts=( ) args=( command subcommand ) ;;
@@ -68,7 +68,8 @@ _tpmctl_spec() {
 
 _tpmctl_values() {
   case $1 in
-    key-alg) reply=( rsa2048 ecc256 ecc384 ) ;;
+    key-alg) reply=( rsa2048 ecc256 ecc384 aes128 aes256 hmac ) ;;
+    hmac-hash) reply=( sha1 sha256 sha384 sha512 ) ;;
     key-type) reply=( sign decrypt restricted-sign restricted-decrypt ) ;;
     nv-type) reply=( ordinary counter bitfield extend ) ;;
     scheme) reply=( rsapss rsassa ecdsa ) ;;

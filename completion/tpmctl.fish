@@ -85,7 +85,7 @@ function __tpmctl_spec
                 '-t@key-type'\t'sign (default), decrypt, restricted-sign or restricted-decrypt' \
                 '--alg@key-alg'\t'rsa2048, ecc256 or ecc384 (default: the --profile\'s algorithm); aes128 or aes256 (an AES key for encrypt/decrypt in the TPM); hmac (an HMAC key)' \
                 '-a@key-alg'\t'rsa2048, ecc256 or ecc384 (default: the --profile\'s algorithm); aes128 or aes256 (an AES key for encrypt/decrypt in the TPM); hmac (an HMAC key)' \
-                '--hash@hash'\t'--alg hmac: sha256 (default), sha384 or sha512' \
+                '--hash@hmac-hash'\t'--alg hmac: sha256 (default), sha384 or sha512' \
                 '--noda'\t'no dictionary-attack protection: wrong passwords never lock this key out' \
                 '--policy@policypath'\t'bind the key to a keystore policy' \
                 '--pcrs@pcrs'\t'bind the key to these PCRs\' values now, e.g. sha256:0,7,16' \
@@ -465,7 +465,7 @@ function __tpmctl_spec
                 '--wrap@file'\t'move an OpenSSL RSA-2048 or P-256 private key (PEM) into the TPM' \
                 '--pem@file'\t'a TSS2 PRIVATE KEY file (tpm2-openssl, tpm2_encodeobject, tpmctl export)' \
                 '--hmac-secret@file'\t'seal an existing HMAC key (its raw bytes, 1 to 128) into the TPM as an HMAC key' \
-                '--hash@hash'\t'--hmac-secret: sha256 (default), sha384 or sha512' \
+                '--hash@hmac-hash'\t'--hmac-secret: sha256 (default), sha384 or sha512' \
                 '--auth-file@file'\t'read the password from FILE (a trailing newline is dropped)' \
                 '--auth-fd@none'\t'read the password from file descriptor N' \
                 '--auth-env@none'\t'read the password from environment variable VAR' \
@@ -499,8 +499,8 @@ function __tpmctl_spec
             set -g __tpmctl_opts \
                 '--listen@none'\t'unix:PATH or tcp:[HOST:]PORT (default unix:$XDG_RUNTIME_DIR/tpmctl.sock)' \
                 '--token-file@file'\t'clients must send this bearer token (needed on TCP)' \
-                '--tls-cert@none'\t'serve HTTPS with this certificate' \
-                '--tls-key@none'\t'the certificate\'s private key' \
+                '--tls-cert@file'\t'serve HTTPS with this certificate' \
+                '--tls-key@file'\t'the certificate\'s private key' \
                 '--max-body@none'\t'largest request body (default 16 MiB)' \
                 '--max-clients@none'\t'most connections at once (default 64)' \
                 '--openapi'\t'print the OpenAPI document and exit'
@@ -523,7 +523,9 @@ end
 function __tpmctl_values
     switch $argv[1]
         case key-alg
-            printf '%s\n' rsa2048 ecc256 ecc384
+            printf '%s\n' rsa2048 ecc256 ecc384 aes128 aes256 hmac
+        case hmac-hash
+            printf '%s\n' sha1 sha256 sha384 sha512
         case key-type
             printf '%s\n' sign decrypt restricted-sign restricted-decrypt
         case nv-type

@@ -140,9 +140,13 @@ complete_fish() {
 
 @test "bash: option values come from the parsers' tables" {
 	run complete_bash key create k --alg ""
-	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384 aes128 aes256 hmac)"
 	run complete_bash key create -a ec
 	assert_output "$(printf '%s\n' ecc256 ecc384)"
+	run complete_bash key create k --alg hmac --hash ""
+	assert_output "$(printf '%s\n' sha1 sha256 sha384 sha512)"
+	run complete_bash import k --hmac-secret s --hash sha5
+	assert_output "sha512"
 	run complete_bash key create --type ""
 	assert_output "$(printf '%s\n' sign decrypt restricted-sign restricted-decrypt)"
 	run complete_bash nv define n --type ""
@@ -187,6 +191,14 @@ complete_fish() {
 		run tpmctl verify --pubkey "$pub" --hash "$h" -s /dev/null -i /dev/null
 		refute_output --partial "use sha256, sha384 or sha512"
 	done
+	for a in $(complete_bash key create k --alg ""); do
+		run tpmctl key create "k-$a" --alg "$a"
+		assert_success
+	done
+	for h in $(complete_bash key create k --alg hmac --hash ""); do
+		run tpmctl key create "h-$h" --alg hmac --hash "$h"
+		assert_success
+	done
 	for f in $(complete_bash export relkey --format ""); do
 		run tpmctl export relkey --format "$f"
 		refute_output --partial "give --format"
@@ -197,9 +209,9 @@ complete_fish() {
 
 @test "bash: values after --option=, split at = as bash does by default or not" {
 	run complete_bash key create k --alg = ""
-	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384 aes128 aes256 hmac)"
 	run complete_bash key create k --alg =
-	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384 aes128 aes256 hmac)"
 	run complete_bash key create k --alg = ec
 	assert_output "$(printf '%s\n' ecc256 ecc384)"
 	run complete_bash key create k --alg=ec
@@ -227,6 +239,10 @@ complete_fish() {
 	assert_output "$(printf '%s\n' data.bin data.pem)"
 	run complete_bash policy digest d
 	assert_output "$(printf '%s\n' data.bin data.pem)"
+	run complete_bash serve --tls-cert data.p
+	assert_output "data.pem"
+	run complete_bash quote relkey --nonce-file data.b
+	assert_output "data.bin"
 	run complete_bash --keystore s
 	assert_output "subdir"
 	run complete_bash --keystore d
@@ -278,7 +294,7 @@ complete_fish() {
 	assert_line -- --profile
 	refute_line -- --alg
 	run complete_zsh key create k --alg ""
-	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384 aes128 aes256 hmac)"
 	run complete_zsh export relkey --format ""
 	assert_output "$(printf '%s\n' tpm2-tools pem)"
 	run complete_zsh seal s --pcrs ""
@@ -294,7 +310,7 @@ complete_fish() {
 	run complete_zsh nv read ""
 	assert_output "cnt1"
 	run complete_zsh key create k --alg=
-	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384)"
+	assert_output "$(printf '%s\n' rsa2048 ecc256 ecc384 aes128 aes256 hmac)"
 	# Commands are shown with their summaries, options with their help.
 	ZSH_DISPLAY=1 run complete_zsh key ""
 	assert_line "create  -- $(tpmctl help key | sed -n 's/^  create  *//p')"
@@ -365,7 +381,7 @@ ZSH
 	run complete_fish sign relkey --sch
 	assert_output -- "--scheme"
 	run complete_fish "key create k --alg "
-	assert_output "$(printf '%s\n' ecc256 ecc384 rsa2048)"
+	assert_output "$(printf '%s\n' aes128 aes256 ecc256 ecc384 hmac rsa2048)"
 	run complete_fish "export relkey --format "
 	assert_output "$(printf '%s\n' pem tpm2-tools)"
 	run complete_fish "--profile "
