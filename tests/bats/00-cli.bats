@@ -116,7 +116,7 @@ command_options() { # command_options "key create"
 	# shellcheck disable=SC2086
 	tpmctl help $1 | grep -E '^ +(-[a-zA-Z], )?--[a-z]' |
 		sed -E 's/^ +(-[a-zA-Z], )?(--[a-z][a-z-]*).*/\2/' |
-		grep -vxF "$(tpmctl --help | sed -n '/^Global options/,$p' | grep -oE -- '--[a-z][a-z-]*')"
+		grep -vxF -e "$(tpmctl --help | sed -n '/^Global options/,$p' | grep -oE -- '--[a-z][a-z-]*')"
 }
 
 @test "every command or group has its man page, and every option of a command is in it" {

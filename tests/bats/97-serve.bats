@@ -3,6 +3,7 @@
 # bearer token), served by one TPM context; clients are curl and python3.
 
 load helpers
+bats_require_minimum_version 1.5.0
 
 setup_file() {
 	start_tpm
@@ -132,13 +133,6 @@ f() { jq -r "$1" <<<"$BODY"; }
 	assert_equal "$(f .exit)" 4
 	run tpmctl list
 	refute_output --partial story
-}
-
-@test "import of tpm2-tools blobs: not an op of batch, so not served (404)" {
-	start_unix
-	op import '{"path": "x"}'
-	expect 404
-	assert_equal "$BODY" '{"error":"unknown op \"import\"","exit":4}'
 }
 
 @test "bad input: malformed JSON, types, unknown fields, base64, not an object, id/op, '..' -> 400" {
@@ -346,7 +340,8 @@ f() { jq -r "$1" <<<"$BODY"; }
 	assert_equal "$(jq -S 'del(.lockout)' <<<"$BODY")" "$(tpmctl --json info | jq -S 'del(.lockout)')"
 	call GET /v1/keys
 	expect 200
-	assert_equal "$(jq -c '.paths | sort' <<<"$BODY")" "$(tpmctl --json list | jq -c sort)"
+	assert_equal "$(jq -c '.paths | sort' <<<"$BODY")" "$(tpmctl --json list | jq -c '[.[].path] | sort')"
+	assert_equal "$(jq -c '.objects | sort_by(.path)' <<<"$BODY")" "$(tpmctl --json list | jq -c 'sort_by(.path)')"
 }
 
 @test "health: 503 with the reason when the TPM is not there" {
@@ -549,4 +544,92 @@ f() { jq -r "$1" <<<"$BODY"; }
 	expect 400
 	op delete '{"path": "up-blobs"}'
 	expect 200
+}
+
+@test "load: 16 clients x 200 signs, every signature verifies, no 5xx, no handle left, RSS flat from 1k to 5k requests" {
+	start_unix
+	cat >"$BATS_TEST_TMPDIR/load.py" <<-'EOF'
+		import http.client, json, socket, sys, threading, base64
+		sock, out, data, clients, per, save = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), int(sys.argv[5]), sys.argv[6] == "1"
+		class UnixConnection(http.client.HTTPConnection):
+		    def __init__(self, path):
+		        super().__init__("tpmctl", timeout=300)
+		        self.path = path
+		    def connect(self):
+		        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+		        self.sock.connect(self.path)
+		statuses = []
+		def client(n):
+		    c = UnixConnection(sock)
+		    for i in range(per):
+		        c.request("POST", "/v1/op/sign", body=json.dumps({"path": "s-ecc", "data_b64": data}))
+		        r = c.getresponse()
+		        body = r.read()
+		        statuses.append(r.status)
+		        if save and r.status == 200:
+		            with open("%s/sig-%d-%d" % (out, n, i), "wb") as f:
+		                f.write(base64.b64decode(json.loads(body)["signature_b64"]))
+		threads = [threading.Thread(target=client, args=(n,)) for n in range(clients)]
+		for t in threads: t.start()
+		for t in threads: t.join()
+		print(len(statuses), sorted(set(statuses)))
+	EOF
+	rss() { sed -n 's/^VmRSS: *\([0-9]*\) kB/\1/p' "/proc/$SERVER_PID/status"; }
+	# 1000 requests first: what the server keeps for itself is there by then.
+	run python3 "$BATS_TEST_TMPDIR/load.py" "$SOCK" "$BATS_TEST_TMPDIR" "$DATA_B64" 8 125 0
+	assert_output "1000 [200]"
+	rss1=$(rss)
+	run python3 "$BATS_TEST_TMPDIR/load.py" "$SOCK" "$BATS_TEST_TMPDIR" "$DATA_B64" 16 200 1
+	assert_output "3200 [200]"
+	run python3 "$BATS_TEST_TMPDIR/load.py" "$SOCK" "$BATS_TEST_TMPDIR" "$DATA_B64" 8 100 0
+	assert_output "800 [200]"
+	rss2=$(rss)
+	# 5000 requests in all: the resident size has not grown (1 MiB of slack
+	# for the allocator's arenas of 16 client threads).
+	# (Under ASan freed memory waits in its quarantine: RSS says nothing there;
+	# LeakSanitizer checks that leg instead.)
+	if [ -z "${TPMCTL_SANITIZER_DIR:-}" ]; then
+		[ $((rss2 - rss1)) -le 1024 ] || fail "RSS grew from $rss1 kB to $rss2 kB between 1k and 5k requests"
+	fi
+	n=0
+	for sig in "$BATS_TEST_TMPDIR"/sig-*; do
+		openssl dgst -sha256 -verify "$BATS_FILE_TMPDIR/s-ecc.pem" \
+			-signature "$sig" "$BATS_FILE_TMPDIR/data" >/dev/null || fail "$sig does not verify"
+		n=$((n + 1))
+	done
+	assert_equal "$n" 3200
+	run grep -c ' 5[0-9][0-9] ' "$SERVER_LOG"
+	assert_output 0
+	stop_server
+	assert_equal "$SERVER_STATUS" 0
+}
+
+@test "the examples of man tpmctl-serve run and answer as the page shows" {
+	scd=$BATS_TEST_DIRNAME/../../man/tpmctl.1.scd
+	# The first block after "Examples:" in the serve section, as the page
+	# renders it (scdoc's "\\" is one backslash).
+	sed -n '/^## serve$/,/^## /p' "$scd" |
+		awk '/^Examples:/ {f = 1} f && /^```$/ {n++; next} f && n == 1' |
+		sed 's/\\\\/\\/g' >"$BATS_TEST_TMPDIR/example.sh"
+	grep -q '^tpmctl serve --listen unix:' "$BATS_TEST_TMPDIR/example.sh" || fail "no example found"
+	# The harness waits for the socket after the line that starts the server.
+	sed -i '/^tpmctl serve /a for i in $(seq 100); do [ -S "$XDG_RUNTIME_DIR/tpmctl.sock" ] \&\& break; sleep 0.1; done' \
+		"$BATS_TEST_TMPDIR/example.sh"
+	echo 'kill %1; wait' >>"$BATS_TEST_TMPDIR/example.sh"
+	mkdir -p "$BATS_TEST_TMPDIR/bin" "$BATS_TEST_TMPDIR/run" "$BATS_TEST_TMPDIR/work"
+	ln -s "$TPMCTL" "$BATS_TEST_TMPDIR/bin/tpmctl"
+	cd "$BATS_TEST_TMPDIR/work"
+	printf 'a document\n' >doc.txt
+	printf 'another password' >pw
+	printf 'sealed' | tpmctl -q seal db-key -i - --auth-file pw
+	run --separate-stderr env PATH="$BATS_TEST_TMPDIR/bin:$PATH" XDG_RUNTIME_DIR="$BATS_TEST_TMPDIR/run" \
+		bash -e "$BATS_TEST_TMPDIR/example.sh"
+	assert_success
+	assert_line -n 0 '{"status":"ok"}'
+	assert_equal "$(jq -r .exit <<<"${lines[-1]}")" 5
+	[ "$(jq -r .data_b64 <<<"${lines[-2]}" | base64 -d | wc -c)" -eq 16 ]
+	tpmctl export-public web -o web.pem
+	run openssl dgst -sha256 -verify web.pem -signature doc.sig doc.txt
+	assert_output "Verified OK"
+	tpmctl -q delete web db-key
 }

@@ -124,8 +124,10 @@ static void malformed_requests_are_refused_with_their_status(void **state)
              "malformed JSON: more after the request at byte 30"},
             {"[1, 2]", EXIT_USAGE, "a request must be a JSON object"},
             {"{\"op\": 1}", EXIT_USAGE, "the request has no \"op\" string"},
-            {"{\"op\": \"frobnicate\"}", EXIT_USAGE, "unknown op \"frobnicate\" (the ops: sign, verify,"},
-            {"{\"op\": \"random\\u0000x\", \"bytes\": 4}", EXIT_USAGE, "unknown op \"random\" (the ops: sign"},
+            {"{\"op\": \"frobnicate\"}", EXIT_USAGE,
+             "unknown op \"frobnicate\" (the ops: sign, verify,"},
+            {"{\"op\": \"random\\u0000x\", \"bytes\": 4}", EXIT_USAGE,
+             "unknown op \"random\" (the ops: sign"},
             {"{\"op\": \"random\", \"bytes\": 4, \"extra\": 1}", EXIT_USAGE,
              "random takes no field \"extra\""},
             {"{\"op\": \"random\", \"bytes\": \"4\"}", EXIT_USAGE,
@@ -160,9 +162,9 @@ static void malformed_requests_are_refused_with_their_status(void **state)
                 assert_int_equal(parse(cases[i].line, &op, &p, &request), cases[i].status);
                 /* "unknown op" goes on with the list of ops. */
                 if (strncmp(cases[i].message, "unknown op", 10) == 0)
-                        assert_int_equal(strncmp(error_message(), cases[i].message,
-                                                 strlen(cases[i].message)),
-                                         0);
+                        assert_int_equal(
+                            strncmp(error_message(), cases[i].message, strlen(cases[i].message)),
+                            0);
                 else
                         assert_string_equal(error_message(), cases[i].message);
                 done(&p, request);
