@@ -51,8 +51,12 @@ extern const struct command cmd_provision, cmd_info, cmd_health, cmd_list, cmd_d
     cmd_nv_setbits, cmd_lockout, cmd_lockout_status, cmd_lockout_clear, cmd_certificate,
     cmd_certificate_get, cmd_certificate_set, cmd_description, cmd_description_set, cmd_appdata,
     cmd_appdata_get, cmd_appdata_set, cmd_hmac, cmd_quote, cmd_verify_quote, cmd_serve;
-cmd_nv_setbits;
 extern const struct command cmd_policy_authorize;
+
+/* Value lists that live next to their parsers, for the completion:
+ * NULL-terminated. */
+extern const char *const export_formats[];     /* export --format */
+extern const char *const policy_digest_algs[]; /* policy digest --alg */
 
 /* Finds a command by name in a NULL-terminated table. */
 const struct command *command_find(const struct command *const *table, const char *name);

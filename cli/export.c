@@ -52,6 +52,8 @@ static int write_tpm2_tools(const struct settings *s, const struct exported *e)
         return 0;
 }
 
+const char *const export_formats[] = {"tpm2-tools", "pem", NULL};
+
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
@@ -61,7 +63,7 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
-        if (!format || (strcmp(format, "tpm2-tools") && strcmp(format, "pem")))
+        if (!format || (strcmp(format, export_formats[0]) && strcmp(format, export_formats[1])))
                 return error_set(EXIT_USAGE, "give --format tpm2-tools or --format pem");
         if (!output)
                 return error_set(EXIT_USAGE, "give -o PREFIX (tpm2-tools) or -o FILE (pem)");

@@ -40,6 +40,8 @@ static int fill_current(const struct settings *s, struct policy *p, struct tpm *
         return 0;
 }
 
+const char *const policy_digest_algs[] = {"sha256", "sha384", NULL};
+
 static int run(const struct settings *s, int argc, char **argv)
 {
         _cleanup_(tpm_closep) struct tpm *tpm = NULL;
@@ -51,7 +53,7 @@ static int run(const struct settings *s, int argc, char **argv)
         int r;
 
         (void)argc;
-        if (strcmp(alg_name, "sha256") && strcmp(alg_name, "sha384"))
+        if (strcmp(alg_name, policy_digest_algs[0]) && strcmp(alg_name, policy_digest_algs[1]))
                 return error_set(EXIT_USAGE, "--alg %s: use sha256 or sha384", alg_name);
         bank_parse(alg_name, &alg);
         if ((r = policy_file_read(argv[0], &json, &policy)))

@@ -14,19 +14,18 @@
 #include "provision.h"
 #include "pubkey.h"
 
+const struct key_alg key_algs[] = {
+    {"rsa2048", "P_RSA2048SHA256"},
+    {"ecc256", "P_ECCP256SHA256"},
+    {"ecc384", "P_ECCP384SHA384"},
+    {0},
+};
+
 int alg_profile(const char *alg, const char **profile)
 {
-        static const struct {
-                const char *alg, *profile;
-        } table[] = {
-            {"rsa2048", "P_RSA2048SHA256"},
-            {"ecc256", "P_ECCP256SHA256"},
-            {"ecc384", "P_ECCP384SHA384"},
-        };
-
-        for (size_t i = 0; i < sizeof(table) / sizeof(table[0]); i++) {
-                if (strcmp(alg, table[i].alg) == 0) {
-                        *profile = table[i].profile;
+        for (const struct key_alg *a = key_algs; a->alg; a++) {
+                if (strcmp(alg, a->alg) == 0) {
+                        *profile = a->profile;
                         return 0;
                 }
         }
@@ -38,13 +37,13 @@ int alg_profile(const char *alg, const char **profile)
         return error_set(EXIT_USAGE, "--alg %s: use rsa2048, ecc256 or ecc384", alg);
 }
 
+const char *const key_type_names[] = {"sign", "decrypt", "restricted-sign", "restricted-decrypt",
+                                      NULL};
+
 int key_type_parse(const char *name, enum key_type *type)
 {
-        static const char *const names[] = {"sign", "decrypt", "restricted-sign",
-                                            "restricted-decrypt"};
-
-        for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++) {
-                if (strcmp(name, names[i]) == 0) {
+        for (size_t i = 0; key_type_names[i]; i++) {
+                if (strcmp(name, key_type_names[i]) == 0) {
                         *type = (enum key_type)i;
                         return 0;
                 }

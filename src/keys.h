@@ -26,9 +26,19 @@ struct key_spec {
         const char *description; /* or NULL */
 };
 
+/* The --alg names and their profiles, ending with {0} (the completion
+ * offers them too). */
+struct key_alg {
+        const char *alg, *profile;
+};
+extern const struct key_alg key_algs[];
+
 /* "rsa2048" -> "P_RSA2048SHA256" etc.; EXIT_BAD_INPUT for what FAPI 3.2.1
  * cannot do (rsa3072: its profile parser accepts 1024 and 2048 bits only). */
 int alg_profile(const char *alg, const char **profile);
+
+/* The --type names in enum key_type's order, then NULL. */
+extern const char *const key_type_names[];
 
 /* "sign" -> KEY_SIGN etc. */
 int key_type_parse(const char *name, enum key_type *type);

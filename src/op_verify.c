@@ -14,6 +14,16 @@
 static const unsigned verify_needs = LOCK_SHARED;
 
 /* For a PEM key the hash goes with the curve, as in the profiles. */
+const char *const verify_hash_names[] = {"sha256", "sha384", "sha512", NULL};
+
+static bool hash_allowed(const char *name)
+{
+        for (size_t i = 0; verify_hash_names[i]; i++)
+                if (strcmp(name, verify_hash_names[i]) == 0)
+                        return true;
+        return false;
+}
+
 static const EVP_MD *pem_hash(EVP_PKEY *key)
 {
         if (EVP_PKEY_base_id(key) != EVP_PKEY_EC)
@@ -69,8 +79,7 @@ int op_verify(struct op_context *ctx, const struct verify_request *req, struct v
                 return error_set(EXIT_USAGE, "give either a key path or a public key");
         if ((r = sig_scheme_parse(req->scheme, &scheme)))
                 return r;
-        if (req->hash && strcmp(req->hash, "sha256") && strcmp(req->hash, "sha384") &&
-            strcmp(req->hash, "sha512"))
+        if (req->hash && !hash_allowed(req->hash))
                 return error_set(EXIT_USAGE, "hash %s: use sha256, sha384 or sha512", req->hash);
         if (req->hash && !(md = EVP_get_digestbyname(req->hash)))
                 return error_set(EXIT_USAGE, "hash %s: use sha256, sha384 or sha512", req->hash);

@@ -14,19 +14,20 @@
 #include "fileio.h"
 #include "pubkey.h"
 
+const char *const sig_scheme_names[] = {"rsapss", "rsassa", "ecdsa", NULL};
+
 int sig_scheme_parse(const char *name, enum sig_scheme *scheme)
 {
-        if (!name)
+        if (!name) {
                 *scheme = SCHEME_DEFAULT;
-        else if (strcmp(name, "rsapss") == 0)
-                *scheme = SCHEME_RSAPSS;
-        else if (strcmp(name, "rsassa") == 0)
-                *scheme = SCHEME_RSASSA;
-        else if (strcmp(name, "ecdsa") == 0)
-                *scheme = SCHEME_ECDSA;
-        else
-                return error_set(EXIT_USAGE, "--scheme %s: use rsapss, rsassa or ecdsa", name);
-        return 0;
+                return 0;
+        }
+        for (size_t i = 0; sig_scheme_names[i]; i++)
+                if (strcmp(name, sig_scheme_names[i]) == 0) {
+                        *scheme = (enum sig_scheme)(SCHEME_RSAPSS + i);
+                        return 0;
+                }
+        return error_set(EXIT_USAGE, "--scheme %s: use rsapss, rsassa or ecdsa", name);
 }
 
 static void md_ctx_freep(EVP_MD_CTX **c)

@@ -17,7 +17,13 @@ enum sig_scheme {
         SCHEME_ECDSA,
 };
 
+/* The --scheme names, from SCHEME_RSAPSS on in the enum's order, then NULL. */
+extern const char *const sig_scheme_names[];
+
 int sig_scheme_parse(const char *name, enum sig_scheme *scheme);
+
+/* The hashes verify's --hash takes, then NULL. */
+extern const char *const verify_hash_names[];
 
 /* The digest of `input` (a file or "-") with md; with is_digest the input
  * already is one and must be exactly md's size. */

@@ -31,25 +31,29 @@
 /* The largest HMAC secret taken (import --hmac-secret reads at most 4 KiB). */
 #define HMAC_SECRET_MAX 4096u
 
+const char *const sym_alg_names[] = {"aes128", "aes256", "hmac", NULL};
+
+const struct sym_hash sym_hashes[] = {
+    {"sha1", TPM2_ALG_SHA1},
+    {"sha256", TPM2_ALG_SHA256},
+    {"sha384", TPM2_ALG_SHA384},
+    {"sha512", TPM2_ALG_SHA512},
+    {0},
+};
+
 bool sym_alg(const char *alg)
 {
-        return alg && (strcmp(alg, "aes128") == 0 || strcmp(alg, "aes256") == 0 ||
-                       strcmp(alg, "hmac") == 0);
+        for (size_t i = 0; alg && sym_alg_names[i]; i++)
+                if (strcmp(alg, sym_alg_names[i]) == 0)
+                        return true;
+        return false;
 }
 
 static int hash_parse(const char *name, TPMI_ALG_HASH *alg)
 {
-        static const struct {
-                const char *name;
-                TPMI_ALG_HASH alg;
-        } hashes[] = {{"sha1", TPM2_ALG_SHA1},
-                      {"sha256", TPM2_ALG_SHA256},
-                      {"sha384", TPM2_ALG_SHA384},
-                      {"sha512", TPM2_ALG_SHA512}};
-
-        for (size_t i = 0; i < sizeof(hashes) / sizeof(hashes[0]); i++)
-                if (strcmp(name, hashes[i].name) == 0) {
-                        *alg = hashes[i].alg;
+        for (const struct sym_hash *h = sym_hashes; h->name; h++)
+                if (strcmp(name, h->name) == 0) {
+                        *alg = h->alg;
                         return 0;
                 }
         return error_set(EXIT_USAGE, "--hash %s: use sha256, sha384, sha512 or sha1", name);

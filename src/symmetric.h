@@ -18,6 +18,16 @@
 #include "context.h"
 #include "keys.h"
 
+/* The --alg names of symmetric keys, then NULL (the completion offers them). */
+extern const char *const sym_alg_names[];
+
+/* The --hash names of HMAC keys and their algorithms, ending with {0}. */
+struct sym_hash {
+        const char *name;
+        TPMI_ALG_HASH alg;
+};
+extern const struct sym_hash sym_hashes[];
+
 /* Whether --alg names a symmetric key: "aes128", "aes256" or "hmac". */
 bool sym_alg(const char *alg);
 

@@ -60,10 +60,12 @@ build_option() { # build_option DIR NAME
 	[ -z "$found" ] || fail "the binary holds: $found"
 }
 
-@test "the checked-in bash completion is what tpmctl completion prints" {
-	tpmctl completion >"$BATS_TEST_TMPDIR/completion"
-	diff -u "$top/completion/tpmctl.bash" "$BATS_TEST_TMPDIR/completion" ||
-		fail "completion/tpmctl.bash is stale: run ninja -C build update-completion"
+@test "the checked-in bash, zsh and fish completions are what tpmctl completion prints" {
+	for f in bash:tpmctl.bash zsh:_tpmctl fish:tpmctl.fish; do
+		tpmctl completion "${f%%:*}" >"$BATS_TEST_TMPDIR/completion"
+		diff -u "$top/completion/${f#*:}" "$BATS_TEST_TMPDIR/completion" ||
+			fail "completion/${f#*:} is stale: run ninja -C build update-completion"
+	done
 }
 
 @test "an installed tpmctl reads its data from PREFIX/share/tpmctl, never from the source tree" {
