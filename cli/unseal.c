@@ -33,21 +33,21 @@ static int run(const struct settings *s, int argc, char **argv)
         /* Done with the TPM and the keystore lock before the secret goes
          * out: a slow reader holds up neither, nor meets the timeout. */
         op_context_close(&ctx);
-        if (res.authorization[0] && !s->quiet) {
-                if (s->json) {
-                        json_object *o = json_object_new_object();
-                        json_object_object_add(o, "authorization",
-                                               json_object_new_string(res.authorization));
-                        fprintf(stderr, "%s\n",
-                                json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN));
-                        json_object_put(o);
-                } else {
-                        fprintf(stderr, "tpmctl: %s: unsealed with the authorized policy %s\n",
-                                s->command, res.authorization);
-                }
-        }
+        if (res.authorization[0] && !s->quiet && !s->json)
+                fprintf(stderr, "tpmctl: %s: unsealed with the authorized policy %s\n", s->command,
+                        res.authorization);
         if (res.warned && !s->quiet)
                 fprintf(stderr, "tpmctl: %s: warning: " UNSEAL_FAPI_WARNING "\n", s->command);
+        /* With --json: {"data_b64": ...} (or what went to the file) and the
+         * authorized policy that opened it, as batch replies. */
+        if (s->json) {
+                json_object *doc = json_object_new_object();
+                if (res.authorization[0])
+                        json_object_object_add(doc, "authorization",
+                                               json_object_new_string(res.authorization));
+                return write_result(s, output, res.data.data, res.data.size,
+                                    WRITE_SECRET | (force ? WRITE_FORCE : 0), "data_b64", doc);
+        }
         return file_write(output, res.data.data, res.data.size,
                           WRITE_SECRET | (force ? WRITE_FORCE : 0));
 }

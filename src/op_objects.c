@@ -121,8 +121,8 @@ int op_list_parse(json_object *request, struct op_parsed *p)
 static json_object *list_entry_json(struct op_context *ctx, const char *path)
 {
         static const char *const fields[] = {
-            "type",        "algorithm", "persistent_handle", "handle", "nv_type", "size",
-            "description", "pcrs",      "needs_password",    NULL};
+            "type", "algorithm",   "persistent_handle", "handle",         "nv_type",
+            "size", "description", "bindings",          "needs_password", NULL};
         _cleanup_(key_show_result_free) struct key_show_result res = {0};
         json_object *o = json_object_new_object(), *shown, *v;
 

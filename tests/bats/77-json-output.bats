@@ -74,3 +74,13 @@ bats_require_minimum_version 1.5.0
 	assert_equal "$(jq -r .path <<<"$output")" /P_RSA2048SHA256/HS/SRK/jbox
 	tpmctl -q delete jbox
 }
+
+@test "unseal --json: the secret as data_b64; list --json: what an object is bound to" {
+	printf 'sealed for json' | tpmctl -q seal jseal -i - --pcrs sha256:16
+	run --separate-stderr tpmctl --json unseal jseal
+	assert_success
+	assert_equal "$(jq -r .data_b64 <<<"$output" | base64 -d)" "sealed for json"
+	run tpmctl --json list
+	assert_equal "$(jq -r '.[] | select(.path | endswith("/jseal")) | .bindings.pcrs' <<<"$output")" sha256:16
+	tpmctl -q delete jseal
+}

@@ -139,10 +139,11 @@ update() { # the "update": PCR 16 changes
 	assert_success
 	assert_output "the secret"
 	assert_equal "$stderr" "tpmctl: unseal: unsealed with the authorized policy /policy/two-new"
-	# --json: the note is a JSON object.
+	# --json: one document, the secret as data_b64 and the authorization.
 	run --separate-stderr tpmctl --json unseal two
 	assert_success
-	assert_equal "$(jq -r .authorization <<<"$stderr")" /policy/two-new
+	assert_equal "$(jq -r .authorization <<<"$output")" /policy/two-new
+	assert_equal "$(jq -r .data_b64 <<<"$output" | base64 -d)" "the secret"
 	# When none holds, each one's reason is given.
 	update
 	run tpmctl unseal two
