@@ -49,7 +49,7 @@ const struct command cmd_batch = {
         "in order. OP is sign, verify, quote, verify_quote, encrypt, decrypt, hmac, seal,\n"
         "unseal, random, pcr_read, pcr_extend, key_create, key_show, list, delete,\n"
         "nv_define, nv_write, nv_read, nv_increment, nv_extend, nv_setbits, lockout_status,\n"
-        "lockout_clear or import; bytes go as base64 (data_b64...),\n"
+        "lockout_clear, import or policy_authorize; bytes go as base64 (data_b64...),\n"
         "a password as \"auth\". One TPM connection serves the whole stream; the keystore\n"
         "is locked for each request only. Exit 0 at the end of input, 128+N after signal N\n"
         "(the request under way is answered first). See man tpmctl for every field.",
