@@ -633,3 +633,52 @@ f() { jq -r "$1" <<<"$BODY"; }
 	assert_output "Verified OK"
 	tpmctl -q delete web db-key
 }
+
+@test "SIGTERM under load: every request answered or refused cleanly, exit 0, nothing left in the TPM" {
+	start_unix
+	python3 - "$SOCK" "$DATA_B64" >"$BATS_TEST_TMPDIR/load.out" 2>&1 <<-'EOF' &
+		import http.client, json, socket, sys, threading
+		sock, data = sys.argv[1], sys.argv[2]
+		class UnixConnection(http.client.HTTPConnection):
+		    def __init__(self, path):
+		        super().__init__("tpmctl", timeout=120)
+		        self.path = path
+		    def connect(self):
+		        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+		        self.sock.connect(self.path)
+		outcomes, lock = {}, threading.Lock()
+		def note(what):
+		    with lock:
+		        outcomes[what] = outcomes.get(what, 0) + 1
+		def client():
+		    for i in range(400):
+		        try:
+		            c = UnixConnection(sock)
+		            c.request("POST", "/v1/op/sign", body=json.dumps({"path": "s-ecc", "data_b64": data}))
+		            r = c.getresponse()
+		            body = json.loads(r.read())
+		            if r.status == 200 and "signature_b64" in body:
+		                note("200")
+		            else:
+		                note("status %d" % r.status)
+		            c.close()
+		        except (ConnectionError, FileNotFoundError, http.client.RemoteDisconnected):
+		            note("refused")
+		            return
+		threads = [threading.Thread(target=client) for _ in range(8)]
+		for t in threads: t.start()
+		for t in threads: t.join()
+		print(json.dumps(outcomes, sort_keys=True))
+	EOF
+	load=$!
+	sleep 1
+	stop_server
+	assert_equal "$SERVER_STATUS" 0
+	wait "$load"
+	run cat "$BATS_TEST_TMPDIR/load.out"
+	# Answered (200) before the signal, refused after: nothing else.
+	assert_equal "$(jq -r 'keys - ["200", "refused"] | length' <<<"$output")" 0
+	[ "$(jq -r '."200"' <<<"$output")" -gt 0 ] || fail "no request was answered: $output"
+	[ "$(jq -r '.refused' <<<"$output")" -gt 0 ] || fail "the load ended before the signal: $output"
+	[ ! -e "$SOCK" ] || fail "the socket is left behind"
+}
