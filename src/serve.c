@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "errors.h"
+#include "mhd_dl.h"
 #include "fileio.h"
 #include "serve_internal.h"
 #include "watchdog.h"
@@ -257,8 +258,10 @@ int serve_run(const struct settings *s, const struct serve_options *o)
         pthread_sigmask(SIG_BLOCK, &set, NULL);
 
         if (!(d = start_daemon(&srv, o, fd, cert, key))) {
-                r = error_set(EXIT_BAD_INPUT, "libmicrohttpd did not start%s",
-                              cert ? " (is the TLS key the certificate's?)" : "");
+                r = *mhd_load_error()
+                        ? error_set(EXIT_UNAVAILABLE, "%s", mhd_load_error())
+                        : error_set(EXIT_BAD_INPUT, "libmicrohttpd did not start%s",
+                                    cert ? " (is the TLS key the certificate's?)" : "");
                 goto out;
         }
         describe(o->listen, fd, tcp, cert != NULL, unix_path);

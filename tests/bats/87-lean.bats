@@ -145,3 +145,28 @@ lean_commands() {
 	assert_success
 	assert_equal "$(stat -c %s "$BATS_TEST_TMPDIR/r")" 65536
 }
+
+@test "only serve loads libmicrohttpd (and its GnuTLS): one-shot commands do not" {
+	# (key create loads FAPI, whose libcurl has GnuTLS: there only libmicrohttpd counts.)
+	for args in "--version" "list" "sign lean -i $BATS_FILE_TMPDIR/data -o $BATS_TEST_TMPDIR/s.sig --force" \
+		"random 16 -o $BATS_TEST_TMPDIR/r --force" "-q key create lean3"; do
+		# shellcheck disable=SC2086
+		LD_DEBUG=libs LD_DEBUG_OUTPUT=$BATS_TEST_TMPDIR/ld.log "$TPMCTL" $args >/dev/null 2>&1 ||
+			fail "tpmctl $args failed"
+		pattern='libmicrohttpd\|libgnutls'
+		[ "$args" = "-q key create lean3" ] && pattern=libmicrohttpd
+		if grep -q "$pattern" "$BATS_TEST_TMPDIR"/ld.log.*; then
+			fail "tpmctl $args loaded $pattern"
+		fi
+		rm -f "$BATS_TEST_TMPDIR"/ld.log.*
+	done
+	tpmctl -q delete lean3
+	# serve loads it when it starts, and serves.
+	"$TPMCTL" serve --listen "unix:$BATS_TEST_TMPDIR/s.sock" 2>"$BATS_TEST_TMPDIR/serve.log" &
+	pid=$!
+	for _ in $(seq 100); do [ -S "$BATS_TEST_TMPDIR/s.sock" ] && break; sleep 0.05; done
+	run curl -s --unix-socket "$BATS_TEST_TMPDIR/s.sock" http://tpmctl/v1/health
+	kill -TERM "$pid"
+	wait "$pid"
+	assert_output '{"status":"ok"}'
+}
