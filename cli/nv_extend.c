@@ -35,7 +35,9 @@ static int run(const struct settings *s, int argc, char **argv)
                      .path = argv[0], .data = data.data, .len = data.size, .auth = &auth},
                  &res)))
                 return r;
-        if (!s->quiet && !s->json)
+        if (s->json)
+                print_json(nv_data_result_json(&res));
+        else if (!s->quiet)
                 printf("extended %s\n", res.path);
         return 0;
 }

@@ -24,7 +24,9 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = op_nv_increment(
                  &ctx, &(struct nv_increment_request){.path = argv[0], .auth = &auth}, &res)))
                 return r;
-        if (!s->quiet && !s->json)
+        if (s->json)
+                print_json(nv_data_result_json(&res));
+        else if (!s->quiet)
                 printf("incremented %s\n", res.path);
         return 0;
 }

@@ -29,7 +29,9 @@ static int run(const struct settings *s, int argc, char **argv)
         if ((r = nv_bits_parse(bits, &req.bits)) || (r = auth_check(&auth)) ||
             (r = op_nv_setbits(&ctx, &req, &res)))
                 return r;
-        if (!s->quiet && !s->json)
+        if (s->json)
+                print_json(nv_data_result_json(&res));
+        else if (!s->quiet)
                 printf("set bits 0x%llx in %s\n", (unsigned long long)req.bits, res.path);
         return 0;
 }

@@ -49,7 +49,9 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         if (res.warned && !s->quiet)
                 fprintf(stderr, "tpmctl: %s: warning: " NV_FAPI_WARNING "\n", s->command);
-        if (!s->quiet && !s->json)
+        if (s->json)
+                print_json(nv_data_result_json(&res));
+        else if (!s->quiet)
                 printf("wrote %zu bytes to %s at offset %u\n", data.size, res.path, offset);
         return 0;
 }

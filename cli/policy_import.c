@@ -25,8 +25,13 @@ static int run(const struct settings *s, int argc, char **argv)
         if (r || (r = tpm_open(s, NEED_FAPI | LOCK_EXCLUSIVE, &tpm)) ||
             (r = policy_store_import(tpm, path, json)))
                 return r;
-        if (!s->quiet && !s->json)
+        if (s->json) {
+                json_object *doc = json_object_new_object();
+                json_object_object_add(doc, "path", json_object_new_string(path));
+                print_json(doc);
+        } else if (!s->quiet) {
                 printf("imported %s\n", path);
+        }
         return 0;
 }
 

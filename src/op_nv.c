@@ -237,11 +237,19 @@ int op_nv_define_run(struct op_context *ctx, const struct op_parsed *p, json_obj
         return 0;
 }
 
+json_object *nv_data_result_json(const struct nv_data_result *res)
+{
+        json_object *o = json_object_new_object();
+
+        json_object_object_add(o, "path", json_object_new_string(res->path));
+        if (res->warned)
+                json_object_object_add(o, "warning", json_object_new_string(NV_FAPI_WARNING));
+        return o;
+}
+
 static void add_path(json_object *reply, const struct nv_data_result *res)
 {
-        json_object_object_add(reply, "path", json_object_new_string(res->path));
-        if (res->warned)
-                json_object_object_add(reply, "warning", json_object_new_string(NV_FAPI_WARNING));
+        json_merge(reply, nv_data_result_json(res));
 }
 
 int op_nv_write_parse(json_object *request, struct op_parsed *p)

@@ -42,6 +42,9 @@ struct nv_data_result {
 };
 int op_nv_write(struct op_context *ctx, const struct nv_write_request *req,
                 struct nv_data_result *res);
+/* {"path": PATH} and "warning" when the data crossed the bus in clear: what
+ * nv write, increment, extend and setbits print with --json and reply. */
+json_object *nv_data_result_json(const struct nv_data_result *res);
 
 struct nv_read_request {
         const char *path;
