@@ -135,7 +135,10 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
         sigpipe_block(tpm);
         tpm->settings = *s;
         s = &tpm->settings;
-        if ((r = settings_resolve(&tpm->settings, true)) ||
+        /* A command that reads the keystore alone (list, key show, verify)
+         * runs without a TPM: no TCTI is needed for it. */
+        if ((r = settings_resolve(&tpm->settings,
+                                  needs & (NEED_FAPI | NEED_ESYS | AUTO_PROVISION))) ||
             (r = keystore_check(tpm->settings.keystore)))
                 return r;
 

@@ -86,3 +86,14 @@ load helpers
 	assert_failure 4
 	assert_output --partial "ERROR:fapi"
 }
+
+@test "no TCTI anywhere: list and key show still read the keystore, which needs no TPM" {
+	[ ! -e /dev/tpmrm0 ] || skip "this machine has a TPM at /dev/tpmrm0"
+	run env -u TPMCTL_TCTI "$TPMCTL" list /HS/SRK
+	assert_success
+	assert_output --partial "/HS/SRK"
+	run env -u TPMCTL_TCTI "$TPMCTL" key show /HS/SRK
+	assert_success
+	run env -u TPMCTL_TCTI "$TPMCTL" random 4
+	assert_failure 7
+}
