@@ -38,7 +38,7 @@ _tpmctl_spec() {
     "lockout status") subs=( ) opts=( ) args=( ) ;;
     "lockout clear") subs=( ) opts=( --auth-file@file --auth-fd@none --auth-env@none --auth-prompt ) args=( ) ;;
     "certificate") subs=( get set ) opts=( ) args=( ) ;;
-    "certificate get") subs=( ) opts=( --output@file -o@file --force -f ) args=( path ) ;;
+    "certificate get") subs=( ) opts=( --output@file -o@file --force -f --platform ) args=( path ) ;;
     "certificate set") subs=( ) opts=( ) args=( path file ) ;;
     "description") subs=( set ) opts=( ) args=( ) ;;
     "description set") subs=( ) opts=( ) args=( path none ) ;;

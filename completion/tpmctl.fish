@@ -365,7 +365,8 @@ function __tpmctl_spec
                 '--output@file'\t'write to FILE (default: stdout)' \
                 '-o@file'\t'write to FILE (default: stdout)' \
                 '--force'\t'replace FILE if it exists' \
-                '-f'\t'replace FILE if it exists'
+                '-f'\t'replace FILE if it exists' \
+                '--platform'\t'the TPM\'s platform certificates (NV 0x01c08000 to 0x01c0ffff) instead of a key\'s'
             set -g __tpmctl_args path
         case 'certificate set'
             set -g __tpmctl_subs

@@ -99,7 +99,7 @@ static int der_to_pem(const uint8_t *der, size_t len, TPM2_HANDLE index, EVP_PKE
 
         if (!cert)
                 return error_set(EXIT_TPM,
-                                 "the TPM's EK certificate index 0x%08x holds no X.509 "
+                                 "the TPM's certificate index 0x%08x holds no X.509 "
                                  "certificate",
                                  index);
         if (ek && EVP_PKEY_eq(X509_get0_pubkey(cert), ek) != 1) {
@@ -188,6 +188,62 @@ int certificate_get(struct tpm *tpm, const char *user_path, char **pem, char *fu
         }
         return error_set(EXIT_NOT_FOUND,
                          "%s has no certificate: `tpmctl certificate set` stores one", full);
+}
+
+int platform_certificates(struct tpm *tpm, struct platform_certificate **certs, size_t *n)
+{
+        TPMS_CAPABILITY_DATA *cap = NULL;
+        TPMI_YES_NO more = TPM2_NO;
+        TSS2_RC rc;
+        int r = 0;
+
+        *certs = NULL;
+        *n = 0;
+        rc = Esys_GetCapability(tpm->esys, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
+                                TPM2_CAP_HANDLES, PLATFORM_CERT_FIRST,
+                                PLATFORM_CERT_LAST - PLATFORM_CERT_FIRST + 1, &more, &cap);
+        if (rc != TSS2_RC_SUCCESS)
+                return error_rc(rc, "listing the TPM's NV indices");
+        for (UINT32 i = 0; !r && i < cap->data.handles.count; i++) {
+                TPM2_HANDLE index = cap->data.handles.handle[i];
+                struct platform_certificate *grown;
+                uint8_t *der = NULL;
+                size_t len;
+                bool other = false;
+
+                if (index > PLATFORM_CERT_LAST)
+                        break;
+                if ((r = ek_nv_read(tpm->esys, index, &der, &len)) || !len)
+                        continue;
+                if (!(grown = realloc(*certs, (*n + 1) * sizeof(**certs)))) {
+                        free(der);
+                        r = error_set(EXIT_TPM, "out of memory");
+                        break;
+                }
+                *certs = grown;
+                (*certs)[*n] = (struct platform_certificate){.index = index};
+                /* An index of the range that holds no X.509 certificate
+                 * (another format, a chain's data) is not one of them. */
+                if (der_to_pem(der, len, index, NULL, &(*certs)[*n].pem, &other) == 0)
+                        (*n)++;
+                else
+                        error_clear();
+                free(der);
+        }
+        Esys_Free(cap);
+        if (r) {
+                platform_certificates_free(*certs, *n);
+                *certs = NULL;
+                *n = 0;
+        }
+        return r;
+}
+
+void platform_certificates_free(struct platform_certificate *certs, size_t n)
+{
+        for (size_t i = 0; i < n; i++)
+                free(certs[i].pem);
+        free(certs);
 }
 
 /* The first certificate of pem; EXIT_BAD_INPUT when there is none. */

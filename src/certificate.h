@@ -17,6 +17,18 @@
  * none. */
 int certificate_get(struct tpm *tpm, const char *user_path, char **pem, char *full, size_t size);
 
+/* The TPM's platform certificates: the NV indices of the TCG range for them
+ * (0x01c08000 to 0x01c0ffff) that hold an X.509 certificate, as PEM, in the
+ * order of their indices. *n 0 when there is none. */
+#define PLATFORM_CERT_FIRST 0x01c08000u
+#define PLATFORM_CERT_LAST  0x01c0ffffu
+struct platform_certificate {
+        unsigned index;
+        char *pem;
+};
+int platform_certificates(struct tpm *tpm, struct platform_certificate **certs, size_t *n);
+void platform_certificates_free(struct platform_certificate *certs, size_t n);
+
 /* Stores pem (one or more PEM certificates; the first is the object's) with
  * the object. EXIT_BAD_INPUT when it is no PEM certificate, or when its
  * public key is not the object's. */

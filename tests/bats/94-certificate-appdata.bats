@@ -103,6 +103,43 @@ setup_file() {
 	tpm2_nvundefine -T "$TPMCTL_TCTI" 0x01c0000a -C o
 }
 
+@test "certificate get --platform: the TPM's platform certificates from their NV range, PEM" {
+	local d=$BATS_FILE_TMPDIR
+	run tpmctl certificate get --platform
+	assert_failure 4
+	assert_output --partial "the TPM has no platform certificate (NV indices 0x01c08000 to 0x01c0ffff)"
+	openssl x509 -new -subj "/CN=platform one" -key "$d/ca.pem" -force_pubkey "$d/certified.pub" \
+		-days 30 -outform DER -out "$BATS_TEST_TMPDIR/p1.der"
+	openssl x509 -new -subj "/CN=platform two" -key "$d/ca.pem" -force_pubkey "$d/certified.pub" \
+		-days 30 -outform DER -out "$BATS_TEST_TMPDIR/p2.der"
+	printf 'not a certificate' >"$BATS_TEST_TMPDIR/junk"
+	for spec in 0x01c08000:p1.der 0x01c08008:junk 0x01c09000:p2.der; do
+		index=${spec%%:*} file=$BATS_TEST_TMPDIR/${spec#*:}
+		tpm2_nvdefine -T "$TPMCTL_TCTI" "$index" -C o -s "$(stat -c %s "$file")" \
+			-a "ownerwrite|ownerread|authread|no_da" >/dev/null
+		tpm2_nvwrite -T "$TPMCTL_TCTI" "$index" -C o -i "$file"
+	done
+	run tpmctl certificate get --platform -o "$BATS_TEST_TMPDIR/all.pem"
+	assert_success
+	run openssl crl2pkcs7 -nocrl -certfile "$BATS_TEST_TMPDIR/all.pem"
+	assert_success
+	run bash -c "openssl crl2pkcs7 -nocrl -certfile '$BATS_TEST_TMPDIR/all.pem' | openssl pkcs7 -print_certs -noout"
+	assert_line --partial "platform one"
+	assert_line --partial "platform two"
+	run tpmctl --json certificate get --platform
+	assert_success
+	assert_equal "$(jq -r '[.certificates[].index] | join(",")' <<<"$output")" "0x01c08000,0x01c09000"
+	jq -r '.certificates[0].certificate_pem' <<<"$output" | openssl x509 -outform DER |
+		cmp - "$BATS_TEST_TMPDIR/p1.der"
+	run tpmctl certificate get --platform certified
+	assert_failure 2
+	run tpmctl certificate get
+	assert_failure 2
+	for index in 0x01c08000 0x01c08008 0x01c09000; do
+		tpm2_nvundefine -T "$TPMCTL_TCTI" "$index" -C o
+	done
+}
+
 @test "description set: key show shows it, for a key and an NV index; \"\" removes it" {
 	run tpmctl description set certified "the web server's TLS key"
 	assert_success
