@@ -682,3 +682,23 @@ f() { jq -r "$1" <<<"$BODY"; }
 	[ "$(jq -r '.refused' <<<"$output")" -gt 0 ] || fail "the load ended before the signal: $output"
 	[ ! -e "$SOCK" ] || fail "the socket is left behind"
 }
+
+@test "a key another process flushed from the TPM is loaded again by the next request" {
+	start_unix
+	op sign "{\"path\": \"s-ecc\", \"data_b64\": \"$DATA_B64\"}"
+	expect 200
+	# Another program flushes every transient object of the TPM (the server
+	# gives its kept keys up with the lock when idle; a resource manager
+	# keeps them from others): the next request loads the key again.
+	tpm2_flushcontext -T "${TPM_DIRECT_TCTI:-$TPMCTL_TCTI}" --transient-object
+	op sign "{\"path\": \"s-ecc\", \"data_b64\": \"$DATA_B64\"}"
+	expect 200
+	f .signature_b64 | base64 -d >"$BATS_TEST_TMPDIR/sig"
+	run openssl dgst -sha256 -verify "$BATS_FILE_TMPDIR/s-ecc.pem" -signature "$BATS_TEST_TMPDIR/sig" \
+		"$BATS_FILE_TMPDIR/data"
+	assert_output "Verified OK"
+	run tpmctl flush
+	assert_success
+	op sign "{\"path\": \"s-ecc\", \"data_b64\": \"$DATA_B64\"}"
+	expect 200
+}
