@@ -35,31 +35,10 @@ static int run(const struct settings *s, int argc, char **argv)
                 return r;
         tpm_close(steal_ptr(tpm)); /* the lock is free before the output goes */
         if (s->json) {
-                json_object *o = json_object_new_object();
-                const char *j;
-                char *text;
-                size_t n;
-
-                json_object_object_add(o, "path", json_object_new_string(full));
-                json_object_object_add(o, "bytes", json_object_new_int64((int64_t)data.size));
-                if ((r = json_add_base64(o, "appdata_b64", data.data, data.size))) {
-                        json_object_put(o);
-                        return r;
-                }
-                j = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                          JSON_C_TO_STRING_SPACED |
-                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
-                n = strlen(j);
-                if ((text = malloc(n + 1))) {
-                        memcpy(text, j, n);
-                        text[n] = '\n';
-                }
-                json_object_put(o);
-                if (!text)
-                        return error_set(EXIT_TPM, "out of memory");
-                r = file_write(output, text, n + 1, flags);
-                free(text);
-                return r;
+                json_object *doc = json_object_new_object();
+                json_object_object_add(doc, "path", json_object_new_string(full));
+                json_object_object_add(doc, "bytes", json_object_new_int64((int64_t)data.size));
+                return write_result(s, output, data.data, data.size, flags, "appdata_b64", doc);
         }
         return file_write(output, data.data ? (const void *)data.data : "", data.size, flags);
 }

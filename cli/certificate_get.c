@@ -92,28 +92,18 @@ static int run(const struct settings *s, int argc, char **argv)
             (r = certificate_get(tpm, argv[0], &pem, full, sizeof(full))))
                 return r;
         tpm_close(steal_ptr(tpm)); /* the lock is free before the output goes */
+        if (s->json && strcmp(output, "-") == 0) {
+                json_object *doc = json_object_new_object();
+                json_object_object_add(doc, "path", json_object_new_string(full));
+                json_object_object_add(doc, "certificate_pem", json_object_new_string(pem));
+                print_json(doc);
+                return 0;
+        }
         if (s->json) {
-                json_object *o = json_object_new_object();
-                const char *j;
-                char *text;
-                size_t n;
-
-                json_object_object_add(o, "path", json_object_new_string(full));
-                json_object_object_add(o, "certificate_pem", json_object_new_string(pem));
-                j = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PRETTY |
-                                                          JSON_C_TO_STRING_SPACED |
-                                                          JSON_C_TO_STRING_NOSLASHESCAPE);
-                n = strlen(j);
-                if ((text = malloc(n + 1))) {
-                        memcpy(text, j, n);
-                        text[n] = '\n';
-                }
-                json_object_put(o);
-                if (!text)
-                        return error_set(EXIT_TPM, "out of memory");
-                r = file_write(output, text, n + 1, flags);
-                free(text);
-                return r;
+                json_object *doc = json_object_new_object();
+                json_object_object_add(doc, "path", json_object_new_string(full));
+                return write_result(s, output, (const unsigned char *)pem, strlen(pem), flags,
+                                    "certificate_pem", doc);
         }
         return file_write(output, pem, strlen(pem), flags);
 }

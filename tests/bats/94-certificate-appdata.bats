@@ -182,6 +182,12 @@ setup_file() {
 	assert_success
 	assert_equal "$(jq -r .bytes <<<"$output")" 3000
 	jq -r .appdata_b64 <<<"$output" | base64 -d | cmp - "$BATS_TEST_TMPDIR/bin"
+	# --json with -o: the bytes go to the file, the document says where.
+	run tpmctl --json appdata get certified -o "$BATS_TEST_TMPDIR/out2"
+	assert_success
+	assert_equal "$(jq -r '[.path, .bytes, .output] | join(",")' <<<"$output")" \
+		"$(tpmctl --json key show certified | jq -r .path),3000,$BATS_TEST_TMPDIR/out2"
+	cmp "$BATS_TEST_TMPDIR/out2" "$BATS_TEST_TMPDIR/bin"
 	# stdin, an NV index and a sealed object.
 	printf '\x00\x01\xff' | tpmctl -q appdata set /nv/Owner/idx -
 	tpmctl appdata get /nv/Owner/idx | cmp - <(printf '\x00\x01\xff')
