@@ -80,9 +80,7 @@ int op_encrypt_parse(json_object *request, struct op_parsed *p)
         int r;
 
         req->auth = &p->auth;
-        if ((r = json_get_string(request, "path", true, &req->path)) ||
-            (r = json_get_auth(request, &p->auth)) ||
-            (r = json_get_base64(request, "data_b64", true, &p->data)))
+        if ((r = json_get_path_auth_data(request, &req->path, &p->auth, "data_b64", &p->data)))
                 return r;
         req->data = p->data.data;
         req->len = p->data.size;
@@ -105,9 +103,8 @@ int op_decrypt_parse(json_object *request, struct op_parsed *p)
         int r;
 
         req->auth = &p->auth;
-        if ((r = json_get_string(request, "path", true, &req->path)) ||
-            (r = json_get_auth(request, &p->auth)) ||
-            (r = json_get_base64(request, "ciphertext_b64", true, &p->data)))
+        if ((r = json_get_path_auth_data(request, &req->path, &p->auth, "ciphertext_b64",
+                                         &p->data)))
                 return r;
         req->ciphertext = p->data.data;
         req->len = p->data.size;

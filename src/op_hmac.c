@@ -38,9 +38,7 @@ int op_hmac_parse(json_object *request, struct op_parsed *p)
         int r;
 
         req->auth = &p->auth;
-        if ((r = json_get_string(request, "path", true, &req->path)) ||
-            (r = json_get_auth(request, &p->auth)) ||
-            (r = json_get_base64(request, "data_b64", true, &p->data)))
+        if ((r = json_get_path_auth_data(request, &req->path, &p->auth, "data_b64", &p->data)))
                 return r;
         req->input.data = p->data.data;
         req->input.len = p->data.size;

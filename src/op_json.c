@@ -87,6 +87,16 @@ int json_get_auth(json_object *req, struct auth_source *out)
         return 0;
 }
 
+int json_get_path_auth_data(json_object *req, const char **path, struct auth_source *auth,
+                            const char *data_field, struct secret *data)
+{
+        int r;
+
+        if ((r = json_get_string(req, "path", true, path)) || (r = json_get_auth(req, auth)))
+                return r;
+        return json_get_base64(req, data_field, true, data);
+}
+
 int json_add_base64(json_object *reply, const char *name, const unsigned char *data, size_t len)
 {
         size_t text_len = base64_encoded_len(len);

@@ -30,6 +30,11 @@ int json_get_base64(json_object *req, const char *name, bool required, struct se
  * its owner wipes (json_wipe). */
 int json_get_auth(json_object *req, struct auth_source *out);
 
+/* What most operations on an object take: "path", "auth" (json_get_auth)
+ * and the bytes of the required base64 field data_field. */
+int json_get_path_auth_data(json_object *req, const char **path, struct auth_source *auth,
+                            const char *data_field, struct secret *data);
+
 /* Adds a base64 string field. */
 int json_add_base64(json_object *reply, const char *name, const unsigned char *data, size_t len);
 

@@ -338,9 +338,7 @@ int op_nv_extend_parse(json_object *request, struct op_parsed *p)
         int r;
 
         req->auth = &p->auth;
-        if ((r = json_get_string(request, "path", true, &req->path)) ||
-            (r = json_get_base64(request, "data_b64", true, &p->data)) ||
-            (r = json_get_auth(request, &p->auth)))
+        if ((r = json_get_path_auth_data(request, &req->path, &p->auth, "data_b64", &p->data)))
                 return r;
         req->data = p->data.data;
         req->len = p->data.size;
