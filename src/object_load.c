@@ -14,6 +14,7 @@
 
 #include "cleanup.h"
 #include "errors.h"
+#include "settings.h"
 #include "esys_resource.h"
 #include "fapi_object.h"
 #include "keys.h"
@@ -252,6 +253,40 @@ static void sweep(struct tpm *tpm, struct object_cache *c, const char *keep)
 }
 
 /* The object loaded, from the cache or now. */
+/* Whether the TPM still holds the kept object at its handle. Without a
+ * resource manager another program may have flushed it, and loaded one of
+ * its own at the same handle, while batch or serve kept it: its name says.
+ * A stale entry is forgotten, never flushed (the handle may be the other's). */
+static bool entry_still_loaded(struct tpm *tpm, struct cache_entry *e)
+{
+        TPM2B_NAME *now = NULL, *kept = NULL;
+        bool same;
+
+        if (e->persistent || tcti_resource_managed(tpm->setup.tcti))
+                return true;
+        if (Esys_ReadPublic(tpm->esys, e->handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, NULL,
+                            &now, NULL) != TSS2_RC_SUCCESS ||
+            Esys_TR_GetName(tpm->esys, e->handle, &kept) != TSS2_RC_SUCCESS) {
+                Esys_Free(now);
+                return false;
+        }
+        same = now->size == kept->size && memcmp(now->name, kept->name, now->size) == 0;
+        Esys_Free(now);
+        Esys_Free(kept);
+        return same;
+}
+
+/* Forgets a stale entry: its ESYS object goes, nothing is flushed. */
+static void entry_forget(struct tpm *tpm, struct object_cache *c, unsigned i)
+{
+        struct cache_entry *e = &c->entries[i];
+
+        Esys_TR_Close(tpm->esys, &e->handle);
+        secret_wipe(&e->password);
+        c->entries[i] = c->entries[--c->n];
+        memset(&c->entries[c->n], 0, sizeof(c->entries[c->n]));
+}
+
 static int cached_load(struct tpm *tpm, const struct object_record *rec, ESYS_TR srk,
                        struct cache_entry **out)
 {
@@ -270,9 +305,13 @@ static int cached_load(struct tpm *tpm, const struct object_record *rec, ESYS_TR
                 return r;
         }
         if (i >= 0 && same_file(&c->entries[i], &st)) {
-                *out = &c->entries[i];
-                (*out)->used = ++c->clock;
-                return 0;
+                if (entry_still_loaded(tpm, &c->entries[i])) {
+                        *out = &c->entries[i];
+                        (*out)->used = ++c->clock;
+                        return 0;
+                }
+                entry_forget(tpm, c, (unsigned)i);
+                i = -1;
         }
         if (i >= 0)
                 entry_drop(tpm, c, (unsigned)i); /* changed since it was loaded */
