@@ -34,6 +34,9 @@ bool tcti_resource_managed(const char *conf)
 {
         if (!conf)
                 return false;
+        /* The pcap TCTI records the traffic of the TCTI it wraps. */
+        while (strncmp(conf, "pcap:", 5) == 0)
+                conf += 5;
         if (strncmp(conf, "device:", 7) == 0)
                 conf += 7;
         return strncmp(conf, "/dev/tpmrm", 10) == 0 || strncmp(conf, "tabrmd", 6) == 0;

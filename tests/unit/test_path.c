@@ -60,6 +60,8 @@ static void resource_managers_are_recognised(void **state)
         assert_true(tcti_resource_managed("tabrmd:bus_type=system"));
         assert_false(tcti_resource_managed("device:/dev/tpm0"));
         assert_false(tcti_resource_managed("swtpm:path=/run/tpm.sock"));
+        assert_true(tcti_resource_managed("pcap:tabrmd:bus_type=session"));
+        assert_false(tcti_resource_managed("pcap:swtpm:path=/run/tpm.sock"));
         assert_false(tcti_resource_managed("pcap:swtpm:path=/x"));
         assert_false(tcti_resource_managed(""));
         assert_false(tcti_resource_managed(NULL));
