@@ -6,6 +6,7 @@
 #include "../src/fileio.h"
 #include "../src/hex.h"
 #include "../src/ops.h"
+#include "../src/ossl_lean.h"
 #include "../src/tpm_random.h"
 #include "cli.h"
 
@@ -30,6 +31,7 @@ static int run(const struct settings *s, int argc, char **argv)
 
         (void)argc;
         op_context_init(&ctx, s, false);
+        ossl_lean_init(); /* one command, then exit: ossl_lean.h */
         if ((r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))))
                 return r;
         if (end == argv[0] || *end || argv[0][0] == '-' || n > RANDOM_MAX)

@@ -3,6 +3,7 @@
 
 #include "../src/fileio.h"
 #include "../src/ops.h"
+#include "../src/ossl_lean.h"
 #include "auth_options.h"
 #include "cli.h"
 
@@ -26,6 +27,7 @@ static int run(const struct settings *s, int argc, char **argv)
 
         (void)argc;
         op_context_init(&ctx, s, false);
+        ossl_lean_init(); /* one command, then exit: ossl_lean.h */
         if ((r = auth_check(&auth)) ||
             (r = file_check_output(output, WRITE_SECRET | (force ? WRITE_FORCE : 0))) ||
             (r = op_unseal(&ctx, &(struct unseal_request){.path = argv[0], .auth = &auth}, &res)))

@@ -30,11 +30,9 @@ int session_error(struct tpm *tpm, const char *for_path, TSS2_RC rc, const char 
         return lockout_error(tpm->esys, rc, "%s", context);
 }
 
-int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,
-                  TPMA_SESSION attrs, ESYS_TR *session)
+static int start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,
+                 TPMA_SESSION attrs, TPMT_SYM_DEF *symmetric, ESYS_TR *session)
 {
-        TPMT_SYM_DEF symmetric = {
-            .algorithm = TPM2_ALG_AES, .keyBits = {.aes = 128}, .mode = {.aes = TPM2_ALG_CFB}};
         ESYS_TR srk;
         TSS2_RC rc;
         int r;
@@ -43,14 +41,14 @@ int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_
                 return r;
         tpm_mark_busy(tpm);
         rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-                                   ESYS_TR_NONE, NULL, type, &symmetric, alg, session);
+                                   ESYS_TR_NONE, NULL, type, symmetric, alg, session);
         /* What others left fills the TPM's few slots (the salt key takes
          * an object slot while the session starts): make room once. */
         if ((tpm_rc_code(rc) == TPM2_RC_SESSION_MEMORY ||
              tpm_rc_code(rc) == TPM2_RC_OBJECT_MEMORY) &&
             tpm_make_room(tpm))
                 rc = Esys_StartAuthSession(tpm->esys, srk, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE,
-                                           ESYS_TR_NONE, NULL, type, &symmetric, alg, session);
+                                           ESYS_TR_NONE, NULL, type, symmetric, alg, session);
         if (rc != TSS2_RC_SUCCESS)
                 return session_error(tpm, for_path, rc,
                                      "starting a session salted with the storage root key");
@@ -59,6 +57,24 @@ int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "setting the session's attributes");
         return 0;
+}
+
+int session_start(struct tpm *tpm, const char *for_path, TPM2_SE type, TPMI_ALG_HASH alg,
+                  TPMA_SESSION attrs, ESYS_TR *session)
+{
+        TPMT_SYM_DEF aes = {
+            .algorithm = TPM2_ALG_AES, .keyBits = {.aes = 128}, .mode = {.aes = TPM2_ALG_CFB}};
+
+        return start(tpm, for_path, type, alg, attrs, &aes, session);
+}
+
+int session_start_xor(struct tpm *tpm, const char *for_path, TPMA_SESSION attrs, ESYS_TR *session)
+{
+        TPMT_SYM_DEF xor = {.algorithm = TPM2_ALG_XOR,
+                            .keyBits = {.exclusiveOr = TPM2_ALG_SHA256},
+                            .mode = {.sym = TPM2_ALG_NULL}};
+
+        return start(tpm, for_path, TPM2_SE_HMAC, TPM2_ALG_SHA256, attrs, &xor, session);
 }
 
 void session_done(struct tpm *tpm, ESYS_TR *session, TSS2_RC rc)

@@ -26,6 +26,12 @@ int session_error(struct tpm *tpm, const char *for_path, TSS2_RC rc, const char 
  * keeps it, and it is flushed. *session becomes ESYS_TR_NONE. */
 void session_done(struct tpm *tpm, ESYS_TR *session, TSS2_RC rc);
 
+/* session_start()'s HMAC session with SHA-256, whose parameters are
+ * encrypted with XOR obfuscation (TPM 2.0 Part 1, 21.2: a one-time mask
+ * from KDFa over the session key and both nonces) rather than AES-128-CFB:
+ * as secret on the bus, and it needs no cipher in tpmctl (ossl_lean.c). */
+int session_start_xor(struct tpm *tpm, const char *for_path, TPMA_SESSION attrs, ESYS_TR *session);
+
 /* An HMAC session with command and response parameter encryption, kept
  * for several commands: what the TPM returns (random bytes, unsealed data)
  * crosses the bus encrypted. */

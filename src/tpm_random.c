@@ -28,9 +28,8 @@ int tpm_random(struct tpm *tpm, unsigned char *out, size_t len)
 
         if (len > RANDOM_MAX)
                 return error_set(EXIT_BAD_INPUT, "at most %u bytes at a time", RANDOM_MAX);
-        if (len &&
-            (r = session_start(tpm, NULL, TPM2_SE_HMAC, TPM2_ALG_SHA256,
-                               TPMA_SESSION_CONTINUESESSION | TPMA_SESSION_ENCRYPT, &session)))
+        if (len && (r = session_start_xor(
+                        tpm, NULL, TPMA_SESSION_CONTINUESESSION | TPMA_SESSION_ENCRYPT, &session)))
                 return r;
         while (done < len) {
                 TPM2B_DIGEST *bytes = NULL;

@@ -59,6 +59,28 @@ bus = open(sys.argv[2], 'rb').read()
 for i in range(0, len(r) - 8):
     assert r[i:i + 8] not in bus, "random bytes found in clear on the bus"
 PY
+	# The session is salted with the SRK (an encrypted salt) and obfuscates
+	# parameters with XOR (TPM_ALG_XOR, 0x000a), as the man page says.
+	python3 - "$TCTI_PCAP_FILE" "$BATS_TEST_DIRNAME/../../bench" <<'PY'
+import struct, sys
+sys.path.insert(0, sys.argv[2])
+from pcap_commands import segments
+starts = []
+for port, p in segments(open(sys.argv[1], 'rb').read()):
+    if len(p) >= 10 and struct.unpack_from(">I", p, 6)[0] == 0x176:
+        starts.append(p)
+assert len(starts) == 1, "expected one TPM2_StartAuthSession, saw %d" % len(starts)
+p, off = starts[0], 10 + 8  # header, then the tpmKey and bind handles
+tpm_key = struct.unpack_from(">I", p, 10)[0]
+assert tpm_key >> 24 == 0x81, "the salt key is not a persistent key: 0x%08x" % tpm_key
+nonce = struct.unpack_from(">H", p, off)[0]
+off += 2 + nonce
+salt = struct.unpack_from(">H", p, off)[0]
+assert salt > 0, "no encrypted salt"
+off += 2 + salt + 1  # the salt, then the session type
+alg = struct.unpack_from(">H", p, off)[0]
+assert alg == 0x000a, "parameter encryption 0x%04x, not XOR" % alg
+PY
 }
 
 @test "random 1 MiB: every byte, not a repeated chunk, one TPM2_GetRandom per digest-sized chunk" {
