@@ -41,13 +41,41 @@ static void held_set(sigset_t *set);
  * the main thread would interrupt the TCTI's poll()): it takes the first
  * one out of the pending set and gives it back when the watchdog stops, so
  * that it ends the process after the cleanup as before; at a second one it
- * exits at once, as the timeout would. */
+ * exits at once, as the timeout would. The thread is made once and parks
+ * between watches, reading no signal then: batch and serve start and stop
+ * the watchdog for every request, and a new thread each time cost more
+ * than the request's own work on a fast TPM. */
 static struct {
-        bool running;
+        bool made;
         pthread_t thread;
-        int signal_fd, stop_fd;
+        int signal_fd, wake_fd;
+        pthread_mutex_t lock;
+        pthread_cond_t changed;
+        bool wanted;      /* watch (watcher_start) or park (watcher_stop) */
+        bool reading;     /* the thread may read signal_fd now */
         atomic_int taken; /* the first signal, held by the thread */
-} watcher = {.signal_fd = -1, .stop_fd = -1};
+} watcher = {.signal_fd = -1,
+             .wake_fd = -1,
+             .lock = PTHREAD_MUTEX_INITIALIZER,
+             .changed = PTHREAD_COND_INITIALIZER};
+
+/* One held signal read while watching: the first is kept, the second ends
+ * the process. */
+static void watcher_take(void)
+{
+        struct signalfd_siginfo info;
+        ssize_t ignored;
+
+        if (read(watcher.signal_fd, &info, sizeof(info)) != sizeof(info))
+                return;
+        if (atomic_load(&watcher.taken) == 0) {
+                atomic_store(&watcher.taken, (int)info.ssi_signo);
+                return;
+        }
+        ignored = write(STDERR_FILENO, second_signal_message, strlen(second_signal_message));
+        (void)ignored;
+        _exit(timeout_exit_code);
+}
 
 static void *watch_signals(void *unused)
 {
@@ -56,64 +84,83 @@ static void *watch_signals(void *unused)
         (void)unused;
         held_set(&set);
         pthread_sigmask(SIG_BLOCK, &set, NULL);
+        pthread_mutex_lock(&watcher.lock);
         for (;;) {
                 struct pollfd fds[2] = {{.fd = watcher.signal_fd, .events = POLLIN},
-                                        {.fd = watcher.stop_fd, .events = POLLIN}};
-                struct signalfd_siginfo info;
-                ssize_t ignored;
+                                        {.fd = watcher.wake_fd, .events = POLLIN}};
+                uint64_t count;
+                ssize_t ignored = 0;
 
-                if (poll(fds, 2, -1) < 0 || (fds[1].revents & POLLIN))
-                        return NULL;
-                if (read(watcher.signal_fd, &info, sizeof(info)) != sizeof(info))
-                        continue;
-                if (atomic_load(&watcher.taken) == 0) {
-                        atomic_store(&watcher.taken, (int)info.ssi_signo);
-                        continue;
+                while (!watcher.wanted)
+                        pthread_cond_wait(&watcher.changed, &watcher.lock);
+                watcher.reading = true;
+                pthread_mutex_unlock(&watcher.lock);
+                if (poll(fds, 2, -1) > 0) {
+                        if (fds[1].revents & POLLIN)
+                                ignored = read(watcher.wake_fd, &count, sizeof(count));
+                        else if (fds[0].revents & POLLIN)
+                                watcher_take();
                 }
-                ignored =
-                    write(STDERR_FILENO, second_signal_message, strlen(second_signal_message));
                 (void)ignored;
-                _exit(timeout_exit_code);
+                pthread_mutex_lock(&watcher.lock);
+                if (!watcher.wanted) {
+                        watcher.reading = false;
+                        pthread_cond_broadcast(&watcher.changed);
+                }
         }
+        return NULL;
 }
 
-static void watcher_start(void)
+static bool watcher_make(void)
 {
         sigset_t set;
 
-        if (watcher.running)
-                return;
         held_set(&set);
         watcher.signal_fd = signalfd(-1, &set, SFD_CLOEXEC);
-        watcher.stop_fd = eventfd(0, EFD_CLOEXEC);
-        if (watcher.signal_fd >= 0 && watcher.stop_fd >= 0 &&
+        watcher.wake_fd = eventfd(0, EFD_CLOEXEC);
+        if (watcher.signal_fd >= 0 && watcher.wake_fd >= 0 &&
             pthread_create(&watcher.thread, NULL, watch_signals, NULL) == 0) {
-                watcher.running = true;
-                return;
+                pthread_detach(watcher.thread);
+                return watcher.made = true;
         }
         /* Without the thread, a signal is held as before: only the timeout
          * ends a TPM that does not answer. */
         if (watcher.signal_fd >= 0)
                 close(watcher.signal_fd);
-        if (watcher.stop_fd >= 0)
-                close(watcher.stop_fd);
-        watcher.signal_fd = watcher.stop_fd = -1;
+        if (watcher.wake_fd >= 0)
+                close(watcher.wake_fd);
+        watcher.signal_fd = watcher.wake_fd = -1;
+        return false;
 }
 
+static void watcher_start(void)
+{
+        pthread_mutex_lock(&watcher.lock);
+        if (watcher.made || watcher_make()) {
+                watcher.wanted = true;
+                pthread_cond_broadcast(&watcher.changed);
+        }
+        pthread_mutex_unlock(&watcher.lock);
+}
+
+/* Parks the thread, and waits until it reads no more signals. */
 static void watcher_stop(void)
 {
         uint64_t one = 1;
+        ssize_t ignored;
         int taken;
 
-        if (!watcher.running)
+        pthread_mutex_lock(&watcher.lock);
+        if (!watcher.made || !watcher.wanted) {
+                pthread_mutex_unlock(&watcher.lock);
                 return;
-        if (write(watcher.stop_fd, &one, sizeof(one)) != sizeof(one))
-                pthread_cancel(watcher.thread); /* poll() is a cancellation point */
-        pthread_join(watcher.thread, NULL);
-        close(watcher.signal_fd);
-        close(watcher.stop_fd);
-        watcher.signal_fd = watcher.stop_fd = -1;
-        watcher.running = false;
+        }
+        watcher.wanted = false;
+        ignored = write(watcher.wake_fd, &one, sizeof(one));
+        (void)ignored;
+        while (watcher.reading)
+                pthread_cond_wait(&watcher.changed, &watcher.lock);
+        pthread_mutex_unlock(&watcher.lock);
         /* Pending again, for signals_release() or signal_pending(). */
         if ((taken = atomic_exchange(&watcher.taken, 0)))
                 kill(getpid(), taken);
@@ -161,7 +208,7 @@ static bool watcher_paused;
 void watchdog_pause(void)
 {
         paused_remaining = alarm(0);
-        watcher_paused = watcher.running;
+        watcher_paused = watcher.wanted;
         watcher_stop();
 }
 
