@@ -252,7 +252,6 @@ static void sweep(struct tpm *tpm, struct object_cache *c, const char *keep)
         }
 }
 
-/* The object loaded, from the cache or now. */
 /* Whether the TPM still holds the kept object at its handle. Without a
  * resource manager another program may have flushed it, and loaded one of
  * its own at the same handle, while batch or serve kept it: its name says.
@@ -287,8 +286,11 @@ static void entry_forget(struct tpm *tpm, struct object_cache *c, unsigned i)
         memset(&c->entries[c->n], 0, sizeof(c->entries[c->n]));
 }
 
-static int cached_load(struct tpm *tpm, const struct object_record *rec, ESYS_TR srk,
-                       struct cache_entry **out)
+/* The object loaded, from the cache or now. unasked: a kept object may be
+ * used without asking the TPM whether it still holds it (*unchecked says
+ * whether it was). */
+static int cached_load(struct tpm *tpm, const struct object_record *rec, ESYS_TR srk, bool unasked,
+                       struct cache_entry **out, bool *unchecked)
 {
         struct object_cache *c = cache_of(tpm);
         struct cache_entry *e;
@@ -304,8 +306,12 @@ static int cached_load(struct tpm *tpm, const struct object_record *rec, ESYS_TR
                         entry_drop(tpm, c, (unsigned)i);
                 return r;
         }
+        *unchecked = false;
         if (i >= 0 && same_file(&c->entries[i], &st)) {
-                if (entry_still_loaded(tpm, &c->entries[i])) {
+                struct cache_entry *kept = &c->entries[i];
+                *unchecked =
+                    unasked && !kept->persistent && !tcti_resource_managed(tpm->setup.tcti);
+                if (*unchecked || entry_still_loaded(tpm, kept)) {
                         *out = &c->entries[i];
                         (*out)->used = ++c->clock;
                         return 0;
@@ -438,8 +444,9 @@ static int sessions_failed(struct tpm *tpm, struct loaded_object *out, int r)
 }
 
 int object_load(struct tpm *tpm, const struct object_record *rec, const struct auth_source *auth,
-                TPM2_CC cc, unsigned secrets, struct loaded_object *out)
+                TPM2_CC cc, unsigned flags, struct loaded_object *out)
 {
+        unsigned secrets = flags & (SECRET_RESPONSE | SECRET_COMMAND);
         _cleanup_(policy_freep) struct policy policy = {.n = 0};
         _cleanup_secret_ struct secret password = {0};
         const TPMT_PUBLIC *area = &rec->public->publicArea;
@@ -473,7 +480,9 @@ int object_load(struct tpm *tpm, const struct object_record *rec, const struct a
                         return sessions_failed(tpm, out, r);
                 }
         }
-        if ((r = cached_load(tpm, rec, out->parent, &entry)))
+        if ((r = cached_load(tpm, rec, out->parent,
+                             (flags & OBJECT_CHECKED_BY_CALLER) && !has_policy && !need_auth,
+                             &entry, &out->unchecked)))
                 return sessions_failed(tpm, out, r);
         out->handle = entry->handle;
         if (need_auth && (r = password_for(rec, auth, entry, &password)))
@@ -487,6 +496,14 @@ int object_load(struct tpm *tpm, const struct object_record *rec, const struct a
             (r = start_sessions(tpm, rec, NULL, password.size > 0, cc, secrets, out)))
                 return sessions_failed(tpm, out, r);
         return 0;
+}
+
+void object_forget(struct tpm *tpm, const char *path)
+{
+        int i = tpm->cache ? entry_find(tpm->cache, path) : -1;
+
+        if (i >= 0)
+                entry_forget(tpm, tpm->cache, (unsigned)i);
 }
 
 void object_command_done(struct tpm *tpm, struct loaded_object *lo, TSS2_RC rc)

@@ -26,6 +26,11 @@ enum object_secrets {
         SECRET_NONE = 0,
         SECRET_RESPONSE = 1 << 0, /* what comes back: unsealed data, a plaintext */
         SECRET_COMMAND = 1 << 1,  /* what goes in: a new password */
+        /* Not a secret: the caller checks the command's result against the
+         * object's public key (a signature it verifies), so a kept object
+         * without a password or policy is used without first asking the
+         * TPM for its name (object_load()). */
+        OBJECT_CHECKED_BY_CALLER = 1 << 2,
 };
 
 struct loaded_object {
@@ -42,6 +47,11 @@ struct loaded_object {
         /* For object_error(): the empty password was tried without the user
          * giving one (the keystore does not know whether it has one). */
         bool tried_empty;
+        /* A kept object used unasked (OBJECT_CHECKED_BY_CALLER): when the
+         * result fails the caller's check, or the command fails, the object
+         * at the handle may be another program's now: object_forget(), then
+         * load again without the flag. */
+        bool unchecked;
         const struct auth_source *src;
         const char *path;
         struct tpm *tpm; /* for object_error() to ask about dictionary-attack lockout */
@@ -55,9 +65,14 @@ struct loaded_object {
  * was given it before and auth names no source; checks a policy's PCRs
  * first (EXIT_POLICY naming the PCR). A policy tpmctl cannot run:
  * EXIT_BAD_INPUT (callers decide on FAPI before). Full TPM (0x902): the
- * least recently used object is flushed and the load tried once more. */
+ * least recently used object is flushed and the load tried once more.
+ * flags: enum object_secrets. */
 int object_load(struct tpm *tpm, const struct object_record *rec, const struct auth_source *auth,
-                TPM2_CC cc, unsigned secrets, struct loaded_object *out);
+                TPM2_CC cc, unsigned flags, struct loaded_object *out);
+
+/* Forgets the kept object of path without flushing it (the handle may be
+ * another program's now): the next object_load() loads it again. */
+void object_forget(struct tpm *tpm, const char *path);
 
 /* After the command, with its result: the sessions are gone (the TPM flushed
  * them on success; they are flushed on failure), and a wrong password is

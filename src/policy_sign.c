@@ -92,7 +92,33 @@ static struct object_record key_record(const struct key_info *key)
                                       .persistent = key->persistent};
 }
 
-/* TPM2_Sign of digest with the key's scheme (see key_sign_engine()). */
+/* Whether signature is the key's signature of digest: checked in software
+ * (microseconds) instead of asking the TPM first whether it still holds a
+ * kept key (a round trip). */
+static bool signed_by(const struct key_info *key, const TPMT_SIG_SCHEME *scheme,
+                      const unsigned char *digest, size_t len, const TPMT_SIGNATURE *signature)
+{
+        enum sig_scheme kind = scheme->scheme == TPM2_ALG_RSAPSS   ? SCHEME_RSAPSS
+                               : scheme->scheme == TPM2_ALG_RSASSA ? SCHEME_RSASSA
+                                                                   : SCHEME_ECDSA;
+        const EVP_MD *md = tpm_hash_md(scheme->details.any.hashAlg);
+        unsigned char *sig = NULL;
+        EVP_PKEY *pkey = NULL;
+        size_t sig_len;
+        bool good = md && encode(signature, &sig, &sig_len) == 0 &&
+                    public_to_evp(&key->public, &pkey) == 0 &&
+                    verify_digest(pkey, kind, md, digest, len, sig, sig_len) == 0;
+
+        EVP_PKEY_free(pkey);
+        free(sig);
+        error_clear();
+        return good;
+}
+
+/* TPM2_Sign of digest with the key's scheme (see key_sign_engine()). A kept
+ * key (batch, serve) without a password or policy is used unasked, and its
+ * signature checked: without a resource manager another program may have
+ * flushed it and loaded its own at the handle; then it is loaded again. */
 static int sign_tpmt(struct tpm *tpm, const struct key_info *key, enum sig_scheme scheme,
                      const unsigned char *digest, size_t len, const struct auth_source *auth,
                      TPMT_SIGNATURE **signature)
@@ -101,6 +127,7 @@ static int sign_tpmt(struct tpm *tpm, const struct key_info *key, enum sig_schem
         TPMT_SIG_SCHEME in_scheme;
         TPM2B_DIGEST message = {.size = (UINT16)len};
         struct object_record rec = key_record(key);
+        unsigned flags = OBJECT_CHECKED_BY_CALLER;
         struct loaded_object lo;
         TSS2_RC rc;
         int r;
@@ -113,11 +140,20 @@ static int sign_tpmt(struct tpm *tpm, const struct key_info *key, enum sig_schem
         if (len > sizeof(message.buffer))
                 return error_set(EXIT_BAD_INPUT, "the digest is too long");
         memcpy(message.buffer, digest, len);
-        if ((r = object_load(tpm, &rec, auth, TPM2_CC_Sign, SECRET_NONE, &lo)))
-                return r;
-        rc = Esys_Sign(tpm->esys, lo.handle, lo.auth, ESYS_TR_NONE, ESYS_TR_NONE, &message,
-                       &in_scheme, &no_ticket, signature);
-        object_command_done(tpm, &lo, rc);
+        for (;;) {
+                if ((r = object_load(tpm, &rec, auth, TPM2_CC_Sign, flags, &lo)))
+                        return r;
+                *signature = NULL;
+                rc = Esys_Sign(tpm->esys, lo.handle, lo.auth, ESYS_TR_NONE, ESYS_TR_NONE, &message,
+                               &in_scheme, &no_ticket, signature);
+                object_command_done(tpm, &lo, rc);
+                if (!lo.unchecked ||
+                    (rc == TSS2_RC_SUCCESS && signed_by(key, &in_scheme, digest, len, *signature)))
+                        break;
+                Esys_Free(*signature);
+                object_forget(tpm, rec.path);
+                flags = SECRET_NONE;
+        }
         if (rc != TSS2_RC_SUCCESS)
                 return object_error(&lo, rc, "signing with %s", key->path);
         return 0;
