@@ -6,17 +6,27 @@ that runs them in order, in one shell (tests/bats/99-man-examples.bats).
         The number of fenced blocks of the sections.
     man_examples.py show SCD SECTION...
         Each block as the page renders it, headed "--- block N (line L)".
+    man_examples.py list SCD
+        Every fenced block of the page: "ID<TAB>LINE<TAB>its first line".
+    man_examples.py missing SCD [SECTION...]
+        The blocks of the page that no SECTION selects, as list prints them,
+        then those that more than one selects: "ID<TAB>selected N times".
     man_examples.py script SCD --outdir OUTDIR [--subst FROM=TO]...
-                    [--hook REGEX=CODE]... SECTION...
+                    [--hook REGEX=CODE]... [--after REGEX=CODE]...
+                    [--any-hex] SECTION...
         Writes OUTDIR/run.sh (run it with bash -e -o pipefail), each block
         as it runs (paths replaced) in OUTDIR/N.sh and, for the outputs the
-        page shows, OUTDIR/N.want or OUTDIR/N.M.want. The blocks are
-        numbered from 1 across the sections, in order.
+        page shows, OUTDIR/N.want or OUTDIR/N.M.want, and the number of
+        blocks in OUTDIR/count. The blocks are numbered from 1 across the
+        sections, in order.
 
-A SECTION is a heading line, e.g. "# EXAMPLES" or "## quote", which runs to
-the next heading of its level or above (outside fenced blocks); or
-"HEADING::REGEX", for only the blocks after the first line of prose of the
-section that matches REGEX (Python re.search).
+A block's id is the heading it is under (the nearest one, of any level) and
+its number among the blocks under that heading: "## pcr read #1",
+"# EXAMPLES #12". A SECTION is a heading line, e.g. "# EXAMPLES" or
+"## quote", which runs to the next heading of its level or above (outside
+fenced blocks); or "HEADING::REGEX", for only the blocks after the first line
+of prose of the section that matches REGEX (Python re.search); or a block's
+id, for that block alone.
 Blocks are unescaped as scdoc renders them: a backslash and the character
 after it become that character ("\\\\" is one backslash, "\\_" is "_").
 
@@ -38,7 +48,11 @@ Three kinds of block:
 
 --subst replaces a string in every command (paths: /tmp/tpm to a test
 directory, ...). --hook runs CODE after the block whose text matches REGEX
-(Python re.search); a hook that matches no block is an error.
+(Python re.search); --after runs CODE after each line of a script block that
+matches REGEX (e.g. to wait for a server the line starts in the background);
+a hook or an --after that matches nothing is an error. --any-hex: in
+transcripts, a run of 40 or more lower-case hexadecimal digits matches any
+such run of the same length (for values that differ from TPM to TPM).
 
 The script records each block it finished in OUTDIR/ran, one number a line,
 and the number of a block that failed in OUTDIR/failed.
@@ -76,6 +90,24 @@ def section_lines(path, heading):
     if not inside:
         sys.exit(f"man_examples: no section {heading!r} in {path}")
     return out
+
+
+def block_ids(path):
+    """{first line number: id} of every fenced block of the page."""
+    ids, heading, counts, fenced = {}, None, {}, False
+    with open(path) as f:
+        for n, line in enumerate(f, 1):
+            line = line.rstrip("\n")
+            if line.startswith(FENCE):
+                fenced = not fenced
+                if fenced:
+                    if heading is None:
+                        sys.exit(f"man_examples: {path}: a block before any heading, at line {n}")
+                    counts[heading] = counts.get(heading, 0) + 1
+                    ids[n + 1] = f"{heading} #{counts[heading]}"
+            elif not fenced and re.match(r"#+ ", line):
+                heading = line
+    return ids
 
 
 def blocks(path, heading, after=None):
@@ -137,9 +169,18 @@ def write(path, lines):
 
 
 def all_blocks(scd, sections):
-    """The blocks of every SECTION, in order: "HEADING" or "HEADING::REGEX"."""
+    """The blocks of every SECTION, in order: "HEADING", "HEADING::REGEX" or
+    a block's id."""
     result = []
     for section in sections:
+        one = re.fullmatch(r"(#+ .*) #([0-9]+)", section)
+        if one:
+            ids = block_ids(scd)
+            found = [b for b in blocks(scd, one.group(1)) if ids[b[0]] == section]
+            if not found:
+                sys.exit(f"man_examples: no block {section!r} in {scd}")
+            result += found
+            continue
         heading, _, after = section.partition("::")
         result += blocks(scd, heading, after or None)
     return result
@@ -151,7 +192,8 @@ def script(args):
     out = shlex.quote(args.outdir)
     substs = [s.split("=", 1) for s in args.subst]
     hooks = [h.split("=", 1) for h in args.hook]
-    used = set()
+    afters = [a.split("=", 1) for a in args.after]
+    used, used_after = set(), set()
 
     table = dict(substs)
     pattern = re.compile("|".join(re.escape(a) for a in sorted(table, key=len, reverse=True)))
@@ -164,8 +206,11 @@ def script(args):
         f"__out={out}",
         "__block=0",
         'trap \'[ $? -eq 0 ] || echo "$__block" >"$__out/failed"\' EXIT',
+        # --any-hex: each run of 40 or more hex digits becomes its length.
+        "__norm() { " + (r"""perl -pe 's/([0-9a-f]{40,})/"<" . length($1) . " hex digits>"/ge' "$1"; }"""
+                         if args.any_hex else 'cat "$1"; }'),
         "__expect() { # __expect NAME: NAME.out is NAME.want",
-        '\tdiff -u "$__out/$1.want" "$__out/$1.out" >"$__out/$1.diff" ||',
+        '\tdiff -u --label "$1.want" --label "$1.out" <(__norm "$__out/$1.want") <(__norm "$__out/$1.out") >"$__out/$1.diff" ||',
         '\t\t{ echo "block $1: the output differs from the page:" >&2; cat "$__out/$1.diff" >&2; exit 1; }',
         "}",
         "__expect_tail() { # __expect_tail N: N.out ends with N.want",
@@ -197,7 +242,14 @@ def script(args):
             sh.append(f"__expect_tail {number - 1}")
         else:
             kind = "script"
-            sh += ["{", subst("\n".join(lines)), f'}} >"$__out/{number}.out" 2>&1']
+            body = []
+            for x in lines:
+                body.append(subst(x))
+                for i, (regex, code) in enumerate(afters):
+                    if re.search(regex, x):
+                        body.append(code)
+                        used_after.add(i)
+            sh += ["{", "\n".join(body), f'}} >"$__out/{number}.out" 2>&1']
         for i, (regex, code) in enumerate(hooks):
             if re.search(regex, "\n".join(lines)):
                 sh.append(code)
@@ -206,19 +258,44 @@ def script(args):
     for i, (regex, _) in enumerate(hooks):
         if i not in used:
             sys.exit(f"man_examples: no block matches the hook {regex!r}")
+    for i, (regex, _) in enumerate(afters):
+        if i not in used_after:
+            sys.exit(f"man_examples: no line of a script block matches --after {regex!r}")
     sh.append("__block=0")
     write(os.path.join(args.outdir, "run.sh"), sh)
+    write(os.path.join(args.outdir, "count"), [str(number)])
 
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("what", choices=["count", "show", "script"])
+    p.add_argument("what", choices=["count", "show", "list", "missing", "script"])
     p.add_argument("scd")
     p.add_argument("--outdir")
     p.add_argument("--subst", action="append", default=[])
     p.add_argument("--hook", action="append", default=[])
-    p.add_argument("section", nargs="+")
-    args = p.parse_args()
+    p.add_argument("--after", action="append", default=[])
+    p.add_argument("--any-hex", action="store_true")
+    p.add_argument("section", nargs="*")
+    args = p.parse_intermixed_args()
+    if args.what in ("list", "missing"):
+        if args.what == "list" and args.section:
+            p.error("list takes no SECTION")
+        ids = block_ids(args.scd)
+        times = {}
+        for line, _, _ in all_blocks(args.scd, args.section):
+            times[line] = times.get(line, 0) + 1
+        with open(args.scd) as f:
+            text = f.read().split("\n")
+        for line, id_ in ids.items():
+            if line not in times:
+                first = text[line - 1] if line <= len(text) else ""
+                print(f"{id_}\t{line}\t{'' if first.startswith(FENCE) else first}")
+        for line, n in times.items():
+            if n > 1:
+                print(f"{ids[line]}\tselected {n} times")
+        return
+    if not args.section:
+        p.error("no SECTION given")
     if args.what == "count":
         print(len(all_blocks(args.scd, args.section)))
     elif args.what == "show":
