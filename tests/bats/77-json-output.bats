@@ -84,3 +84,16 @@ bats_require_minimum_version 1.5.0
 	assert_equal "$(jq -r '.[] | select(.path | endswith("/jseal")) | .bindings.pcrs' <<<"$output")" sha256:16
 	tpmctl -q delete jseal
 }
+
+@test "list --json: a public key imported with --pubkey is of type public, a stored policy of type policy" {
+	openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$BATS_TEST_TMPDIR/k.pem" 2>/dev/null
+	openssl pkey -in "$BATS_TEST_TMPDIR/k.pem" -pubout -out "$BATS_TEST_TMPDIR/pub.pem"
+	tpmctl -q import jpartner --pubkey "$BATS_TEST_TMPDIR/pub.pem"
+	tpmctl -q policy import jpolicy "$TPMCTL_DATADIR/policies/pcr-password.json"
+	run --separate-stderr tpmctl --json list
+	assert_success
+	assert_equal "$(jq -r '.[] | select(.path == "/ext/jpartner") | .type' <<<"$output")" public
+	assert_equal "$(jq -r '.[] | select(.path == "/policy/jpolicy") | .type' <<<"$output")" policy
+	tpmctl -q delete /ext/jpartner
+	tpmctl -q delete /policy/jpolicy
+}
