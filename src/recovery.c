@@ -144,6 +144,9 @@ static void recover_delete(struct tpm *tpm, const char *path)
 
         keystore_object_file_in(tpm->setup.user_dir, path, file, sizeof(file));
         snprintf(dir, sizeof(dir), "%s%s", tpm->setup.user_dir, path);
+        /* seal --force journals the delete of its new object before making
+         * it: a kill while it was made leaves its temporary policy too. */
+        remove_temporary_policies(tpm);
         if (access(dir, F_OK) != 0)
                 return;
         object_dir_clean(tpm, path, CLEAN_ENVELOPE);

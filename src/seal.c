@@ -535,13 +535,15 @@ int seal_replace(struct tpm *tpm, const char *path, const unsigned char *data, s
         if (snprintf(old_dir, sizeof(old_dir), "%s%s", tpm->setup.user_dir, full) < 0 ||
             snprintf(new_dir, sizeof(new_dir), "%s%s", tpm->setup.user_dir, fresh) < 0)
                 return error_set(EXIT_BAD_INPUT, "path too long: %s", full);
-        if ((r = seal_data(tpm, fresh, data, len, random_len, spec, password)))
-                return r; /* the old object is untouched */
         /* A kill from here on: the next command deletes what is at fresh,
-         * the new object before the swap, the old one after it. */
-        if ((r = journal_op_begin(&tpm->journal, JOURNAL_DELETE, fresh))) {
-                object_dir_clean(tpm, fresh, CLEAN_ALL);
+         * the new object (whole or half-made) before the swap, the old one
+         * after it. Journaled before the new object exists, so that no kill
+         * leaves it beside the old one. */
+        if ((r = journal_op_begin(&tpm->journal, JOURNAL_DELETE, fresh)))
                 return r;
+        if ((r = seal_data(tpm, fresh, data, len, random_len, spec, password))) {
+                journal_op_end(&tpm->journal);
+                return r; /* the old object is untouched, nothing is at fresh */
         }
         /* One step: whoever looks finds the old object or the new one. */
         if (renameat2(AT_FDCWD, new_dir, AT_FDCWD, old_dir, RENAME_EXCHANGE) != 0) {
