@@ -14,7 +14,7 @@ static int run(const struct settings *s, int argc, char **argv)
         (void)argc;
         (void)argv;
         if ((r = settings_resolve(&resolved, false)) ||
-            (r = fapi_setup_prepare(&resolved, true, &setup)))
+            (r = fapi_setup_prepare(&resolved, true, true, &setup)))
                 return r;
         print_json(json_object_get(setup.config));
         fapi_setup_done(&setup);

@@ -30,10 +30,29 @@ static void tcti_finalizep(TSS2_TCTI_CONTEXT **tcti)
                 Tss2_TctiLdr_Finalize(tcti);
 }
 
+/* The TCTI, by its library's file name first: tctildr tries the short
+ * name ("swtpm") as a file in every library directory before it, which
+ * costs a one-shot command some twenty failed system calls. */
+static TSS2_RC tcti_load(const char *conf, TSS2_TCTI_CONTEXT **tcti)
+{
+        size_t name_len = conf ? strcspn(conf, ":") : 0;
+        char full[PATH_MAX];
+
+        if (name_len && !memchr(conf, '/', name_len) && !memchr(conf, '.', name_len) &&
+            snprintf(full, sizeof(full), "libtss2-tcti-%.*s.so.0%s", (int)name_len, conf,
+                     conf + name_len) < (int)sizeof(full) &&
+            Tss2_TctiLdr_Initialize(full, tcti) == TSS2_RC_SUCCESS)
+                return TSS2_RC_SUCCESS;
+        return Tss2_TctiLdr_Initialize(conf && *conf ? conf : NULL, tcti);
+}
+
 static int open_tcti(const char *conf, TSS2_TCTI_CONTEXT **tcti)
 {
-        TSS2_RC rc = Tss2_TctiLdr_Initialize(conf && *conf ? conf : NULL, tcti);
+        TSS2_RC rc = tcti_load(conf, tcti);
+        int r;
 
+        if (rc != TSS2_RC_SUCCESS && conf && (r = tcti_check(conf)))
+                return r; /* no such module: said as such */
         if (rc != TSS2_RC_SUCCESS)
                 return error_rc(rc, "cannot connect to the TPM at %s",
                                 conf && *conf ? conf : "the default TCTI");
@@ -142,7 +161,11 @@ int tpm_open(const struct settings *s, unsigned needs, struct tpm **out)
             (r = keystore_check(tpm->settings.keystore)))
                 return r;
 
-        if ((r = fapi_setup_prepare(s, true, &tpm->setup)))
+        /* An ESYS-only command loads the TCTI module at once: checked then
+         * only if the load fails (open_tcti), which saves loading it twice. */
+        if ((r = fapi_setup_prepare(s, true,
+                                    !(needs & NEED_ESYS) || (needs & (NEED_FAPI | AUTO_PROVISION)),
+                                    &tpm->setup)))
                 return r;
         if ((needs & AUTO_PROVISION) && !tpm_provisioned(tpm, tpm->setup.profile))
                 needs |= EK_CERT_CHECK | NEED_FAPI | NEED_ESYS | LOCK_EXCLUSIVE;

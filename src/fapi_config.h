@@ -27,8 +27,15 @@ const char *datadir(void);
 
 /* Works out the FAPI config and paths for these settings without touching
  * the disk beyond reading templates. ek_cert_less: the TPM has no EK
- * certificate (swtpm), which FAPI must be told before it provisions. */
-int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, struct fapi_setup *setup);
+ * certificate (swtpm), which FAPI must be told before it provisions.
+ * check_tcti: see that the TCTI module can be loaded (tcti_check()); a
+ * command that loads it at once may leave that to its failure path. */
+int fapi_setup_prepare(const struct settings *s, bool ek_cert_less, bool check_tcti,
+                       struct fapi_setup *setup);
+
+/* The TCTI module named by conf ("swtpm:path=...") can be loaded, else
+ * EXIT_UNAVAILABLE saying which module is missing. "": FAPI's default. */
+int tcti_check(const char *conf);
 
 /* The size of the profile's name hash (32 for SHA-256): the longest auth
  * value the TPM takes for objects of this profile. 0 if unknown. */
