@@ -252,6 +252,13 @@ static void sweep(struct tpm *tpm, struct object_cache *c, const char *keep)
         }
 }
 
+/* Whether another program can take the kept object from under us: not a
+ * persistent one, nor anything behind a resource manager. */
+static bool entry_may_go(struct tpm *tpm, const struct cache_entry *e)
+{
+        return !e->persistent && !tcti_resource_managed(tpm->setup.tcti);
+}
+
 /* Whether the TPM still holds the kept object at its handle. Without a
  * resource manager another program may have flushed it, and loaded one of
  * its own at the same handle, while batch or serve kept it: its name says.
@@ -261,7 +268,7 @@ static bool entry_still_loaded(struct tpm *tpm, struct cache_entry *e)
         TPM2B_NAME *now = NULL, *kept = NULL;
         bool same;
 
-        if (e->persistent || tcti_resource_managed(tpm->setup.tcti))
+        if (!entry_may_go(tpm, e))
                 return true;
         if (Esys_ReadPublic(tpm->esys, e->handle, ESYS_TR_NONE, ESYS_TR_NONE, ESYS_TR_NONE, NULL,
                             &now, NULL) != TSS2_RC_SUCCESS ||
@@ -309,8 +316,7 @@ static int cached_load(struct tpm *tpm, const struct object_record *rec, ESYS_TR
         *unchecked = false;
         if (i >= 0 && same_file(&c->entries[i], &st)) {
                 struct cache_entry *kept = &c->entries[i];
-                *unchecked =
-                    unasked && !kept->persistent && !tcti_resource_managed(tpm->setup.tcti);
+                *unchecked = unasked && entry_may_go(tpm, kept);
                 if (*unchecked || entry_still_loaded(tpm, kept)) {
                         *out = &c->entries[i];
                         (*out)->used = ++c->clock;

@@ -127,10 +127,12 @@ static json_object *list_entry_json(struct op_context *ctx, const char *path)
         json_object *o = json_object_new_object(), *shown, *v;
 
         json_object_object_add(o, "path", json_object_new_string(path));
-        if (strncmp(path, "/policy/", 8) == 0 || strncmp(path, "/ext/", 5) == 0) {
-                /* A public key imported with import --pubkey: no TPM object. */
-                json_object_object_add(
-                    o, "type", json_object_new_string(path[1] == 'p' ? "policy" : "public"));
+        if (strncmp(path, "/policy/", 8) == 0) {
+                json_object_object_add(o, "type", json_object_new_string("policy"));
+                return o;
+        }
+        if (strncmp(path, "/ext/", 5) == 0) { /* a public key from import --pubkey */
+                json_object_object_add(o, "type", json_object_new_string("public"));
                 return o;
         }
         if (op_key_show(ctx, &(struct key_show_request){.path = path}, &res)) {

@@ -189,6 +189,9 @@ make_bin() { # make_bin DIR [direct] (writes DIR/bin; logs go to DIR/stub)
 # on the PATH and HOME=DIR/home (DIR is OUTDIR's parent), without the TPM
 # settings of this file unless EXAMPLE_ENV (VAR=VALUE...) gives them. Fails
 # naming the block that failed, with its output.
+# The examples run against this file's TPM and keystore (and VAR=VALUE...).
+use_this_tpm() { EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE" "$@"); }
+
 run_examples() {
 	local out=$1 d
 	shift
@@ -373,7 +376,7 @@ PCRs changed since sealing: enter the passphrase"
 	T=$BATS_TEST_TMPDIR
 	make_bin "$T"
 	mkdir -p "$T/work" && cd "$T/work"
-	EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE")
+	use_this_tpm
 	run_examples "$T/ex" "${RUN_QUOTE[@]}"
 	assert_equal "$(cat "$T/ex/ran")" "$(seq 4)"
 	# The first block's "valid" is its output block (man_examples.py).
@@ -388,7 +391,7 @@ PCRs changed since sealing: enter the passphrase"
 	T=$BATS_TEST_TMPDIR
 	make_bin "$T"
 	mkdir -p "$T/work" && cd "$T/work"
-	EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE")
+	use_this_tpm
 	run_examples "$T/ex" "${RUN_HMAC[@]}"
 	assert_equal "$(cat "$T/ex/ran")" 1
 	run block_output "$T/ex" 'tpmctl hmac mac'
@@ -406,7 +409,7 @@ PCRs changed since sealing: enter the passphrase"
 	head -c 64 /dev/urandom >disk.key
 	cp disk.key "$T/disk.key.orig"
 	echo "the new boot loader" >new-bootloader.efi
-	EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE")
+	use_this_tpm
 	run_examples "$T/ex" "${RUN_SEALS[@]}"
 	n=$(count_fences '^# UPDATE-PROOF SEALS$' '^# POLICIES$')
 	[ "$n" -ge 4 ] || fail "only $n blocks"
@@ -434,7 +437,7 @@ PCRs changed since sealing: enter the passphrase"
 	tpm2_nvwrite -T "$TPMCTL_TCTI" 0x01c00002 -C o -i "$T/ek.der"
 	echo "a secret" >secret.txt
 	cp secret.txt "$T/secret.orig"
-	EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE")
+	use_this_tpm
 	run_examples "$T/ex" "${RUN_CERT_DESC[@]}"
 	tpm2_nvundefine -T "$TPMCTL_TCTI" 0x01c00002 -C o
 	# The certificate stored with web is the one made, and the EK's is read.
@@ -501,7 +504,7 @@ PCRs changed since sealing: enter the passphrase"
 	mkdir -p "$T/work" && cd "$T/work"
 	# PCR 16 other than zeros, so that the values differ from one another.
 	echo "not zeros" | tpmctl -q pcr extend 16 -i -
-	EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE")
+	use_this_tpm
 	run_examples "$T/ex" --any-hex "${RUN_PCR[0]}"
 	# The values printed are the TPM's.
 	tpm2_pcrread -T "$TPMCTL_TCTI" sha256:0,7,16 |
@@ -529,7 +532,7 @@ PCRs changed since sealing: enter the passphrase"
 	assert_failure 5
 	# The lockout password swtpm has: empty, until someone sets one.
 	: >lockout-password.txt
-	EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE")
+	use_this_tpm
 	run_examples "$T/ex" "${RUN_LOCKOUT[@]}"
 	run cat "$T/ex/1.out"
 	assert_line --regexp '^failed tries +1 of [0-9]+$'
@@ -596,7 +599,7 @@ PCRs changed since sealing: enter the passphrase"
 @test "man tpmctl(1), AES HEADER, INTEROPERABILITY: tpm2-tools, tpm2-openssl and OpenSSL use tpmctl's keys" {
 	T=$BATS_TEST_TMPDIR
 	make_bin "$T" direct
-	EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE" TPM2TOOLS_TCTI="$TPMCTL_TCTI")
+	use_this_tpm TPM2TOOLS_TCTI="$TPMCTL_TCTI"
 	# AES HEADER: tpm2-tools decrypt what encrypt wrote.
 	mkdir -p "$T/aes" && cd "$T/aes"
 	echo "the data" >"$T/data.orig"
@@ -655,7 +658,7 @@ PCRs changed since sealing: enter the passphrase"
 	mkdir -p "$T/bin" "$T/work" && cd "$T/work"
 	ln -s "$TPMCTL" "$T/bin/tpmctl"
 	port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-	EXAMPLE_ENV=(TPMCTL_TCTI="$TPMCTL_TCTI" TPMCTL_KEYSTORE="$TPMCTL_KEYSTORE")
+	use_this_tpm
 	run_examples "$T/ex" --subst "127.0.0.1:8600=127.0.0.1:$port" \
 		--after "^tpmctl serve =for i in \$(seq 200); do (exec 3<>/dev/tcp/127.0.0.1/$port) 2>/dev/null && break; sleep 0.05; done" \
 		--hook "tpmctl serve=kill \$! && wait \$!" \
